@@ -1,0 +1,19 @@
+// The public vocabulary of activities (field values are a contract used by agents, flows and docs).
+export const ACTIVITY_TYPES = ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'] as const;
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+export const STATUSES = ['raw', 'processing', 'completed', 'failed'] as const;
+export const MATCH_STATUSES = ['matched', 'unmatched', 'ambiguous'] as const;
+export const PROVIDERS = ['generic', 'twilio', 'postmark', 'mailgun', 'sendgrid', 'whatsapp', 'upload'] as const;
+
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export type Direction = (typeof DIRECTIONS)[number];
+export type ActivityStatus = (typeof STATUSES)[number];
+export type MatchStatus = (typeof MATCH_STATUSES)[number];
+export type Provider = (typeof PROVIDERS)[number];
+
+export const isActivityType = (value: unknown): value is ActivityType =>
+	typeof value === 'string' && (ACTIVITY_TYPES as readonly string[]).includes(value);
+export const isDirection = (value: unknown): value is Direction =>
+	typeof value === 'string' && (DIRECTIONS as readonly string[]).includes(value);
+export const isProvider = (value: unknown): value is Provider =>
+	typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);

@@ -1,0 +1,74 @@
+// WhatsApp Cloud API (Meta). X-Hub-Signature-256 = "sha256=" + hex(HMAC-SHA256(app secret, raw body)).
+// One activity per messages[] entry; status updates (statuses[]) create none. wa_id has no leading "+".
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../keys.js';
+import { IngestError, draftDefaults, jsonBody, text, type ActivityDraft, type ProviderAdapter } from './types.js';
+
+export function whatsappSignature(appSecret: string, rawBody: Buffer): string {
+	return 'sha256=' + createHmac('sha256', appSecret).update(rawBody).digest('hex');
+}
+
+/** GET handshake: echo hub.challenge when hub.verify_token matches; null when it does not. */
+export function whatsappChallenge(query: Record<string, string>, verifyToken: string | null | undefined): string | null {
+	if (!verifyToken || query['hub.mode'] !== 'subscribe') return null;
+	if (!safeEqual(query['hub.verify_token'] ?? '', verifyToken)) return null;
+	return query['hub.challenge'] ?? null;
+}
+
+interface WaMessage {
+	from?: string;
+	id?: string;
+	timestamp?: string;
+	type?: string;
+	text?: { body?: string };
+	[media: string]: unknown;
+}
+
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'];
+const plus = (digits: string | undefined) => (digits ? (digits.startsWith('+') ? digits : `+${digits}`) : null);
+
+export const whatsapp: ProviderAdapter = {
+	accepts: ['json'],
+	verify(request, channel) {
+		const secret = channel.secrets.app_secret;
+		if (!secret) return;
+		const signature = request.headers['x-hub-signature-256'];
+		if (!signature) throw new IngestError(401, 'SIGNATURE_MISSING', 'X-Hub-Signature-256 is required on this channel');
+		if (!safeEqual(whatsappSignature(secret, request.rawBody), signature.toLowerCase()))
+			throw new IngestError(401, 'SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match');
+	},
+	parse(request, channel, now) {
+		const body = jsonBody(request) as { object?: string; entry?: unknown } | null;
+		if (!body || body.object !== 'whatsapp_business_account' || !Array.isArray(body.entry))
+			throw new IngestError(422, 'INVALID_FIELDS', 'Not a WhatsApp Business Account webhook');
+		const activities: ActivityDraft[] = [];
+		for (const entry of body.entry as Array<{ changes?: Array<{ value?: Record<string, unknown> }> }>) {
+			for (const change of entry?.changes ?? []) {
+				const value = change?.value ?? {};
+				const businessNumber = (value['metadata'] as { display_phone_number?: string } | undefined)?.display_phone_number;
+				const profiles = (value['contacts'] as Array<{ wa_id?: string; profile?: { name?: string } }> | undefined) ?? [];
+				for (const message of (value['messages'] as WaMessage[] | undefined) ?? []) {
+					if (!message?.id || !message.from) throw new IngestError(422, 'INVALID_FIELDS', 'WhatsApp message without id or from');
+					const draft = draftDefaults(channel, now);
+					draft.type = 'whatsapp';
+					draft.direction = 'inbound';
+					draft.external_id = message.id.slice(0, 255);
+					draft.sender = plus(message.from);
+					draft.recipient = plus(businessNumber);
+					draft.occurred_at = message.timestamp ? new Date(Number(message.timestamp) * 1000) : now;
+					const mediaType = MEDIA_TYPES.find((type) => message.type === type);
+					const media = mediaType ? (message[mediaType] as { id?: string; caption?: string; mime_type?: string }) : undefined;
+					draft.content = text(message.text?.body) ?? text(media?.caption) ?? (mediaType ? `[${mediaType}]` : `[${message.type ?? 'message'}]`);
+					draft.payload = { message, business_number: businessNumber ?? null };
+					draft.metadata = {
+						wa_id: message.from,
+						profile_name: profiles.find((p) => p.wa_id === message.from)?.profile?.name ?? null,
+						media_id: media?.id ?? null,
+					};
+					activities.push(draft);
+				}
+			}
+		}
+		return { activities };
+	},
+};

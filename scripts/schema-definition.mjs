@@ -1,0 +1,190 @@
+// The collections Activity Hub owns, as Directus REST payloads. `npm run snapshot` creates them on a scratch
+// Directus and writes snapshots/activity-hub.json from it; the installer applies that snapshot.
+const choices = (values) => ({ choices: values.map((value) => ({ text: value, value })) });
+const field = (name, type, meta = {}, schema = {}) => ({ field: name, type, meta: { width: 'half', ...meta }, schema });
+const string = (name, meta = {}, schema = {}) => field(name, 'string', { interface: 'input', ...meta }, { max_length: 255, ...schema });
+const select = (name, values, meta = {}, schema = {}) =>
+	string(name, { interface: 'select-dropdown', display: 'labels', options: choices(values), ...meta }, schema);
+const text = (name, meta = {}) => field(name, 'text', { interface: 'input-multiline', width: 'full', ...meta });
+const json = (name, meta = {}) => field(name, 'json', { interface: 'input-code', options: { language: 'json' }, special: ['cast-json'], width: 'full', ...meta });
+const timestamp = (name, meta = {}) => field(name, 'timestamp', { interface: 'datetime', display: 'datetime', ...meta });
+const integer = (name, meta = {}, schema = {}) => field(name, 'integer', { interface: 'input', ...meta }, schema);
+const boolean = (name, defaultValue, meta = {}) =>
+	field(name, 'boolean', { interface: 'boolean', special: ['cast-boolean'], ...meta }, { default_value: defaultValue, is_nullable: false });
+const m2o = (name, type, meta = {}) => field(name, type, { interface: 'select-dropdown-m2o', display: 'related-values', special: ['m2o'], ...meta });
+const user = (name, meta = {}) => m2o(name, 'uuid', { interface: 'select-dropdown-m2o', display: 'user', options: { template: '{{first_name}} {{last_name}}' }, ...meta });
+const created = (name = 'date_created') => timestamp(name, { special: ['date-created'], readonly: true, hidden: false });
+const updated = (name = 'date_updated') => timestamp(name, { special: ['date-updated'], readonly: true, hidden: true });
+const uuidKey = () => field('id', 'uuid', { hidden: true, readonly: true, special: ['uuid'] }, { is_primary_key: true, length: 36, has_auto_increment: false });
+const intKey = () => field('id', 'integer', { hidden: true, readonly: true, interface: 'input' }, { is_primary_key: true, has_auto_increment: true });
+
+export const ACTIVITY_TYPES = ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'];
+const PROVIDERS = ['generic', 'twilio', 'postmark', 'mailgun', 'sendgrid', 'whatsapp', 'upload'];
+
+export const collections = [
+	{
+		collection: 'contacts',
+		meta: { icon: 'contacts', note: 'People you talk to (Activity Hub)', display_template: '{{first_name}} {{last_name}}', sort: 1 },
+		schema: {},
+		fields: [
+			intKey(),
+			string('first_name'),
+			string('last_name'),
+			string('company'),
+			json('emails', {
+				interface: 'list',
+				options: { template: '{{email}} ({{type}})', fields: [
+					{ field: 'email', name: 'email', type: 'string', meta: { interface: 'input', width: 'half' } },
+					{ field: 'type', name: 'type', type: 'string', meta: { interface: 'select-dropdown', width: 'half', options: choices(['work', 'home', 'other']) } },
+				] },
+				note: 'List of {"email", "type"} (Atomic CRM shape)',
+			}),
+			json('phones', {
+				interface: 'list',
+				options: { template: '{{number}} ({{type}})', fields: [
+					{ field: 'number', name: 'number', type: 'string', meta: { interface: 'input', width: 'half' } },
+					{ field: 'type', name: 'type', type: 'string', meta: { interface: 'select-dropdown', width: 'half', options: choices(['work', 'home', 'mobile', 'other']) } },
+				] },
+				note: 'List of {"number", "type"}; numbers without a country code use ACTIVITY_HUB_DEFAULT_REGION',
+			}),
+			user('owner'),
+			field('timeline', 'alias', { interface: 'activity-hub-timeline', special: ['alias', 'no-data'], width: 'full' }),
+			created(),
+			updated(),
+		],
+	},
+	{
+		collection: 'ingestion_channels',
+		meta: { icon: 'input', note: 'Where activities come in: one webhook endpoint per channel', display_template: '{{name}} ({{provider}})', sort: 2 },
+		schema: {},
+		fields: [
+			uuidKey(),
+			string('name', { required: true }, { is_nullable: false }),
+			select('provider', PROVIDERS, { required: true }, { is_nullable: false, default_value: 'generic' }),
+			boolean('enabled', true),
+			select('default_type', ACTIVITY_TYPES, {}, { default_value: 'note', is_nullable: false }),
+			select('default_direction', ['inbound', 'outbound'], {}, { default_value: 'inbound', is_nullable: false }),
+			user('owner', { note: 'Activities from this channel belong to this user (empty = global)' }),
+			string('key_prefix', { readonly: true, note: 'Start of the current ingestion key; the key itself is stored only hashed' }),
+			field('max_request_bytes', 'bigInteger', { interface: 'input', note: 'Default 35 MB' }, { default_value: 36700160 }),
+			field('max_file_bytes', 'bigInteger', { interface: 'input', note: 'Default 25 MB' }, { default_value: 26214400 }),
+			integer('max_files', { note: 'Default 20' }, { default_value: 20 }),
+			json('allowed_mime_types', { interface: 'tags', special: ['cast-json'], width: 'half', note: 'Empty = any type; e.g. image/*, application/pdf' }),
+			boolean('create_unknown_contacts', false, { note: 'Create a contact for an unknown sender (off by default)' }),
+			timestamp('last_received_at', { readonly: true }),
+			integer('received_count', { readonly: true }, { default_value: 0 }),
+			integer('duplicate_count', { readonly: true }, { default_value: 0 }),
+			integer('rejected_count', { readonly: true }, { default_value: 0 }),
+			field('secrets', 'alias', { interface: 'activity-hub-channel-setup', special: ['alias', 'no-data'], width: 'full', note: 'Write-only: provider secrets are moved to an admin-only encrypted store' }),
+			created(),
+			updated(),
+		],
+	},
+	{
+		collection: 'ingestion_channel_secrets',
+		meta: { icon: 'lock', hidden: true, note: 'Admin-only: hashed ingestion keys and encrypted provider secrets' },
+		schema: {},
+		fields: [
+			field('id', 'uuid', { readonly: true, interface: 'input', note: 'The channel id' }, { is_primary_key: true, length: 36, has_auto_increment: false }),
+			string('key_hash', { readonly: true }),
+			text('secrets', { readonly: true, note: 'AES-256-GCM ciphertext' }),
+			updated(),
+		],
+	},
+	{
+		collection: 'activities',
+		meta: { icon: 'bolt', note: 'Every interaction, from ingestion to processing', display_template: '{{type}} · {{subject}}', sort: 3, sort_field: null },
+		schema: {},
+		fields: [
+			uuidKey(),
+			select('type', ACTIVITY_TYPES, { required: true }, { is_nullable: false, default_value: 'note' }),
+			select('direction', ['inbound', 'outbound'], {}, { is_nullable: false, default_value: 'inbound' }),
+			select('status', ['raw', 'processing', 'completed', 'failed'], {}, { is_nullable: false, default_value: 'raw' }),
+			m2o('channel', 'uuid', { options: { template: '{{name}}' } }),
+			m2o('contact', 'integer', { options: { template: '{{first_name}} {{last_name}}' } }),
+			user('owner', { note: 'Empty = global' }),
+			string('external_id', { readonly: true, note: 'Provider event id; unique per channel' }),
+			string('subject', { width: 'full' }, { max_length: 1000 }),
+			text('content'),
+			string('sender', {}, { max_length: 320 }),
+			text('recipient', { interface: 'input', width: 'half' }),
+			timestamp('occurred_at'),
+			json('payload', { note: 'Normalised provider data' }),
+			json('metadata'),
+			json('processed_data', { note: 'Agent output: summary, facts, transcript…' }),
+			field('attachments', 'alias', { interface: 'files', special: ['files'], width: 'full' }),
+			integer('attempts', { readonly: true }, { default_value: 0, is_nullable: false }),
+			integer('max_attempts', {}, { default_value: 5, is_nullable: false }),
+			timestamp('available_at'),
+			string('lease_owner', { readonly: true }),
+			string('lease_token', { readonly: true, hidden: true }),
+			timestamp('lease_expires_at', { readonly: true }),
+			text('last_error', { readonly: true }),
+			select('match_status', ['matched', 'unmatched', 'ambiguous'], {}, { default_value: 'unmatched' }),
+			json('match_candidates', { readonly: true }),
+			created(),
+			updated(),
+			timestamp('completed_at', { readonly: true }),
+		],
+	},
+	{
+		collection: 'activity_files',
+		meta: { icon: 'attach_file', hidden: true },
+		schema: {},
+		fields: [intKey(), field('activities_id', 'uuid', { hidden: true }), field('directus_files_id', 'uuid', { hidden: true })],
+	},
+	{
+		collection: 'contact_notes',
+		meta: { icon: 'sticky_note_2', note: 'The permanent record: what happened', display_template: '{{content}}', sort: 4 },
+		schema: {},
+		fields: [
+			intKey(),
+			m2o('contact', 'integer', { required: true, options: { template: '{{first_name}} {{last_name}}' } }),
+			text('content', { interface: 'input-rich-text-md', required: true }),
+			user('author', { note: 'Empty for notes written by agents' }),
+			select('source', ['person', 'agent'], { readonly: true }, { default_value: 'person' }),
+			m2o('activity', 'uuid', { options: { template: '{{type}} · {{subject}}' }, note: 'The activity this note records (one note per activity)' }),
+			created(),
+		],
+	},
+	{
+		collection: 'contact_identities',
+		meta: { icon: 'fingerprint', hidden: true, note: 'Index of normalised emails and phones → contact (maintained by Activity Hub)' },
+		schema: {},
+		fields: [intKey(), select('kind', ['email', 'phone']), string('value', {}, { max_length: 320 }), m2o('contact', 'integer')],
+	},
+	{
+		collection: 'agent_preferences',
+		meta: { icon: 'tune', note: 'Per-user work-stealing policy for the activity queue' },
+		schema: {},
+		fields: [
+			intKey(),
+			user('user', { required: true }),
+			integer('stale_threshold_minutes', { note: 'Other agents may take your queued work after this many minutes' }, { default_value: 15 }),
+			boolean('allow_remote_processing', true, { note: 'Let other owners\u2019 agents process your activities' }),
+		],
+	},
+];
+
+const rel = (collection, field, related, onDelete, extra = {}) => ({
+	collection,
+	field,
+	related_collection: related,
+	schema: { on_delete: onDelete },
+	meta: { sort_field: null, ...extra },
+});
+
+export const relations = [
+	rel('contacts', 'owner', 'directus_users', 'SET NULL'),
+	rel('ingestion_channels', 'owner', 'directus_users', 'SET NULL'),
+	rel('activities', 'channel', 'ingestion_channels', 'SET NULL'),
+	rel('activities', 'contact', 'contacts', 'SET NULL'),
+	rel('activities', 'owner', 'directus_users', 'SET NULL'),
+	rel('activity_files', 'activities_id', 'activities', 'CASCADE', { one_field: 'attachments', junction_field: 'directus_files_id', one_deselect_action: 'delete' }),
+	rel('activity_files', 'directus_files_id', 'directus_files', 'CASCADE', { junction_field: 'activities_id' }),
+	rel('contact_notes', 'contact', 'contacts', 'CASCADE'),
+	rel('contact_notes', 'author', 'directus_users', 'SET NULL'),
+	rel('contact_notes', 'activity', 'activities', 'SET NULL'),
+	rel('contact_identities', 'contact', 'contacts', 'CASCADE'),
+	rel('agent_preferences', 'user', 'directus_users', 'CASCADE'),
+];
