@@ -14,7 +14,7 @@ export function messageIdFromHeaderPairs(json: string | undefined): string | nul
 
 export function messageIdFromRawHeaders(raw: string | undefined): string | null {
 	if (!raw) return null;
-	const match = /^message-id:[ \t]*(.+(?:\r?\n[ \t].+)*)/im.exec(raw);
+	const match = /^message-id:[ \t]*(.*(?:\r?\n[ \t].+)*)/im.exec(raw);
 	return match ? cleanMessageId(match[1]!.replace(/\r?\n[ \t]+/g, ' ')) : null;
 }
 

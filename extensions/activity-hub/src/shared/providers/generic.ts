@@ -43,7 +43,7 @@ export const generic: ProviderAdapter = {
 		const body = jsonBody(request);
 		if (!body || typeof body !== 'object' || Array.isArray(body))
 			throw new IngestError(422, 'INVALID_FIELDS', 'Body must be a JSON object');
-		const input = body as Record<string, unknown>;
+		const input = unwrapEnvelope(body as Record<string, unknown>);
 		const problems: string[] = [];
 		const draft = draftDefaults(channel, now);
 
@@ -76,7 +76,28 @@ export const generic: ProviderAdapter = {
 
 		const webhookId = request.headers['webhook-id'];
 		if (channel.secrets.webhook_secret && webhookId) draft.external_id = webhookId.slice(0, 255);
-		draft.payload = { ...input };
+		draft.payload = { ...(body as Record<string, unknown>) };
 		return { activities: [draft] };
 	},
 };
+
+/**
+ * Standard Webhooks senders wrap events as {type: "<event>", timestamp, data: {...}}. The event's data carries
+ * the activity; common alternative names (from, to, text, body) are accepted there.
+ */
+function unwrapEnvelope(body: Record<string, unknown>): Record<string, unknown> {
+	const data = body['data'];
+	if (!data || typeof data !== 'object' || Array.isArray(data) || isActivityType(body['type'])) return body;
+	const event = data as Record<string, unknown>;
+	const { from, to, text: textValue, body: bodyValue, timestamp: _t, ...rest } = event;
+	const { channel: _channel, ...fields } = rest;
+	const metadata = { event_type: body['type'] ?? null, ...(typeof event['metadata'] === 'object' && event['metadata'] ? (event['metadata'] as object) : {}) };
+	return {
+		...fields,
+		sender: fields['sender'] ?? from,
+		recipient: fields['recipient'] ?? to,
+		content: fields['content'] ?? textValue ?? bodyValue,
+		occurred_at: fields['occurred_at'] ?? body['timestamp'],
+		metadata,
+	};
+}

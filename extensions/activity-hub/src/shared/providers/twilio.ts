@@ -20,17 +20,10 @@ export function twilioSignature(authToken: string, url: string, fields: Array<[s
 /** The URL as signed, plus its variant with the default port added or removed. */
 export function urlVariants(url: string): string[] {
 	const parsed = new URL(url);
-	const variants = new Set([url]);
-	const defaultPort = parsed.protocol === 'https:' ? '443' : '80';
-	if (parsed.port) {
-		const withoutPort = new URL(url);
-		withoutPort.port = '';
-		variants.add(withoutPort.toString());
-	} else {
-		const authority = `${parsed.protocol}//${parsed.username ? `${parsed.username}:${parsed.password}@` : ''}${parsed.hostname}:${defaultPort}`;
-		variants.add(authority + parsed.pathname + parsed.search);
-	}
-	return [...variants];
+	const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+	const credentials = parsed.username ? `${parsed.username}:${parsed.password}@` : '';
+	const rest = parsed.pathname + parsed.search;
+	return [...new Set([url, `${parsed.protocol}//${credentials}${parsed.hostname}:${port}${rest}`, `${parsed.protocol}//${credentials}${parsed.hostname}${rest}`])];
 }
 
 const field = (request: IngestRequest, name: string) => request.fields.find(([key]) => key === name)?.[1];

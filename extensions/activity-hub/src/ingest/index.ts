@@ -1,0 +1,222 @@
+// POST /ingest/:channelId — the webhook front door. Registered on `middlewares.before`, ahead of Directus's JSON
+// parser and authentication, so providers' own Authorization headers reach us and bodies are read (and bounded)
+// by the channel's limits, not the global 1 MB. GET answers the WhatsApp verification handshake.
+import { defineHook } from '@directus/extensions-sdk';
+import busboy from 'busboy';
+import type { Request, Response } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { mimeAllowed } from '../shared/filenames.js';
+import { hashKey, keyFromRequest, safeEqual } from '../shared/keys.js';
+import { adapters, bodyKind, IngestError, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
+import { whatsappChallenge } from '../shared/providers/whatsapp.js';
+import { ChannelStore, type Channel } from '../runtime/channels.js';
+import { ACTIVITY_HUB_DEFAULTS, type HubContext } from '../runtime/context.js';
+import { emitCreated } from '../runtime/events.js';
+import { FileStore } from '../runtime/files.js';
+import { ActivityWriter, type DraftWithFiles } from '../runtime/writer.js';
+import { setChannelStore } from '../runtime/registry.js';
+
+export default defineHook(({ init }, context) => {
+	const ctx = context as unknown as HubContext;
+	const env = ctx.env;
+	const channels = new ChannelStore(ctx.database, String(env['SECRET'] ?? ''));
+	setChannelStore(channels);
+	const files = new FileStore(ctx.database, ctx.services, () => ctx.getSchema(), String(env['STORAGE_LOCATIONS'] ?? 'local').split(',')[0]!.trim());
+	const writer = new ActivityWriter(
+		ctx.database,
+		{ region: ACTIVITY_HUB_DEFAULTS.region(env), matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false' },
+		({ rows, orphanFileIds }) => {
+			void files.remove(orphanFileIds).catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));
+			if (rows.length === 0) return;
+			void ctx.getSchema().then((schema) => {
+				for (const row of rows) emitCreated('activities', row['id'] as string, row, { database: ctx.database, schema, accountability: null });
+			});
+		},
+	);
+	const limiter = new RateLimiterMemory({ points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000), duration: 60 });
+
+	init('middlewares.before', ({ app }: { app: any }) => {
+		app.get('/ingest/:channelId', (req: Request, res: Response) => void handshake(req, res));
+		app.post('/ingest/:channelId', (req: Request, res: Response) => void ingest(req, res));
+	});
+
+	async function handshake(req: Request, res: Response) {
+		res.setHeader('Cache-Control', 'no-store');
+		const channel = await channels.get(String(req.params['channelId'])).catch(() => null);
+		if (!channel || !channel.enabled) return sendError(res, new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel'));
+		const challenge = whatsappChallenge(req.query as Record<string, string>, channel.secrets.verify_token);
+		if (challenge === null) return sendError(res, new IngestError(403, 'VERIFY_TOKEN_INVALID', 'Verification token does not match'));
+		res.status(200).type('text/plain').send(challenge);
+	}
+
+	async function ingest(req: Request, res: Response) {
+		res.setHeader('Cache-Control', 'no-store');
+		const stored: string[] = [];
+		let channel: Channel | null = null;
+		try {
+			channel = await channels.get(String(req.params['channelId']));
+			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
+			try {
+				await limiter.consume(channel.id);
+			} catch {
+				res.setHeader('Retry-After', '60');
+				throw new IngestError(429, 'RATE_LIMITED', 'Too many requests for this channel');
+			}
+			const presented = keyFromRequest(req.headers, req.query as Record<string, unknown>);
+			if (!presented) throw new IngestError(401, 'KEY_MISSING', 'Ingestion key required (X-Ingestion-Key, Authorization or ?key=)');
+			if (!channel.keyHash || !safeEqual(hashKey(presented.key), channel.keyHash)) throw new IngestError(401, 'KEY_INVALID', 'Invalid ingestion key');
+
+			const adapter = adapters[channel.provider];
+			const declaredLength = Number(req.headers['content-length'] ?? 0);
+			if (declaredLength > channel.maxRequestBytes) throw new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`);
+			const contentType = String(req.headers['content-type'] ?? '');
+			const kind = bodyKind(contentType);
+			if (!kind || !adapter.accepts.includes(kind))
+				throw new IngestError(415, 'UNSUPPORTED_MEDIA_TYPE', `This ${channel.provider} channel accepts ${adapter.accepts.join(', ')} bodies`);
+
+			const request: IngestRequest = {
+				method: 'POST',
+				publicUrl: String(env['PUBLIC_URL'] ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl,
+				headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])),
+				query: req.query as Record<string, string>,
+				contentType,
+				rawBody: Buffer.alloc(0),
+				fields: [],
+				files: [],
+			};
+			if (kind === 'multipart') await readMultipart(req, channel, request, stored);
+			else {
+				request.rawBody = await readBody(req, channel.maxRequestBytes);
+				if (kind === 'form') request.fields = [...new URLSearchParams(request.rawBody.toString('utf8'))];
+			}
+			const now = new Date();
+			adapter.verify(request, { provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets }, now);
+			const parsed = adapter.parse(request, { provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets }, now);
+
+			const drafts: DraftWithFiles[] = [];
+			for (const draft of parsed.activities) {
+				const fileIds = draft.files.map((file) => file.id);
+				for (const inline of draft.inlineFiles) {
+					if (inline.content.length > channel.maxFileBytes) throw new IngestError(413, 'FILE_TOO_LARGE', `Attachment exceeds ${channel.maxFileBytes} bytes`);
+					const saved = await files.storeBuffer(channel, inline.content, inline.filename, inline.type);
+					stored.push(saved.id);
+					if (!mimeAllowed(saved.type, channel.allowedMimeTypes)) throw new IngestError(415, 'FILE_TYPE_REFUSED', `File type ${saved.type} is not allowed on this channel`);
+					fileIds.push(saved.id);
+				}
+				drafts.push({ ...draft, inlineFiles: [], fileIds });
+			}
+			const results = drafts.length ? await writer.write(channel, drafts) : [];
+			stored.length = 0; // committed (or handed to the writer's duplicate clean-up)
+			const allDuplicates = results.length > 0 && results.every((r) => r.duplicate);
+			if (parsed.reply) return res.status(200).type(parsed.reply.contentType).send(parsed.reply.body);
+			res.status(allDuplicates || results.length === 0 ? 200 : 202).json({ data: results.length === 1 ? results[0] : results });
+		} catch (error) {
+			if (stored.length) await files.remove(stored).catch((e) => ctx.logger.warn(e, 'Activity Hub: could not remove files of a refused request'));
+			if (channel) void ctx.database('ingestion_channels').where({ id: channel.id }).increment('rejected_count', 1).catch(() => {});
+			if (error instanceof IngestError) {
+				const permanent = channel ? adapters[channel.provider].permanentRejectStatus : undefined;
+				if (permanent && [400, 401, 403, 415, 422].includes(error.status)) error.status = permanent;
+				return sendError(res, error);
+			}
+			ctx.logger.error(error, 'Activity Hub: ingest failed');
+			sendError(res, new IngestError(500, 'INTERNAL', 'The activity could not be stored; retry later'));
+		} finally {
+			if (!req.complete) req.resume();
+		}
+	}
+
+	function readMultipart(req: Request, channel: Channel, request: IngestRequest, stored: string[]): Promise<void> {
+		return new Promise((resolve, reject) => {
+			let parser: busboy.Busboy;
+			try {
+				parser = busboy({
+					headers: req.headers,
+					limits: { fileSize: channel.maxFileBytes, files: channel.maxFiles, fields: 500, parts: channel.maxFiles + 500, fieldSize: 5 * 1024 * 1024 },
+				});
+			} catch {
+				return reject(new IngestError(400, 'INVALID_MULTIPART', 'Malformed multipart body'));
+			}
+			let failure: IngestError | null = null;
+			const fail = (error: IngestError) => {
+				failure ??= error;
+			};
+			let received = 0;
+			const pending: Promise<void>[] = [];
+			req.on('data', (chunk: Buffer) => {
+				received += chunk.length;
+				if (received > channel.maxRequestBytes) {
+					fail(new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`));
+					req.unpipe(parser);
+					parser.destroy();
+					finish();
+				}
+			});
+			parser.on('field', (name, value, info) => {
+				if (info.valueTruncated) fail(new IngestError(413, 'FIELD_TOO_LARGE', `Field ${name.slice(0, 50)} is too large`));
+				request.fields.push([name, value]);
+			});
+			parser.on('file', (field, stream, info) => {
+				if (failure) return stream.resume();
+				let truncated = false;
+				stream.on('limit', () => {
+					truncated = true;
+					fail(new IngestError(413, 'FILE_TOO_LARGE', `A file exceeds ${channel.maxFileBytes} bytes`));
+				});
+				pending.push(
+					(async () => {
+						const sniffed = await files.sniff(stream, info.mimeType);
+						if (!mimeAllowed(sniffed.type, channel.allowedMimeTypes)) {
+							fail(new IngestError(415, 'FILE_TYPE_REFUSED', `File type ${sniffed.type} is not allowed on this channel`));
+							sniffed.stream.resume();
+							return;
+						}
+						const saved = await files.store(channel, sniffed.stream, info.filename ?? field, sniffed.type, sniffed.extension);
+						stored.push(saved.id);
+						if (truncated) return;
+						const file: StoredFile = { id: saved.id, field, filename: saved.filename, type: saved.type, size: saved.size };
+						request.files.push(file);
+					})().catch((error) => fail(error instanceof IngestError ? error : new IngestError(400, 'INVALID_MULTIPART', 'A file part could not be read'))),
+				);
+			});
+			parser.on('filesLimit', () => fail(new IngestError(413, 'TOO_MANY_FILES', `At most ${channel.maxFiles} files per request`)));
+			parser.on('fieldsLimit', () => fail(new IngestError(413, 'TOO_MANY_FIELDS', 'Too many form fields')));
+			parser.on('partsLimit', () => fail(new IngestError(413, 'TOO_MANY_PARTS', 'Too many parts')));
+			parser.on('error', () => {
+				fail(new IngestError(400, 'INVALID_MULTIPART', 'Malformed or truncated multipart body'));
+				finish();
+			});
+			let finished = false;
+			function finish() {
+				if (finished) return;
+				finished = true;
+				void Promise.allSettled(pending).then(() => (failure ? reject(failure) : resolve()));
+			}
+			parser.on('close', finish);
+			req.pipe(parser);
+		});
+	}
+});
+
+function readBody(req: Request, limit: number): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > limit) {
+				req.removeAllListeners('data');
+				req.resume();
+				reject(new IngestError(413, 'TOO_LARGE', `Request exceeds ${limit} bytes`));
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', () => reject(new IngestError(400, 'BODY_UNREADABLE', 'The request body could not be read')));
+	});
+}
+
+function sendError(res: Response, error: IngestError) {
+	if (res.headersSent) return;
+	res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+}

@@ -1,0 +1,100 @@
+// Keeps derived state right whatever writes the data (Studio, REST, imports): channel secrets into the protected
+// store, the identity index, re-matching of orphans, defaults and authorship, and the lease reaper.
+import { randomUUID } from 'node:crypto';
+import { defineHook } from '@directus/extensions-sdk';
+import { createError } from '@directus/errors';
+import { contactSource } from '../shared/matching.js';
+import { SECRET_NAMES } from '../runtime/channels.js';
+import { ACTIVITY_HUB_DEFAULTS, type Accountability, type HubContext } from '../runtime/context.js';
+import { emitUpdated } from '../runtime/events.js';
+import { extractContactIdentities } from '../shared/identity.js';
+import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
+import { isAgentUser, reap } from '../runtime/queue.js';
+import { channelStore } from '../runtime/registry.js';
+
+const InvalidSecrets = createError('INVALID_PAYLOAD', (extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`, 400);
+
+export default defineHook(({ filter, action, schedule }, context) => {
+	const ctx = context as unknown as HubContext;
+	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
+	const source = contactSource(ctx.env);
+	const warn = (message: string) => ctx.logger.warn(message);
+
+	function takeSecrets(payload: Record<string, unknown>): Record<string, unknown> | null {
+		if (!('secrets' in payload)) return null;
+		const secrets = payload['secrets'];
+		delete payload['secrets'];
+		if (secrets === null) return null;
+		if (typeof secrets !== 'object' || Array.isArray(secrets)) throw new InvalidSecrets({ reason: 'secrets must be an object' });
+		for (const [name, value] of Object.entries(secrets as object)) {
+			if (!(SECRET_NAMES as readonly string[]).includes(name)) throw new InvalidSecrets({ reason: `unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}` });
+			if (value !== null && typeof value !== 'string') throw new InvalidSecrets({ reason: `${name} must be a string or null` });
+			if (name === 'webhook_secret' && typeof value === 'string' && value && !value.startsWith('whsec_')) throw new InvalidSecrets({ reason: 'webhook_secret must be a whsec_ secret' });
+		}
+		return secrets as Record<string, unknown>;
+	}
+
+	filter('ingestion_channels.items.create', async (payload: any, _meta, { database }: any) => {
+		payload.id ??= randomUUID();
+		const secrets = takeSecrets(payload);
+		if (secrets) await channelStore().writeSecrets(database, payload.id, secrets);
+		return payload;
+	});
+	filter('ingestion_channels.items.update', async (payload: any, meta: any, { database }: any) => {
+		const secrets = takeSecrets(payload);
+		if (secrets) for (const key of meta.keys ?? []) await channelStore().writeSecrets(database, String(key), secrets);
+		return payload;
+	});
+	filter('ingestion_channels.items.delete', async (keys: any, _meta, { database }: any) => {
+		await database('ingestion_channel_secrets').whereIn('id', keys).delete();
+		return keys;
+	});
+	action('ingestion_channels.items.update', ({ keys }: any) => keys?.forEach((key: string) => channelStore().invalidate(String(key))));
+	action('ingestion_channels.items.delete', ({ keys }: any) => keys?.forEach((key: string) => channelStore().invalidate(String(key))));
+
+	// Identity index and re-matching, after the contact is committed.
+	const onContactsChanged = async (keys: Array<string | number>) => {
+		if (keys.length === 0) return;
+		await reindexContacts(ctx.database, source, keys, region, warn);
+		const contacts = await ctx.database(source.collection).select(['id', ...source.emailFields, ...source.phoneFields]).whereIn('id', keys);
+		const identities = contacts.flatMap((contact: Record<string, unknown>) => extractContactIdentities(contact, source, region).identities);
+		if (identities.length === 0) return;
+		const changed = await rematchOrphans(ctx.database, region, identities);
+		if (changed.length) {
+			const schema = await ctx.getSchema();
+			for (const change of changed) emitUpdated('activities', [change.id], { contact: change.contact, match_status: change.match_status }, { database: ctx.database, schema, accountability: null });
+		}
+	};
+	const background = (work: Promise<unknown>) => void work.catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed'));
+	action(`${source.collection}.items.create`, ({ key }: any) => background(onContactsChanged([key])));
+	action(`${source.collection}.items.update`, ({ keys }: any) => background(onContactsChanged(keys ?? [])));
+
+	// Activities created through REST or Studio get the same defaults and matching as ingested ones.
+	filter('activities.items.create', async (payload: any, _meta, { database }: any) => {
+		payload.status ??= 'raw';
+		payload.available_at ??= new Date().toISOString();
+		if (payload.contact == null && payload.direction !== undefined) {
+			const match = await matchActivity(database, { direction: payload.direction ?? 'inbound', sender: payload.sender ?? null, recipient: payload.recipient ?? null }, region);
+			Object.assign(payload, match);
+		} else if (payload.contact != null) payload.match_status ??= 'matched';
+		return payload;
+	});
+
+	// Notes by agents carry no author and are marked as such; people's notes are theirs.
+	filter('contact_notes.items.create', async (payload: any, _meta, { accountability, database }: any) => {
+		const who = accountability as Accountability | null;
+		if (who?.user && (await isAgentUser(database, who))) Object.assign(payload, { author: null, source: 'agent' });
+		else if (who?.user) Object.assign(payload, { author: payload.author ?? who.user, source: 'person' });
+		return payload;
+	});
+
+	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
+	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
+		const reaped = await reap(ctx.database);
+		if (reaped.length === 0) return;
+		const schema = await ctx.getSchema();
+		for (const row of reaped) emitUpdated('activities', [row.id], { status: row.status }, { database: ctx.database, schema, accountability: null });
+		ctx.logger.info(`Activity Hub: returned ${reaped.length} expired lease(s)`);
+	});
+
+});

@@ -1,0 +1,108 @@
+// Channels and their protected secrets. Secrets live encrypted in the admin-only `ingestion_channel_secrets`
+// collection; the plaintext never leaves this module except to verify a signature.
+import type { Knex } from 'knex';
+import type { ChannelSecrets } from '../shared/providers/index.js';
+import { isActivityType, isDirection, isProvider, type ActivityType, type Direction, type Provider } from '../shared/activity.js';
+import { deriveKey, open, seal } from '../shared/secret-box.js';
+
+export const SECRET_NAMES = ['auth_token', 'signing_key', 'app_secret', 'verify_token', 'webhook_secret'] as const;
+
+export interface Channel {
+	id: string;
+	name: string;
+	provider: Provider;
+	enabled: boolean;
+	defaultType: ActivityType;
+	defaultDirection: Direction;
+	owner: string | null;
+	maxRequestBytes: number;
+	maxFileBytes: number;
+	maxFiles: number;
+	allowedMimeTypes: string[];
+	createUnknownContacts: boolean;
+	keyHash: string | null;
+	secrets: ChannelSecrets;
+}
+
+export const DEFAULT_LIMITS = { maxRequestBytes: 35 * 1024 * 1024, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class ChannelStore {
+	private cache = new Map<string, { channel: Channel | null; expires: number }>();
+	private key: Buffer;
+	constructor(
+		private database: Knex,
+		instanceSecret: string,
+		private ttlMs = 2000,
+	) {
+		this.key = deriveKey(instanceSecret);
+	}
+
+	invalidate(id?: string) {
+		if (id) this.cache.delete(id);
+		else this.cache.clear();
+	}
+
+	async get(id: string): Promise<Channel | null> {
+		if (!UUID.test(id)) return null;
+		const cached = this.cache.get(id);
+		if (cached && cached.expires > Date.now()) return cached.channel;
+		const row = await this.database('ingestion_channels').where({ id }).first();
+		const secretsRow = row ? await this.database('ingestion_channel_secrets').where({ id }).first() : null;
+		const channel = row ? this.toChannel(row, secretsRow) : null;
+		this.cache.set(id, { channel, expires: Date.now() + this.ttlMs });
+		return channel;
+	}
+
+	private toChannel(row: Record<string, any>, secretsRow: Record<string, any> | null): Channel {
+		let secrets: ChannelSecrets = {};
+		if (secretsRow?.secrets) secrets = JSON.parse(open(this.key, secretsRow.secrets));
+		let allowed: unknown = row.allowed_mime_types;
+		if (typeof allowed === 'string') {
+			try {
+				allowed = JSON.parse(allowed);
+			} catch {
+				allowed = [];
+			}
+		}
+		return {
+			id: row.id,
+			name: row.name,
+			provider: isProvider(row.provider) ? row.provider : 'generic',
+			enabled: Boolean(row.enabled),
+			defaultType: isActivityType(row.default_type) ? row.default_type : 'note',
+			defaultDirection: isDirection(row.default_direction) ? row.default_direction : 'inbound',
+			owner: row.owner ?? null,
+			maxRequestBytes: Number(row.max_request_bytes) || DEFAULT_LIMITS.maxRequestBytes,
+			maxFileBytes: Number(row.max_file_bytes) || DEFAULT_LIMITS.maxFileBytes,
+			maxFiles: Number(row.max_files) || DEFAULT_LIMITS.maxFiles,
+			allowedMimeTypes: Array.isArray(allowed) ? (allowed as string[]) : [],
+			createUnknownContacts: Boolean(row.create_unknown_contacts),
+			keyHash: secretsRow?.key_hash ?? null,
+			secrets,
+		};
+	}
+
+	/** Merge new secret values (null or '' clears one) into the encrypted store, inside the caller's transaction. */
+	async writeSecrets(trx: Knex, id: string, changes: Record<string, unknown>) {
+		const existing = await trx('ingestion_channel_secrets').where({ id }).first();
+		const current: Record<string, string> = existing?.secrets ? JSON.parse(open(this.key, existing.secrets)) : {};
+		for (const name of SECRET_NAMES) {
+			if (!(name in changes)) continue;
+			const value = changes[name];
+			if (value === null || value === '') delete current[name];
+			else current[name] = String(value);
+		}
+		const sealed = seal(this.key, JSON.stringify(current));
+		if (existing) await trx('ingestion_channel_secrets').where({ id }).update({ secrets: sealed });
+		else await trx('ingestion_channel_secrets').insert({ id, secrets: sealed });
+		this.invalidate(id);
+	}
+
+	async writeKeyHash(trx: Knex, id: string, keyHash: string) {
+		const existing = await trx('ingestion_channel_secrets').where({ id }).first();
+		if (existing) await trx('ingestion_channel_secrets').where({ id }).update({ key_hash: keyHash });
+		else await trx('ingestion_channel_secrets').insert({ id, key_hash: keyHash, secrets: seal(this.key, '{}') });
+		this.invalidate(id);
+	}
+}

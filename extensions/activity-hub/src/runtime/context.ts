@@ -1,0 +1,59 @@
+// The slice of Directus's extension context the bundle uses, typed loosely on purpose: the glue stays thin.
+import type { Knex } from 'knex';
+
+export interface Accountability {
+	user: string | null;
+	role: string | null;
+	roles?: string[];
+	admin: boolean;
+	app?: boolean;
+	ip?: string | null;
+}
+
+export interface HubContext {
+	database: Knex;
+	env: Record<string, unknown>;
+	logger: { info: (...a: unknown[]) => void; warn: (...a: unknown[]) => void; error: (...a: unknown[]) => void };
+	getSchema: (options?: { database?: Knex }) => Promise<unknown>;
+	services: Record<string, any>;
+}
+
+export const dialectOf = (database: Knex): 'postgres' | 'sqlite' => {
+	const client = String((database.client as { config?: { client?: unknown } }).config?.client ?? '');
+	if (client === 'pg' || client === 'postgres' || client === 'postgresql') return 'postgres';
+	if (client.startsWith('sqlite')) return 'sqlite';
+	throw new Error(`Activity Hub supports SQLite and PostgreSQL, not ${client}`);
+};
+
+/** A timestamp value as Directus stores it for this dialect (SQLite: epoch ms). */
+export const dbTime = (database: Knex, date: Date): Date | number => (dialectOf(database) === 'sqlite' ? date.getTime() : date);
+
+export function toIso(value: unknown): string | null {
+	if (value == null) return null;
+	const date = value instanceof Date ? value : typeof value === 'number' || /^\d+$/.test(String(value)) ? new Date(Number(value)) : new Date(String(value));
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+export const parseJson = (value: unknown): unknown => {
+	if (typeof value !== 'string') return value ?? null;
+	try {
+		return JSON.parse(value);
+	} catch {
+		return value;
+	}
+};
+
+const TIME_FIELDS = ['occurred_at', 'available_at', 'lease_expires_at', 'date_created', 'date_updated', 'completed_at'];
+const JSON_FIELDS = ['payload', 'metadata', 'processed_data', 'match_candidates'];
+
+/** An activity row read with raw SQL, shaped as Directus's API would return it. */
+export function activityFromRow(row: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = { ...row };
+	for (const field of TIME_FIELDS) if (field in out) out[field] = toIso(out[field]);
+	for (const field of JSON_FIELDS) if (field in out) out[field] = parseJson(out[field]);
+	return out;
+}
+
+export const ACTIVITY_HUB_DEFAULTS = {
+	region: (env: Record<string, unknown>) => (typeof env['ACTIVITY_HUB_DEFAULT_REGION'] === 'string' ? (env['ACTIVITY_HUB_DEFAULT_REGION'] as string) : undefined),
+};

@@ -1,0 +1,89 @@
+// The identity index (kind, normalised value) → contact, and re-matching of orphans when contacts change.
+import type { Knex } from 'knex';
+import { extractContactIdentities, type Identity } from '../shared/identity.js';
+import { counterpartyIdentities, resolveMatch, type ContactSource, type MatchResult } from '../shared/matching.js';
+import type { Direction } from '../shared/activity.js';
+
+export async function lookupContacts(database: Knex, identities: Identity[]): Promise<Array<number | string>> {
+	if (identities.length === 0) return [];
+	const rows = await database('contact_identities')
+		.distinct('contact')
+		.where((query) => {
+			for (const identity of identities) query.orWhere({ kind: identity.kind, value: identity.value });
+		});
+	return rows.map((row: { contact: number | string }) => row.contact);
+}
+
+export async function matchActivity(
+	database: Knex,
+	activity: { direction: Direction; sender: string | null; recipient: string | null },
+	region?: string,
+): Promise<MatchResult> {
+	return resolveMatch(await lookupContacts(database, counterpartyIdentities(activity, region)));
+}
+
+/** Re-index the given contacts (create, update, import). Malformed values are skipped and reported. */
+export async function reindexContacts(
+	database: Knex,
+	source: ContactSource,
+	ids: Array<number | string>,
+	region: string | undefined,
+	warn: (message: string) => void,
+): Promise<void> {
+	if (ids.length === 0) return;
+	const fields = ['id', ...source.emailFields, ...source.phoneFields];
+	for (let start = 0; start < ids.length; start += 500) {
+		const chunk = ids.slice(start, start + 500);
+		const contacts = await database(source.collection).select(fields).whereIn('id', chunk);
+		const rows: Array<{ kind: string; value: string; contact: number | string }> = [];
+		for (const contact of contacts) {
+			const { identities, warnings } = extractContactIdentities(contact, source, region);
+			for (const warning of warnings) warn(`Activity Hub: contact ${contact.id}: ${warning}`);
+			for (const identity of identities) rows.push({ ...identity, contact: contact.id });
+		}
+		await database.transaction(async (trx) => {
+			await trx('contact_identities').whereIn('contact', chunk).delete();
+			for (let i = 0; i < rows.length; i += 200) await trx('contact_identities').insert(rows.slice(i, i + 200));
+		});
+	}
+}
+
+/**
+ * Link unmatched and ambiguous activities that the current index now resolves, in batches. Returns the ids
+ * changed, with their new match, so the caller can emit update events.
+ */
+export async function rematchOrphans(
+	database: Knex,
+	region: string | undefined,
+	onlyFor?: Identity[],
+	batchSize = 1000,
+): Promise<Array<{ id: string } & MatchResult>> {
+	const wanted = onlyFor ? new Set(onlyFor.map((i) => `${i.kind}:${i.value}`)) : null;
+	const changed: Array<{ id: string } & MatchResult> = [];
+	let after = '';
+	for (;;) {
+		const batch: Array<{ id: string; direction: Direction; sender: string | null; recipient: string | null; match_status: string }> = await database('activities')
+			.select('id', 'direction', 'sender', 'recipient', 'match_status')
+			.whereIn('match_status', ['unmatched', 'ambiguous'])
+			.andWhere('id', '>', after)
+			.orderBy('id')
+			.limit(batchSize);
+		if (batch.length === 0) break;
+		after = batch[batch.length - 1]!.id;
+		const relevant = batch
+			.map((activity) => ({ activity, identities: counterpartyIdentities(activity, region) }))
+			.filter(({ identities }) => identities.length > 0 && (!wanted || identities.some((i) => wanted.has(`${i.kind}:${i.value}`))));
+		for (const { activity, identities } of relevant) {
+			const match = resolveMatch(await lookupContacts(database, identities));
+			if (match.match_status === activity.match_status && match.match_status !== 'ambiguous') continue;
+			await database('activities').where({ id: activity.id }).whereIn('match_status', ['unmatched', 'ambiguous']).update({
+				contact: match.contact,
+				match_status: match.match_status,
+				match_candidates: match.match_candidates ? JSON.stringify(match.match_candidates) : null,
+			});
+			changed.push({ id: activity.id, ...match });
+		}
+		if (batch.length < batchSize) break;
+	}
+	return changed;
+}

@@ -1,0 +1,119 @@
+// Queue transitions against the database, each fenced by the lease token and emitting item events.
+import type { Knex } from 'knex';
+import { AGENT_POLICY_ID } from '../../../../migrations/z0002-activity-hub-agent-access.js';
+import { afterFailure, claimStatement, type ClaimOptions } from '../shared/queue.js';
+import { activityFromRow, dbTime, dialectOf, type Accountability } from './context.js';
+
+export class LeaseLost extends Error {}
+
+const rowsOf = (result: any): Record<string, unknown>[] => (Array.isArray(result) ? result : (result?.rows ?? []));
+
+export async function claim(database: Knex, options: ClaimOptions) {
+	const { sql, bindings } = claimStatement(dialectOf(database), options);
+	const rows = rowsOf(await database.raw(sql, bindings as any[]));
+	return rows.map(activityFromRow);
+}
+
+function fenced(query: Knex.QueryBuilder, id: string, token: string, now: Date, database: Knex) {
+	return query.where({ id, status: 'processing', lease_token: token }).andWhere('lease_expires_at', '>', dbTime(database, now));
+}
+
+export async function heartbeat(database: Knex, id: string, token: string, leaseSeconds: number, now = new Date()) {
+	const until = new Date(now.getTime() + leaseSeconds * 1000);
+	const changed = await fenced(database('activities'), id, token, now, database).update({ lease_expires_at: dbTime(database, until) });
+	if (changed === 0) throw new LeaseLost();
+	return { lease_expires_at: until.toISOString() };
+}
+
+export async function complete(database: Knex, id: string, token: string, processedData: unknown, note: string | null, now = new Date()) {
+	return database.transaction(async (trx) => {
+		const changed = await fenced(trx('activities'), id, token, now, trx).update({
+			status: 'completed',
+			processed_data: JSON.stringify(processedData ?? {}),
+			completed_at: dbTime(trx, now),
+			lease_token: null,
+			lease_expires_at: null,
+			last_error: null,
+			date_updated: dbTime(trx, now),
+		});
+		if (changed === 0) throw new LeaseLost();
+		const activity = await trx('activities').select('contact').where({ id }).first();
+		let noteId: number | string | null = null;
+		if (note && activity?.contact != null) {
+			const inserted = await trx('contact_notes')
+				.insert({ contact: activity.contact, content: note, activity: id, source: 'agent', author: null, date_created: dbTime(trx, now) })
+				.onConflict('activity')
+				.ignore()
+				.returning('id');
+			noteId = inserted[0]?.id ?? inserted[0] ?? (await trx('contact_notes').select('id').where({ activity: id }).first())?.id ?? null;
+		}
+		return { noteId, noteSkipped: Boolean(note) && activity?.contact == null };
+	});
+}
+
+export async function fail(database: Knex, id: string, token: string, error: string, retry: boolean, now = new Date()) {
+	return database.transaction(async (trx) => {
+		const query = fenced(trx('activities').select('attempts', 'max_attempts'), id, token, now, trx);
+		const row = await (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).first();
+		if (!row) throw new LeaseLost();
+		const next = afterFailure(Number(row.attempts), Number(row.max_attempts), retry, now);
+		await trx('activities')
+			.where({ id, lease_token: token })
+			.update({
+				status: next.status,
+				available_at: next.availableAt ? dbTime(trx, next.availableAt) : undefined,
+				last_error: error.slice(0, 10_000),
+				lease_token: null,
+				lease_expires_at: null,
+				date_updated: dbTime(trx, now),
+			});
+		return { status: next.status, available_at: next.availableAt?.toISOString() ?? null };
+	});
+}
+
+/** Expired leases back to raw (the attempt was counted at claim) or, at max_attempts, to failed. */
+export async function reap(database: Knex, now = new Date()) {
+	const t = dbTime(database, now);
+	const rows = rowsOf(
+		await database.raw(
+			`UPDATE activities SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'raw' END,
+			   lease_token = NULL, lease_expires_at = NULL, available_at = ?, date_updated = ?,
+			   last_error = 'Lease expired: the worker stopped heartbeating'
+			 WHERE status = 'processing' AND lease_expires_at < ? RETURNING id, status`,
+			[t, t, t],
+		),
+	);
+	return rows as Array<{ id: string; status: string }>;
+}
+
+export async function retryFailed(database: Knex, id: string, now = new Date()) {
+	const changed = await database('activities')
+		.where({ id, status: 'failed' })
+		.update({ status: 'raw', attempts: 0, available_at: dbTime(database, now), lease_token: null, lease_expires_at: null, date_updated: dbTime(database, now) });
+	return changed > 0;
+}
+
+const agentCache = new Map<string, { agent: boolean; expires: number }>();
+
+/** Admins and holders of the Activity Hub Agent policy (through a role or directly) may work the queue. */
+export async function isAgent(database: Knex, accountability: Accountability | null | undefined): Promise<boolean> {
+	if (!accountability?.user) return false;
+	if (accountability.admin) return true;
+	const cacheKey = `${accountability.user}:${(accountability.roles ?? [accountability.role]).join(',')}`;
+	const cached = agentCache.get(cacheKey);
+	if (cached && cached.expires > Date.now()) return cached.agent;
+	const roles = (accountability.roles ?? (accountability.role ? [accountability.role] : [])).filter(Boolean) as string[];
+	const row = await database('directus_access')
+		.where({ policy: AGENT_POLICY_ID })
+		.andWhere((q) => {
+			q.where('user', accountability.user!);
+			if (roles.length) q.orWhereIn('role', roles);
+		})
+		.first();
+	agentCache.set(cacheKey, { agent: Boolean(row), expires: Date.now() + 30_000 });
+	return Boolean(row);
+}
+
+export async function isAgentUser(database: Knex, accountability: Accountability | null | undefined) {
+	return Boolean(accountability?.user) && !accountability?.admin && (await isAgent(database, accountability));
+}

@@ -1,0 +1,26 @@
+// Original file names are kept only as display metadata, never as storage paths: strip directories,
+// NUL and control characters, normalise Unicode, and bound the length.
+export function sanitiseFilename(name: unknown, fallback = 'file'): string {
+	if (typeof name !== 'string') return fallback;
+	const base = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
+	const clean = base
+		.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+		.replace(/[<>:"|?*]/g, '_')
+		.replace(/^[.\s]+/, '')
+		.trim();
+	if (!clean) return fallback;
+	if ([...clean].length <= 200) return clean;
+	const dot = clean.lastIndexOf('.');
+	const extension = dot > 0 && clean.length - dot <= 10 ? clean.slice(dot) : '';
+	return [...clean.slice(0, clean.length - extension.length)].slice(0, 200 - extension.length).join('') + extension;
+}
+
+/** `image/*`-style patterns; an empty list allows every type. */
+export function mimeAllowed(type: string, patterns: unknown): boolean {
+	if (!Array.isArray(patterns) || patterns.length === 0) return true;
+	return patterns.some((pattern) => {
+		if (typeof pattern !== 'string') return false;
+		const p = pattern.trim().toLowerCase();
+		return p.endsWith('/*') ? type.toLowerCase().startsWith(p.slice(0, -1)) : type.toLowerCase() === p;
+	});
+}

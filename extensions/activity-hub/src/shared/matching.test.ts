@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { contactSource, counterpartyIdentities, resolveMatch } from './matching.js';
+
+describe('counterpartyIdentities', () => {
+	it.each([
+		['inbound email', { direction: 'inbound', sender: 'Ana <ANA@acme.example>', recipient: 'support@us.example' }, ['email:ana@acme.example']],
+		['outbound to several', { direction: 'outbound', sender: 'me@us.example', recipient: 'a@x.example, "B" <b@y.example>' }, ['email:a@x.example', 'email:b@y.example']],
+		['inbound SMS', { direction: 'inbound', sender: '+14155550199', recipient: '+14155550100' }, ['phone:+14155550199']],
+		['national number with region', { direction: 'inbound', sender: '415-555-0101', recipient: null }, ['phone:+14155550101']],
+		['unreadable sender', { direction: 'inbound', sender: 'client:alice', recipient: null }, []],
+	] as const)('%s', (_label, activity, expected) => {
+		expect(counterpartyIdentities(activity, 'US').map((i) => `${i.kind}:${i.value}`)).toEqual(expected);
+	});
+});
+
+describe('resolveMatch', () => {
+	it.each([
+		[[], { contact: null, match_status: 'unmatched', match_candidates: null }],
+		[[7], { contact: 7, match_status: 'matched', match_candidates: null }],
+		[[7, 7], { contact: 7, match_status: 'matched', match_candidates: null }],
+		[[12, 7], { contact: null, match_status: 'ambiguous', match_candidates: [7, 12] }],
+	])('%j', (contacts, expected) => expect(resolveMatch(contacts)).toEqual(expected));
+});
+
+describe('contactSource', () => {
+	it('defaults to contacts.emails/phones and reads overrides', () => {
+		expect(contactSource({})).toEqual({ collection: 'contacts', emailFields: ['emails'], phoneFields: ['phones'] });
+		expect(contactSource({ ACTIVITY_HUB_CONTACTS_COLLECTION: 'people', ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email, email2', ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile' }))
+			.toEqual({ collection: 'people', emailFields: ['email', 'email2'], phoneFields: ['mobile'] });
+	});
+});

@@ -1,0 +1,49 @@
+// Who an activity is about, and what several or no matching contacts mean. Pure: the lookup is injected.
+import type { Direction, MatchStatus } from './activity.js';
+import { identityOf, splitAddressList, type Identity } from './identity.js';
+
+/** The counterparty: the sender of an inbound activity, the recipients of an outbound one. */
+export function counterpartyIdentities(
+	activity: { direction: Direction; sender: string | null; recipient: string | null },
+	defaultRegion?: string,
+): Identity[] {
+	const addresses = activity.direction === 'inbound' ? [activity.sender] : splitAddressList(activity.recipient ?? '');
+	const seen = new Map<string, Identity>();
+	for (const address of addresses) {
+		const identity = identityOf(address, defaultRegion);
+		if (identity) seen.set(`${identity.kind}:${identity.value}`, identity);
+	}
+	return [...seen.values()];
+}
+
+export interface MatchResult {
+	contact: number | string | null;
+	match_status: MatchStatus;
+	match_candidates: Array<number | string> | null;
+}
+
+/** One contact → matched; none → unmatched; several → ambiguous with the candidates, never a guess. */
+export function resolveMatch(contacts: Array<number | string>): MatchResult {
+	const unique = [...new Set(contacts)].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
+	if (unique.length === 1) return { contact: unique[0]!, match_status: 'matched', match_candidates: null };
+	if (unique.length === 0) return { contact: null, match_status: 'unmatched', match_candidates: null };
+	return { contact: null, match_status: 'ambiguous', match_candidates: unique };
+}
+
+export interface ContactSource {
+	collection: string;
+	emailFields: string[];
+	phoneFields: string[];
+}
+
+const list = (value: unknown, fallback: string[]) =>
+	typeof value === 'string' && value.trim() ? value.split(',').map((v) => v.trim()).filter(Boolean) : fallback;
+
+/** Which collection and fields hold contacts' emails and phones (teams may have their own). */
+export function contactSource(env: Record<string, unknown>): ContactSource {
+	return {
+		collection: typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION'] ? String(env['ACTIVITY_HUB_CONTACTS_COLLECTION']) : 'contacts',
+		emailFields: list(env['ACTIVITY_HUB_CONTACT_EMAIL_FIELDS'], ['emails']),
+		phoneFields: list(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS'], ['phones']),
+	};
+}
