@@ -35,7 +35,8 @@ export default defineHook(({ init }, context) => {
 	);
 	const limiter = new RateLimiterMemory({ points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000), duration: 60 });
 
-	init('middlewares.before', ({ app }: { app: any }) => {
+	init('middlewares.before', (meta) => {
+		const app = meta['app'] as import('express').Application;
 		app.get('/ingest/:channelId', (req: Request, res: Response) => void handshake(req, res));
 		app.post('/ingest/:channelId', (req: Request, res: Response) => void ingest(req, res));
 	});
@@ -130,6 +131,7 @@ export default defineHook(({ init }, context) => {
 			let parser: busboy.Busboy;
 			try {
 				parser = busboy({
+					defParamCharset: 'utf8', // browsers send raw UTF-8 file names; busboy's default would garble them
 					headers: req.headers,
 					limits: { fileSize: channel.maxFileBytes, files: channel.maxFiles, fields: 500, parts: channel.maxFiles + 500, fieldSize: 5 * 1024 * 1024 },
 				});
@@ -175,7 +177,12 @@ export default defineHook(({ init }, context) => {
 						if (truncated) return;
 						const file: StoredFile = { id: saved.id, field, filename: saved.filename, type: saved.type, size: saved.size };
 						request.files.push(file);
-					})().catch((error) => fail(error instanceof IngestError ? error : new IngestError(400, 'INVALID_MULTIPART', 'A file part could not be read'))),
+					})().catch((error) => {
+						// An unread file stream would stall busboy (and the request) forever: drain it.
+						stream.resume();
+						fail(error instanceof IngestError ? error : new IngestError(400, 'INVALID_MULTIPART', 'A file part could not be read'));
+						if (!(error instanceof IngestError)) ctx.logger.warn(error, 'Activity Hub: a file part could not be stored');
+					}),
 				);
 			});
 			parser.on('filesLimit', () => fail(new IngestError(413, 'TOO_MANY_FILES', `At most ${channel.maxFiles} files per request`)));

@@ -2,9 +2,10 @@
 // generated name in a folder per channel; the sanitised original name is only display metadata.
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
-import { fileTypeStream } from 'file-type';
+import { fileTypeFromBuffer } from 'file-type';
 import type { Knex } from 'knex';
 import { sanitiseFilename } from '../shared/filenames.js';
+import { peek } from '../shared/streams.js';
 import type { Channel } from './channels.js';
 
 export interface StoredFileInfo {
@@ -39,10 +40,11 @@ export class FileStore {
 
 	/** Sniff the type from the first bytes; `declared` is used only when the bytes say nothing (e.g. text). */
 	async sniff(stream: Readable, declared: string): Promise<{ stream: Readable; type: string; extension: string }> {
-		const sniffed = await fileTypeStream(stream);
-		const type = sniffed.fileType?.mime ?? (/^text\/[a-z0-9.+-]+$/i.test(declared) ? declared.toLowerCase() : 'application/octet-stream');
-		const extension = sniffed.fileType?.ext ?? (type.startsWith('text/') ? 'txt' : 'bin');
-		return { stream: sniffed as unknown as Readable, type, extension };
+		const { head, rest } = await peek(stream, SNIFF_BYTES);
+		const detected = await fileTypeFromBuffer(head);
+		const type = detected?.mime ?? (/^text\/[a-z0-9.+-]+$/i.test(declared) ? declared.toLowerCase() : 'application/octet-stream');
+		const extension = detected?.ext ?? (type.startsWith('text/') ? 'txt' : 'bin');
+		return { stream: rest, type, extension };
 	}
 
 	async store(channel: Channel, stream: Readable, originalName: string, type: string, extension: string): Promise<StoredFileInfo> {
@@ -76,3 +78,5 @@ export class FileStore {
 		await service.deleteMany(ids);
 	}
 }
+
+const SNIFF_BYTES = 4100;

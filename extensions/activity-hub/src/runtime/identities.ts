@@ -60,14 +60,11 @@ export async function rematchOrphans(
 ): Promise<Array<{ id: string } & MatchResult>> {
 	const wanted = onlyFor ? new Set(onlyFor.map((i) => `${i.kind}:${i.value}`)) : null;
 	const changed: Array<{ id: string } & MatchResult> = [];
-	let after = '';
+	let after: string | null = null;
 	for (;;) {
-		const batch: Array<{ id: string; direction: Direction; sender: string | null; recipient: string | null; match_status: string }> = await database('activities')
-			.select('id', 'direction', 'sender', 'recipient', 'match_status')
-			.whereIn('match_status', ['unmatched', 'ambiguous'])
-			.andWhere('id', '>', after)
-			.orderBy('id')
-			.limit(batchSize);
+		const query = database('activities').select('id', 'direction', 'sender', 'recipient', 'match_status').whereIn('match_status', ['unmatched', 'ambiguous']);
+		if (after !== null) query.andWhere('id', '>', after);
+		const batch: Array<{ id: string; direction: Direction; sender: string | null; recipient: string | null; match_status: string }> = await query.orderBy('id').limit(batchSize);
 		if (batch.length === 0) break;
 		after = batch[batch.length - 1]!.id;
 		const relevant = batch

@@ -1,0 +1,42 @@
+// Types for directus.mjs (plain ESM so that `node` runs it without a build step).
+import type { ChildProcess } from 'node:child_process';
+
+export type DatabaseConfig =
+	| { client: 'sqlite3'; filename: string }
+	| { client: 'pg'; host: string; port: number; user: string; password?: string; database: string };
+
+export interface AdminConfig {
+	email: string;
+	password: string;
+	token: string;
+	secret: string;
+}
+
+export type DirectusEnv = Record<string, string>;
+
+export interface Snapshot {
+	collections: Array<{ collection: string; [key: string]: unknown }>;
+	fields: Array<{ collection: string; field: string; schema?: unknown; [key: string]: unknown }>;
+	relations: Array<{ collection: string; [key: string]: unknown }>;
+	[key: string]: unknown;
+}
+
+export interface RunningDirectus {
+	url: string;
+	child: ChildProcess;
+	output(): string;
+	stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export const ROOT: string;
+export const SNAPSHOT_PATH: string;
+export const MIGRATIONS_DIR: string;
+export const EXTENSIONS_DIR: string;
+export function nodeBinary(): string;
+export function freePort(): Promise<number>;
+export function directusEnv(options: { db: DatabaseConfig | Record<string, unknown>; port: number; dataDir: string; publicUrl?: string; admin: AdminConfig; extra?: Record<string, string> }): DirectusEnv;
+export function directusCli(args: string[], env: Record<string, string | undefined>, options?: { cwd?: string }): Promise<{ stdout: string; stderr: string }>;
+export function mergeSnapshot(current: Snapshot, ours: Snapshot): Snapshot;
+export function installActivityHub(env: Record<string, string | undefined>, log?: (step: string) => void): Promise<void>;
+export function waitForPing(url: string, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
+export function startDirectus(env: Record<string, string | undefined>, options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void }): Promise<RunningDirectus>;

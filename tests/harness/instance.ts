@@ -1,0 +1,70 @@
+// A real Directus process with Activity Hub, on a fresh clone of the template database of one vendor.
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import knex, { type Knex } from 'knex';
+import { inject } from 'vitest';
+import { directusEnv, freePort, startDirectus } from '../../scripts/lib/directus.mjs';
+import { ADMIN } from './shared.js';
+
+export type Vendor = 'sqlite' | 'pg';
+
+export interface Instance {
+	vendor: Vendor;
+	url: string;
+	token: string;
+	env: Record<string, string>;
+	db: Knex;
+	output: () => string;
+	stop: (signal?: NodeJS.Signals) => Promise<void>;
+	/** Start another Directus process on the same database (multi-instance tests). */
+	sibling: (extra?: Record<string, string>) => Promise<{ url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; output: () => string }>;
+}
+
+export const vendors = (): Vendor[] => {
+	const harness = inject('harness');
+	return [...(harness.sqliteTemplate ? (['sqlite'] as const) : []), ...(harness.pg ? (['pg'] as const) : [])];
+};
+
+export async function startInstance(vendor: Vendor, extra: Record<string, string> = {}): Promise<Instance> {
+	const harness = inject('harness');
+	const dataDir = mkdtempSync(join(harness.root, `${vendor}-`));
+	let dbConfig: Record<string, unknown>;
+	let db: Knex;
+	if (vendor === 'sqlite') {
+		const filename = join(dataDir, 'data.db');
+		copyFileSync(harness.sqliteTemplate!, filename);
+		dbConfig = { client: 'sqlite3', filename };
+		db = knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+	} else {
+		const pg = harness.pg!;
+		const database = `ah_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+		const admin = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
+		await admin.raw(`CREATE DATABASE ${database} TEMPLATE ${pg.template}`);
+		await admin.destroy();
+		dbConfig = { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database };
+		db = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database }, pool: { min: 0, max: 4 } });
+	}
+	const start = async (extraEnv: Record<string, string>) => {
+		const port = await freePort();
+		const env = directusEnv({ db: dbConfig, port, dataDir, admin: ADMIN, extra: { ACTIVITY_HUB_DEFAULT_REGION: 'US', ...extraEnv } });
+		return { env, server: await startDirectus(env) };
+	};
+	const { env, server } = await start(extra);
+	return {
+		vendor,
+		url: server.url,
+		token: ADMIN.token,
+		env,
+		db,
+		output: server.output,
+		async stop(signal) {
+			await server.stop(signal);
+			await db.destroy();
+		},
+		async sibling(more = {}) {
+			const { server: other } = await start({ ...extra, ...more });
+			return { url: other.url, stop: other.stop, output: other.output };
+		},
+	};
+}

@@ -1,0 +1,26 @@
+export const ADMIN = {
+	email: 'admin@example.com',
+	password: 'harness-admin-password',
+	token: 'harness-admin-token',
+	secret: 'harness-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+};
+
+export interface PgServer {
+	host: string;
+	port: number;
+	user: string;
+	password: string;
+	template: string;
+}
+
+export interface HarnessInfo {
+	root: string;
+	sqliteTemplate: string | null;
+	pg: PgServer | null;
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		harness: HarnessInfo;
+	}
+}

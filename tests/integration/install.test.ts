@@ -1,0 +1,85 @@
+// Installing is additive: a project's own collections and data survive install and re-install, and every
+// bundle collection is usable over REST with @directus/sdk.
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createDirectus, createItem, readItems, rest, staticToken } from '@directus/sdk';
+import knex from 'knex';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { directusCli, directusEnv, freePort, installActivityHub, startDirectus } from '../../scripts/lib/directus.mjs';
+import { ADMIN } from '../harness/shared.js';
+import { admin } from '../harness/api.js';
+import { startInstance, vendors, type Instance } from '../harness/instance.js';
+
+describe.each(vendors())('install on %s', (vendor) => {
+	it('keeps a pre-existing user collection and its data through install and re-install', async () => {
+		const harness = inject('harness');
+		const dataDir = mkdtempSync(join(harness.root, `existing-${vendor}-`));
+		let db: Record<string, unknown>;
+		if (vendor === 'sqlite') db = { client: 'sqlite3', filename: join(dataDir, 'existing.db') };
+		else {
+			const pg = harness.pg!;
+			const database = `existing_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+			const server = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
+			await server.raw(`CREATE DATABASE ${database}`);
+			await server.destroy();
+			db = { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database };
+		}
+		const env = directusEnv({ db, port: await freePort(), dataDir, admin: ADMIN, extra: { EXTENSIONS_PATH: join(dataDir, 'none'), EXTENSIONS_MUST_LOAD: 'false' } });
+		// A plain Directus project that already has its own collection and data.
+		await directusCli(['bootstrap'], { ...env, MIGRATIONS_PATH: join(dataDir, 'none') });
+		let server = await startDirectus(env);
+		const url = `http://127.0.0.1:${env.PORT}`;
+		const client = createDirectus(url).with(staticToken(ADMIN.token)).with(rest());
+		await fetch(`${url}/collections`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ collection: 'products', schema: {}, meta: {}, fields: [{ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true } }, { field: 'title', type: 'string' }] }),
+		});
+		await client.request(createItem('products', { title: 'Widget' }));
+		await server.stop();
+
+		for (let round = 0; round < 2; round++) {
+			await installActivityHub({ ...env, EXTENSIONS_PATH: join(process.cwd(), 'extensions') });
+			server = await startDirectus({ ...env, EXTENSIONS_PATH: join(process.cwd(), 'extensions'), EXTENSIONS_MUST_LOAD: 'true' });
+			const products = await client.request(readItems('products'));
+			expect(products).toEqual([{ id: 1, title: 'Widget' }]);
+			const collections = (await (await fetch(`${url}/collections`, { headers: { authorization: `Bearer ${ADMIN.token}` } })).json()).data.map((c: { collection: string }) => c.collection);
+			expect(collections).toEqual(expect.arrayContaining(['products', 'contacts', 'activities', 'ingestion_channels', 'contact_notes']));
+			await server.stop();
+		}
+	});
+});
+
+describe.each(vendors())('REST on %s', (vendor) => {
+	let instance: Instance;
+	beforeAll(async () => {
+		instance = await startInstance(vendor);
+	});
+	afterAll(() => instance?.stop());
+
+	it('creates and reads every bundle collection with @directus/sdk', async () => {
+		const client = createDirectus(instance.url).with(staticToken(instance.token)).with(rest());
+		const contact = await client.request(createItem('contacts', { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'work' }] }));
+		const channel = await client.request(createItem('ingestion_channels', { name: 'Support SMS', provider: 'twilio' }));
+		const note = await client.request(createItem('contact_notes', { contact: contact.id, content: 'Met at the fair' }));
+		const activity = await client.request(createItem('activities', { type: 'note', direction: 'inbound', content: 'typed in Studio', contact: contact.id, channel: channel.id }));
+		expect(activity).toMatchObject({ status: 'raw', match_status: 'matched', contact: contact.id });
+		expect(note).toMatchObject({ source: 'person', author: expect.any(String) });
+		await client.request(createItem('agent_preferences', { user: note.author, stale_threshold_minutes: 30 }));
+		const timeline = await client.request(readItems('activities', { filter: { contact: { _eq: contact.id } }, sort: ['-occurred_at'] }));
+		expect(timeline.map((a) => a['id'])).toEqual([activity.id]);
+	});
+
+	it('enforces idempotency and one note per activity with unique indexes', async () => {
+		const channel = (await admin(instance).post('/items/ingestion_channels', { name: 'x', provider: 'generic' })).body.data.id;
+		const row = { id: randomUUID(), type: 'note', direction: 'inbound', status: 'raw', channel, external_id: 'same', attempts: 0, max_attempts: 5, match_status: 'unmatched' };
+		await instance.db('activities').insert(row);
+		await expect(instance.db('activities').insert({ ...row, id: randomUUID() })).rejects.toThrow(/unique|UNIQUE/);
+		const indexes =
+			vendor === 'pg'
+				? (await instance.db.raw(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'activities'`)).rows
+				: await instance.db.raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities'`);
+		expect(indexes.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['activities_claim_idx', 'activities_timeline_idx', 'activities_channel_external_id_unique']));
+	});
+});
