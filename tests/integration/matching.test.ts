@@ -79,3 +79,26 @@ describe.each(vendors())('matching on %s', (vendor) => {
 		expect(await instance.db('contact_notes').where({ activity: event.id })).toHaveLength(1);
 	});
 });
+
+describe.each(vendors())('unknown senders on %s', (vendor) => {
+	let instance: Instance;
+	beforeAll(async () => {
+		instance = await startInstance(vendor);
+	});
+	afterAll(() => instance?.stop());
+
+	it('creates a contact for an unknown sender only where the channel asks for it', async () => {
+		const creating = await createChannel(instance, { provider: 'generic', create_unknown_contacts: true });
+		const plain = await createChannel(instance, { provider: 'generic' });
+		const send = (channel: { webhook: string; key: string }, json: unknown) => call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json });
+		const first = (await send(creating, { type: 'email', sender: 'Zoe Quinn <zoe@new.example>', external_id: 'z1' })).body.data;
+		expect(first.contact).not.toBeNull();
+		const created = (await admin(instance).get(`/items/contacts/${first.contact}`)).body.data;
+		expect(created).toMatchObject({ first_name: 'Zoe', last_name: 'Quinn', emails: [{ email: 'zoe@new.example', type: 'other' }] });
+		expect((await send(creating, { type: 'email', sender: 'zoe@new.example', external_id: 'z2' })).body.data.contact).toBe(first.contact);
+		expect((await send(creating, { type: 'email', sender: 'Zoe Quinn <zoe@new.example>', external_id: 'z1' })).body.data).toMatchObject({ duplicate: true, contact: first.contact });
+		expect((await send(plain, { type: 'email', sender: 'nobody@unknown.example' })).body.data.contact).toBeNull();
+		expect(await instance.db('contacts').where({ first_name: 'nobody' })).toHaveLength(0);
+		expect(await instance.db('contacts').where({ first_name: 'Zoe' })).toHaveLength(1);
+	});
+});

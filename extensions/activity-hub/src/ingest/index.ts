@@ -25,11 +25,13 @@ export default defineHook(({ init }, context) => {
 	const writer = new ActivityWriter(
 		ctx.database,
 		{ region: ACTIVITY_HUB_DEFAULTS.region(env), matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false' },
-		({ rows, orphanFileIds }) => {
+		({ rows, contacts, orphanFileIds }) => {
 			void files.remove(orphanFileIds).catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));
-			if (rows.length === 0) return;
+			if (rows.length === 0 && contacts.length === 0) return;
 			void ctx.getSchema().then((schema) => {
-				for (const row of rows) emitCreated('activities', row['id'] as string, row, { database: ctx.database, schema, accountability: null });
+				const events = { database: ctx.database, schema, accountability: null };
+				for (const contact of contacts) emitCreated('contacts', contact['id'] as number, contact, events);
+				for (const row of rows) emitCreated('activities', row['id'] as string, row, events);
 			});
 		},
 	);

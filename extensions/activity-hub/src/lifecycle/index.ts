@@ -10,6 +10,7 @@ import { emitUpdated } from '../runtime/events.js';
 import { extractContactIdentities } from '../shared/identity.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser, reap } from '../runtime/queue.js';
+import { KeyBatcher } from '../shared/batcher.js';
 import { channelStore } from '../runtime/registry.js';
 
 const InvalidSecrets = createError('INVALID_PAYLOAD', (extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`, 400);
@@ -65,9 +66,11 @@ export default defineHook(({ filter, action, schedule }, context) => {
 			for (const change of changed) emitUpdated('activities', [change.id], { contact: change.contact, match_status: change.match_status }, { database: ctx.database, schema, accountability: null });
 		}
 	};
-	const background = (work: Promise<unknown>) => void work.catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed'));
-	action(`${source.collection}.items.create`, ({ key }: any) => background(onContactsChanged([key])));
-	action(`${source.collection}.items.update`, ({ keys }: any) => background(onContactsChanged(keys ?? [])));
+	const changedContacts = new KeyBatcher<string | number>((keys) =>
+		onContactsChanged(keys).catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed')),
+	);
+	action(`${source.collection}.items.create`, ({ key }: any) => changedContacts.add([key]));
+	action(`${source.collection}.items.update`, ({ keys }: any) => changedContacts.add(keys ?? []));
 
 	// Activities created through REST or Studio get the same defaults and matching as ingested ones.
 	filter('activities.items.create', async (payload: any, _meta, { database }: any) => {

@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/providers/index.js';
-import { matchActivity } from './identities.js';
+import type { Identity } from '../shared/identity.js';
+import { contactForUnknownSender, counterpartyIdentities, resolveMatch, type MatchResult } from '../shared/matching.js';
+import { lookupContacts } from './identities.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
 
@@ -28,6 +30,8 @@ interface Job {
 
 export interface Committed {
 	rows: Record<string, unknown>[];
+	/** Contacts created for unknown senders (channel policy). */
+	contacts: Record<string, unknown>[];
 	/** Files stored for requests that turned out to be duplicates: no longer needed. */
 	orphanFileIds: string[];
 }
@@ -68,6 +72,7 @@ export class ActivityWriter {
 
 	private async commit(jobs: Job[]) {
 		const created: Record<string, unknown>[] = [];
+		const createdContacts: Record<string, unknown>[] = [];
 		const orphanFileIds: string[] = [];
 		const outcomes = await this.database.transaction(async (trx) => {
 			const now = new Date();
@@ -76,7 +81,7 @@ export class ActivityWriter {
 			for (const job of jobs) {
 				const results: WriteResult[] = [];
 				for (const draft of job.drafts) {
-					const result = await this.insert(trx, job.channel, draft, now, created);
+					const result = await this.insert(trx, job.channel, draft, now, created, createdContacts);
 					if (result.duplicate) orphanFileIds.push(...draft.fileIds);
 					results.push(result);
 					const counter = counters.get(job.channel.id) ?? { received: 0, duplicates: 0 };
@@ -97,14 +102,39 @@ export class ActivityWriter {
 			return perJob;
 		});
 		jobs.forEach((job, index) => job.resolve(outcomes[index]!));
-		this.onCommitted({ rows: created, orphanFileIds });
+		this.onCommitted({ rows: created, contacts: createdContacts, orphanFileIds });
 	}
 
-	private async insert(trx: Knex.Transaction, channel: Channel, draft: DraftWithFiles, now: Date, created: Record<string, unknown>[]): Promise<WriteResult> {
-		const match =
-			this.options.matching === false
-				? { contact: null, match_status: 'unmatched' as const, match_candidates: null }
-				: await matchActivity(trx, draft, this.options.region);
+	private async existing(trx: Knex.Transaction, channel: string, externalId: string): Promise<WriteResult | null> {
+		const row = await trx('activities').select('id', 'status', 'contact').where({ channel, external_id: externalId }).first();
+		return row ? { id: row.id, duplicate: true, status: row.status, contact: row.contact ?? null } : null;
+	}
+
+	/** A channel's "create unknown contacts" policy: the contact and its identity, in the ingest transaction. */
+	private async createContact(trx: Knex.Transaction, draft: DraftWithFiles, identity: Identity, now: Date, createdContacts: Record<string, unknown>[]) {
+		const fields = contactForUnknownSender(draft.sender, identity, (draft.metadata['profile_name'] as string | undefined) ?? null);
+		const [inserted] = await trx('contacts')
+			.insert({ ...fields, emails: JSON.stringify(fields.emails), phones: JSON.stringify(fields.phones), date_created: dbTime(trx, now) })
+			.returning('id');
+		const id = (inserted as { id: number }).id ?? inserted;
+		await trx('contact_identities').insert({ kind: identity.kind, value: identity.value, contact: id });
+		createdContacts.push({ id, ...fields });
+		return id as number;
+	}
+
+	private async insert(trx: Knex.Transaction, channel: Channel, draft: DraftWithFiles, now: Date, created: Record<string, unknown>[], createdContacts: Record<string, unknown>[]): Promise<WriteResult> {
+		if (draft.external_id) {
+			const existing = await this.existing(trx, channel.id, draft.external_id);
+			if (existing) return existing;
+		}
+		let match: MatchResult = { contact: null, match_status: 'unmatched', match_candidates: null };
+		if (this.options.matching !== false) {
+			const identities = counterpartyIdentities(draft, this.options.region);
+			match = resolveMatch(await lookupContacts(trx, identities));
+			if (match.match_status === 'unmatched' && channel.createUnknownContacts && draft.direction === 'inbound' && identities.length === 1) {
+				match = { contact: await this.createContact(trx, draft, identities[0]!, now, createdContacts), match_status: 'matched', match_candidates: null };
+			}
+		}
 		const row = {
 			id: randomUUID(),
 			type: draft.type,
@@ -131,10 +161,8 @@ export class ActivityWriter {
 		};
 		const query = trx('activities').insert(row);
 		const inserted = draft.external_id ? await query.onConflict(['channel', 'external_id']).ignore().returning('id') : await query.returning('id');
-		if (inserted.length === 0) {
-			const existing = await trx('activities').select('id', 'status', 'contact').where({ channel: channel.id, external_id: draft.external_id }).first();
-			return { id: existing.id, duplicate: true, status: existing.status, contact: existing.contact ?? null };
-		}
+		// Lost a race with another instance's insert of the same event: the unique index kept one.
+		if (inserted.length === 0) return (await this.existing(trx, channel.id, draft.external_id!))!;
 		for (const fileId of draft.fileIds) await trx('activity_files').insert({ activities_id: row.id, directus_files_id: fileId });
 		created.push(activityFromRow(row));
 		return { id: row.id, duplicate: false, status: 'raw', contact: match.contact };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactSource, counterpartyIdentities, resolveMatch } from './matching.js';
+import { contactForUnknownSender, contactSource, counterpartyIdentities, resolveMatch } from './matching.js';
 
 describe('counterpartyIdentities', () => {
 	it.each([
@@ -27,5 +27,17 @@ describe('contactSource', () => {
 		expect(contactSource({})).toEqual({ collection: 'contacts', emailFields: ['emails'], phoneFields: ['phones'] });
 		expect(contactSource({ ACTIVITY_HUB_CONTACTS_COLLECTION: 'people', ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email, email2', ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile' }))
 			.toEqual({ collection: 'people', emailFields: ['email', 'email2'], phoneFields: ['mobile'] });
+	});
+});
+
+describe('contactForUnknownSender', () => {
+	it.each([
+		['Ana Ruiz <ana@acme.example>', { kind: 'email', value: 'ana@acme.example' }, null, { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'other' }], phones: [] }],
+		['"Ruiz, Ana" <ana@acme.example>', { kind: 'email', value: 'ana@acme.example' }, null, { first_name: 'Ruiz,', last_name: 'Ana' }],
+		['bob@x.example', { kind: 'email', value: 'bob@x.example' }, null, { first_name: 'bob', last_name: null }],
+		['+16505551234', { kind: 'phone', value: '+16505551234' }, 'Sheena Nelson', { first_name: 'Sheena', last_name: 'Nelson', emails: [], phones: [{ number: '+16505551234', type: 'other' }] }],
+		['+16505551234', { kind: 'phone', value: '+16505551234' }, null, { first_name: '+16505551234', last_name: null }],
+	] as const)('%s', (sender, identity, profile, expected) => {
+		expect(contactForUnknownSender(sender, identity, profile)).toMatchObject(expected);
 	});
 });

@@ -47,3 +47,18 @@ export function contactSource(env: Record<string, unknown>): ContactSource {
 		phoneFields: list(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS'], ['phones']),
 	};
 }
+
+/**
+ * The contact to create for an unknown sender when a channel's policy asks for it: the identity we matched on,
+ * and a name from the display-name form (`Ana Ruiz <ana@x>`) or the provider's profile name when there is one.
+ */
+export function contactForUnknownSender(sender: string | null, identity: Identity, profileName?: string | null) {
+	const display = profileName?.trim() || (sender && /^\s*"?([^"<]+?)"?\s*</.exec(sender)?.[1]?.trim()) || '';
+	const [first, ...rest] = display.split(/\s+/).filter(Boolean);
+	return {
+		first_name: first ?? (identity.kind === 'email' ? identity.value.split('@')[0]! : identity.value),
+		last_name: rest.length ? rest.join(' ') : null,
+		emails: identity.kind === 'email' ? [{ email: identity.value, type: 'other' }] : [],
+		phones: identity.kind === 'phone' ? [{ number: identity.value, type: 'other' }] : [],
+	};
+}

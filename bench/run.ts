@@ -1,0 +1,209 @@
+// npm run bench — every figure is a ratio against a baseline measured in the same run, on this machine.
+// Prints one markdown table (also written to bench/last-run.md) and the machine it ran on.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import knex, { type Knex } from 'knex';
+import { PgBoss } from 'pg-boss';
+import { directusEnv, freePort, installActivityHub, startDirectus, type DatabaseConfig } from '../scripts/lib/directus.mjs';
+import { startPostgres } from '../scripts/lib/postgres.mjs';
+import { claimStatement } from '../extensions/activity-hub/src/shared/queue.js';
+import { fmt, load, percentile } from './load.js';
+
+const ADMIN = { email: 'admin@example.com', password: 'bench-password', token: 'bench-token', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' };
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
+const rows: string[][] = [];
+const row = (...cells: string[]) => {
+	rows.push(cells);
+	console.log(cells.join(' | '));
+};
+const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-bench-'));
+const postgres = await startPostgres(root);
+
+async function database(vendor: 'sqlite' | 'pg', name: string): Promise<{ config: DatabaseConfig; db: Knex }> {
+	if (vendor === 'sqlite') {
+		const filename = join(root, `${name}.db`);
+		return { config: { client: 'sqlite3', filename }, db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }) };
+	}
+	await postgres.createDatabase(name);
+	const connection = { host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: name };
+	return { config: { client: 'pg', ...connection }, db: knex({ client: 'pg', connection, pool: { min: 1, max: 10 } }) };
+}
+
+async function instance(config: DatabaseConfig, dataDir: string, extra: Record<string, string> = {}, install = true) {
+	const env = directusEnv({ db: config, port: await freePort(), dataDir, admin: ADMIN, extra: { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'error', ...extra } });
+	if (install) await installActivityHub(env);
+	return startDirectus(env);
+}
+
+const api = (url: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+	fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+async function channel(url: string) {
+	const created = await (await api(url, '/items/ingestion_channels', { name: 'bench', provider: 'generic' })).json();
+	const key = await (await api(url, `/activity-hub/channels/${created.data.id}/key`, {})).json();
+	return { id: created.data.id as string, key: key.data.key as string };
+}
+
+// 1. Ingest throughput against Directus's own item create, matching on.
+for (const vendor of ['sqlite', 'pg'] as const) {
+	const { config, db } = await database(vendor, `ingest_${vendor}`);
+	const server = await instance(config, join(root, `ingest-${vendor}`));
+	const ch = await channel(server.url);
+	await api(server.url, '/items/contacts', Array.from({ length: 200 }, (_, i) => ({ first_name: `P${i}`, emails: [{ email: `person${i}@bench.example`, type: 'work' }] })));
+	const body = (i: number) => ({ type: 'sms', direction: 'inbound', sender: `person${i % 200}@bench.example`, content: `message ${i}` });
+	const concurrency = 32;
+	await load(200, concurrency, (i) => api(server.url, '/items/activities', body(i)));
+	await load(200, concurrency, (i) => api(server.url, `/ingest/${ch.id}`, { ...body(i), external_id: `warm-${i}` }, { authorization: `Bearer ${ch.key}` }));
+	const baseline = await load(N(2000), concurrency, (i) => api(server.url, '/items/activities', body(i)));
+	const ingest = await load(N(8000), concurrency, (i) => api(server.url, `/ingest/${ch.id}`, { ...body(i), external_id: `e-${i}` }, { authorization: `Bearer ${ch.key}` }));
+	const stored = Number((await db('activities').where({ channel: ch.id }).andWhere('external_id', 'like', 'e-%').count({ n: '*' }))[0]!.n);
+	row(`ingest vs POST /items/activities (${vendor})`, `${fmt(ingest.rps, 0)}/s vs ${fmt(baseline.rps, 0)}/s`, `**${fmt(ingest.rps / baseline.rps)}×**`, `p50 ${fmt(ingest.p50)} ms, p99 ${fmt(ingest.p99)} ms (baseline p50 ${fmt(baseline.p50)}, p99 ${fmt(baseline.p99)}); ${stored}/${ingest.ok} 2xx stored`);
+	await server.stop();
+	await db.destroy();
+}
+
+// 2. Matching cost with 1,000,000 identities: the same ingest with matching on and off, sequential requests.
+{
+	const vendor = 'pg' as const;
+	const { config, db } = await database(vendor, 'matching');
+	const identities = N(1_000_000);
+	const dataDir = join(root, 'matching');
+	const on = await instance(config, dataDir);
+	await db.raw(`INSERT INTO contacts (id, first_name) SELECT g, 'C' || g FROM generate_series(1, ?) g`, [identities / 4]);
+	await db.raw(`SELECT setval(pg_get_serial_sequence('contacts', 'id'), ?)`, [identities / 4]);
+	await db.raw(`INSERT INTO contact_identities (kind, value, contact) SELECT 'email', 'person' || g || '@bench.example', (g - 1) / 4 + 1 FROM generate_series(1, ?) g`, [identities]);
+	await db.raw('ANALYZE contact_identities');
+	const off = await instance(config, dataDir, { ACTIVITY_HUB_MATCHING: 'false' }, false);
+	const ch = await channel(on.url);
+	const send = (url: string, i: number, tag: string) =>
+		api(url, `/ingest/${ch.id}`, { type: 'email', sender: `person${(i * 7919) % identities}@bench.example`, content: 'x', external_id: `${tag}-${i}` }, { authorization: `Bearer ${ch.key}` });
+	await load(200, 1, (i) => send(on.url, i, 'won'));
+	await load(200, 1, (i) => send(off.url, i, 'woff'));
+	const samplesOn: number[] = [];
+	const samplesOff: number[] = [];
+	for (let i = 0; i < N(2000); i++) {
+		for (const [url, samples, tag] of [[on.url, samplesOn, 'on'], [off.url, samplesOff, 'off']] as const) {
+			const begin = performance.now();
+			await (await send(url, i, tag)).arrayBuffer();
+			samples.push(performance.now() - begin);
+		}
+	}
+	const matched = Number((await db('activities').where({ match_status: 'matched' }).andWhere('external_id', 'like', 'on-%').count({ n: '*' }))[0]!.n);
+	row(`matching cost at ${identities.toLocaleString('en')} identities (${vendor})`, `p50 ${fmt(percentile(samplesOn, 0.5), 2)} ms vs ${fmt(percentile(samplesOff, 0.5), 2)} ms`, `**+${fmt(percentile(samplesOn, 0.5) - percentile(samplesOff, 0.5), 2)} ms**`, `${matched}/${samplesOn.length} matched; p99 ${fmt(percentile(samplesOn, 0.99), 2)} vs ${fmt(percentile(samplesOff, 0.99), 2)} ms`);
+
+	// Re-matching orphans after a contact import.
+	const orphans = N(10_000);
+	await db.raw(
+		`INSERT INTO activities (id, type, direction, status, channel, sender, match_status, attempts, max_attempts, available_at, occurred_at)
+		 SELECT gen_random_uuid(), 'email', 'inbound', 'completed', ?, 'orphan' || g || '@import.example', 'unmatched', 1, 5, now(), now() FROM generate_series(1, ?) g`,
+		[ch.id, orphans],
+	);
+	const begin = performance.now();
+	for (let start = 0; start < orphans; start += 1000) {
+		const batch = Array.from({ length: Math.min(1000, orphans - start) }, (_, i) => ({ first_name: 'Imported', emails: [{ email: `orphan${start + i + 1}@import.example`, type: 'work' }] }));
+		await api(on.url, '/items/contacts', batch);
+	}
+	const imported = performance.now() - begin;
+	for (;;) {
+		const left = Number((await db('activities').where({ match_status: 'unmatched' }).andWhere('sender', 'like', 'orphan%').count({ n: '*' }))[0]!.n);
+		if (left === 0 || performance.now() - begin > 600_000) break;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	const total = (performance.now() - begin) / 1000;
+	row(`re-match ${orphans.toLocaleString('en')} orphans after a contact import (${vendor})`, `${fmt(total)} s`, `import alone ${fmt(imported / 1000)} s`, 'goal: seconds, not minutes');
+	await on.stop();
+	await off.stop();
+	await db.destroy();
+}
+
+// 3. Claim + complete, in process, against pg-boss fetch + complete, 8 workers on the same PostgreSQL.
+{
+	const { config, db } = await database('pg', 'queue');
+	const server = await instance(config, join(root, 'queue'));
+	const jobs = N(5000);
+	const workers = 8;
+	const ch = await channel(server.url);
+	await db.raw(
+		`INSERT INTO activities (id, type, direction, status, channel, content, match_status, attempts, max_attempts, available_at, occurred_at)
+		 SELECT gen_random_uuid(), 'sms', 'inbound', 'raw', ?, 'job ' || g, 'unmatched', 0, 5, now() - interval '1 second', now() FROM generate_series(1, ?) g`,
+		[ch.id, jobs],
+	);
+	const worker = '00000000-0000-4000-8000-000000000001';
+	let done = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: workers }, async () => {
+			for (;;) {
+				const { sql, bindings } = claimStatement('postgres', { worker, limit: 1, leaseSeconds: 60, now: new Date() });
+				const claimed = (await db.raw(sql, bindings as any[])).rows as Array<{ id: string; lease_token: string }>;
+				if (claimed.length === 0) return;
+				for (const item of claimed) {
+					const changed = await db('activities')
+						.where({ id: item.id, status: 'processing', lease_token: item.lease_token })
+						.andWhere('lease_expires_at', '>', new Date())
+						.update({ status: 'completed', processed_data: JSON.stringify({ ok: true }), completed_at: new Date(), lease_token: null, lease_expires_at: null });
+					done += changed;
+				}
+			}
+		}),
+	);
+	const ours = done / ((performance.now() - started) / 1000);
+
+	const boss = new PgBoss({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: 'queue' });
+	boss.on('error', () => {});
+	await boss.start();
+	await boss.createQueue('bench');
+	for (let i = 0; i < jobs; i += 500) await boss.insert('bench', Array.from({ length: Math.min(500, jobs - i) }, (_, j) => ({ data: { n: i + j } })));
+	let bossDone = 0;
+	const bossStarted = performance.now();
+	await Promise.all(
+		Array.from({ length: workers }, async () => {
+			for (;;) {
+				const fetched = await boss.fetch('bench', { batchSize: 1 });
+				if (!fetched || fetched.length === 0) return;
+				await boss.complete('bench', fetched.map((job) => job.id));
+				bossDone += fetched.length;
+			}
+		}),
+	);
+	const theirs = bossDone / ((performance.now() - bossStarted) / 1000);
+	await boss.stop({ graceful: false });
+	row(`claim + complete vs pg-boss fetch + complete (8 workers, pg)`, `${fmt(ours, 0)}/s vs ${fmt(theirs, 0)}/s`, `**${fmt(ours / theirs, 2)}×**`, `${done}/${jobs} and ${bossDone}/${jobs} completed, one job per fetch`);
+
+	// Over HTTP through one Directus instance, batch claims of 50.
+	await db.raw(
+		`INSERT INTO activities (id, type, direction, status, channel, content, match_status, attempts, max_attempts, available_at, occurred_at)
+		 SELECT gen_random_uuid(), 'sms', 'inbound', 'raw', ?, 'http job ' || g, 'unmatched', 0, 5, now() - interval '1 second', now() FROM generate_series(1, ?) g`,
+		[ch.id, jobs],
+	);
+	let httpDone = 0;
+	const httpStarted = performance.now();
+	await Promise.all(
+		Array.from({ length: workers }, async () => {
+			for (;;) {
+				const claimed = (await (await api(server.url, '/activity-hub/queue/claim', { limit: 50, lease_seconds: 60 })).json()).data as Array<{ id: string; lease_token: string }>;
+				if (claimed.length === 0) return;
+				for (const item of claimed) {
+					const reply = await api(server.url, `/activity-hub/queue/${item.id}/complete`, { lease_token: item.lease_token, processed_data: { ok: true } });
+					await reply.arrayBuffer();
+					if (reply.ok) httpDone++;
+				}
+			}
+		}),
+	);
+	const http = httpDone / ((performance.now() - httpStarted) / 1000);
+	row(`claim (batches of 50) + complete over HTTP, one instance (pg)`, `${fmt(http, 0)} activities/s`, http >= 1000 ? '**≥ 1,000/s**' : '**below 1,000/s**', `${httpDone}/${jobs} completed by 8 HTTP workers`);
+	await server.stop();
+	await db.destroy();
+}
+
+await postgres.stop();
+rmSync(root, { recursive: true, force: true });
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}${QUICK ? ' (BENCH_QUICK: 1/10 sizes)' : ''}`;
+const table = ['| measure | figure | ratio / result | details |', '|---|---|---|---|', ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+const report = `Machine: ${machine}\nRun: ${new Date().toISOString()}\n\n${table}\n`;
+writeFileSync(new URL('./last-run.md', import.meta.url), report);
+console.log(`\n${report}`);
