@@ -185,16 +185,14 @@ for (const vendor of ['sqlite', 'pg'] as const) {
 			for (;;) {
 				const claimed = (await (await api(server.url, '/activity-hub/queue/claim', { limit: 50, lease_seconds: 60 })).json()).data as Array<{ id: string; lease_token: string }>;
 				if (claimed.length === 0) return;
-				for (const item of claimed) {
-					const reply = await api(server.url, `/activity-hub/queue/${item.id}/complete`, { lease_token: item.lease_token, processed_data: { ok: true } });
-					await reply.arrayBuffer();
-					if (reply.ok) httpDone++;
-				}
+				const reply = await api(server.url, '/activity-hub/queue/complete', { items: claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })) });
+				const results = (await reply.json()).data as Array<{ status?: string }>;
+				httpDone += results.filter((r) => r.status === 'completed').length;
 			}
 		}),
 	);
 	const http = httpDone / ((performance.now() - httpStarted) / 1000);
-	row(`claim (batches of 50) + complete over HTTP, one instance (pg)`, `${fmt(http, 0)} activities/s`, http >= 1000 ? '**≥ 1,000/s**' : '**below 1,000/s**', `${httpDone}/${jobs} completed by 8 HTTP workers`);
+	row(`claim + complete over HTTP, batches of 50, one instance (pg)`, `${fmt(http, 0)} activities/s`, http >= 1000 ? '**≥ 1,000/s**' : '**below 1,000/s**', `${httpDone}/${jobs} completed by 8 HTTP workers`);
 	await server.stop();
 	await db.destroy();
 }

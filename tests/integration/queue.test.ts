@@ -92,6 +92,45 @@ describe.each(vendors())('queue on %s', (vendor) => {
 		}
 	});
 
+	it('completes a batch in one call, each item fenced by its own lease', async () => {
+		const ids = await Promise.all([1, 2, 3].map((n) => ingest({ type: 'sms', content: `batch ${n}`, external_id: `qb${n}-${vendor}` })));
+		const claimed = ((await agent('/queue/claim', { limit: 100, lease_seconds: 60 })).body.data as Array<{ id: string; lease_token: string }>).filter((a) => ids.includes(a.id));
+		expect(claimed).toHaveLength(3);
+		const items = claimed.map((a, i) => ({ id: a.id, lease_token: i === 2 ? 'not-the-token' : a.lease_token, processed_data: { n: i } }));
+		const reply = await agent('/queue/complete', { items });
+		expect(reply.status).toBe(200);
+		expect(reply.body.data.map((r: { status?: string; error?: string }) => r.status ?? r.error)).toEqual(['completed', 'completed', 'LEASE_LOST']);
+		expect((await row(claimed[2]!.id)).status).toBe('processing');
+		expect((await agent('/queue/complete', { items: [] })).status).toBe(400);
+		expect((await agent('/queue/complete', { items: [{ id: 'x', lease_token: 't' }] })).status).toBe(400);
+	});
+
+	it('claims own work first, then global, then others\' stale work, never from those who opted out', async () => {
+		const owner = async (name: string) => createUser(instance, AGENT_ROLE_ID, `${name}-${vendor}`);
+		const me = (await instance.db('directus_users').where({ token: agentToken }).first()).id;
+		const [other, private_] = [await owner('other-owner'), await owner('private-owner')];
+		await admin(instance).post('/items/agent_preferences', { user: private_, allow_remote_processing: false });
+		const channels = {
+			mine: await createChannel(instance, { provider: 'generic', owner: me }),
+			global: await createChannel(instance, { provider: 'generic' }),
+			other: await createChannel(instance, { provider: 'generic', owner: other }),
+			private: await createChannel(instance, { provider: 'generic', owner: private_ }),
+		};
+		const send = async (channel: { webhook: string; key: string }, label: string) =>
+			(await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { content: label } })).body.data.id as string;
+		const ids = {
+			otherStale: await send(channels.other, 'other stale'),
+			otherFresh: await send(channels.other, 'other fresh'),
+			privateStale: await send(channels.private, 'private stale'),
+			global: await send(channels.global, 'global'),
+			mine: await send(channels.mine, 'mine'),
+		};
+		const old = Date.now() - 20 * 60_000;
+		await instance.db('activities').whereIn('id', [ids.otherStale, ids.privateStale]).update({ available_at: vendor === 'sqlite' ? old : new Date(old) });
+		const claimed = (await agent('/queue/claim', { limit: 10, channels: Object.values(channels).map((c) => c.id) })).body.data as Array<{ id: string }>;
+		expect(claimed.map((a) => a.id)).toEqual([ids.mine, ids.global, ids.otherStale]);
+	});
+
 	it('concurrent workers drain the queue: every activity completed exactly once', async () => {
 		const total = 400;
 		const channel2 = await createChannel(instance, { provider: 'generic' });

@@ -8,7 +8,7 @@ import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { Accountability, HubContext } from '../runtime/context.js';
 import { dbTime } from '../runtime/context.js';
 import { emitCreated, emitUpdated } from '../runtime/events.js';
-import { claim, complete, fail, heartbeat, isAgent, LeaseLost, retryFailed } from '../runtime/queue.js';
+import { claim, complete, completeMany, fail, heartbeat, isAgent, LeaseLost, retryFailed } from '../runtime/queue.js';
 import { channelStore } from '../runtime/registry.js';
 
 class HttpError extends Error {
@@ -24,7 +24,8 @@ export default defineEndpoint({
 	handler: (router, context) => {
 		const ctx = context as unknown as HubContext;
 		const db = ctx.database;
-		const eventContext = async (accountability: Accountability | null) => ({ database: db, schema: await ctx.getSchema(), accountability });
+		// Directus has already built this request's schema (req.schema); getSchema() would clone it again.
+		const eventContext = (req: { schema?: unknown; accountability?: Accountability }) => ({ database: db, schema: req.schema ?? null, accountability: req.accountability ?? null });
 		const route =
 			(handler: (req: Request & { accountability?: Accountability; schema?: unknown }, res: Response) => Promise<unknown>) =>
 			(req: Request, res: Response, next: NextFunction) => {
@@ -57,6 +58,13 @@ export default defineEndpoint({
 			if (!Number.isInteger(value) || value < 5 || value > MAX_LEASE_SECONDS) throw new HttpError(400, 'INVALID_PAYLOAD', `lease_seconds must be an integer from 5 to ${MAX_LEASE_SECONDS}`);
 			return value as number;
 		};
+		const validateCompletion = (body: any) => {
+			const { processed_data: processed, note } = body;
+			if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
+				throw new HttpError(400, 'INVALID_PAYLOAD', 'processed_data must be an object');
+			if (note !== undefined && note !== null && typeof note !== 'string') throw new HttpError(400, 'INVALID_PAYLOAD', 'note must be a string');
+			return { processed_data: processed as Record<string, unknown> | undefined, note: note as string | null | undefined };
+		};
 		const existsOr404 = async (id: string) => {
 			if (!(await db('activities').select('id').where({ id }).first())) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
 		};
@@ -71,7 +79,7 @@ export default defineEndpoint({
 				await trx('ingestion_channels').where({ id }).update({ key_prefix: prefix, date_updated: dbTime(trx, new Date()) });
 			});
 			channelStore().invalidate(id);
-			emitUpdated('ingestion_channels', [id], { key_prefix: prefix }, await eventContext(req.accountability ?? null));
+			emitUpdated('ingestion_channels', [id], { key_prefix: prefix }, eventContext(req));
 			const base = String(ctx.env['PUBLIC_URL'] ?? '').replace(/\/$/, '');
 			res.json({ data: { key, key_prefix: prefix, webhook_url: `${base}/ingest/${id}` } });
 		}));
@@ -87,7 +95,7 @@ export default defineEndpoint({
 				throw new HttpError(400, 'INVALID_PAYLOAD', 'channels must be a list of channel ids');
 			const rows = await claim(db, { worker: req.accountability!.user!, limit, leaseSeconds: leaseSeconds(body), types: body.types, channels: body.channels, now: new Date() });
 			if (rows.length) {
-				const events = await eventContext(req.accountability ?? null);
+				const events = eventContext(req);
 				for (const row of rows) emitUpdated('activities', [row['id'] as string], { status: 'processing', lease_owner: row['lease_owner'], lease_expires_at: row['lease_expires_at'], attempts: row['attempts'] }, events);
 			}
 			res.json({ data: rows });
@@ -100,16 +108,32 @@ export default defineEndpoint({
 			res.json({ data: { id, ...(await heartbeat(db, id, leaseToken(req.body), leaseSeconds(req.body))) } });
 		}));
 
+		router.post('/queue/complete', route(async (req, res) => {
+			await requireAgent(req.accountability);
+			const items = req.body?.items;
+			if (!Array.isArray(items) || items.length === 0 || items.length > MAX_CLAIM) throw new HttpError(400, 'INVALID_PAYLOAD', `items must be a list of 1 to ${MAX_CLAIM} completions`);
+			for (const item of items) {
+				if (!item || typeof item.id !== 'string' || !UUID.test(item.id)) throw new HttpError(400, 'INVALID_PAYLOAD', 'every item needs an activity id');
+				leaseToken(item);
+				validateCompletion(item);
+			}
+			const results = await completeMany(db, items);
+			const events = eventContext(req);
+			for (const result of results) {
+				if ('error' in result) continue;
+				emitUpdated('activities', [result.id], { status: 'completed' }, events);
+				if (result.note != null) emitCreated('contact_notes', result.note, { activity: result.id, source: 'agent' }, events);
+			}
+			res.json({ data: results });
+		}));
+
 		router.post('/queue/:id/complete', route(async (req, res) => {
 			await requireAgent(req.accountability);
 			const id = activityId(req);
 			await existsOr404(id);
-			const { processed_data: processed, note } = req.body ?? {};
-			if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'processed_data must be an object');
-			if (note !== undefined && note !== null && typeof note !== 'string') throw new HttpError(400, 'INVALID_PAYLOAD', 'note must be a string');
+			const { processed_data: processed, note } = validateCompletion(req.body ?? {});
 			const result = await complete(db, id, leaseToken(req.body), processed ?? {}, note || null);
-			const events = await eventContext(req.accountability ?? null);
+			const events = eventContext(req);
 			emitUpdated('activities', [id], { status: 'completed', processed_data: processed ?? {} }, events);
 			if (result.noteId != null) emitCreated('contact_notes', result.noteId, { activity: id, content: note, source: 'agent' }, events);
 			res.json({ data: { id, status: 'completed', note: result.noteId, note_skipped: result.noteSkipped ? 'activity has no contact' : undefined } });
@@ -123,7 +147,7 @@ export default defineEndpoint({
 			if (typeof error !== 'string' || !error) throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
 			if (retry !== undefined && typeof retry !== 'boolean') throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
 			const result = await fail(db, id, leaseToken(req.body), error, retry !== false);
-			emitUpdated('activities', [id], { status: result.status, last_error: error }, await eventContext(req.accountability ?? null));
+			emitUpdated('activities', [id], { status: result.status, last_error: error }, eventContext(req));
 			res.json({ data: { id, ...result } });
 		}));
 
@@ -132,7 +156,7 @@ export default defineEndpoint({
 			const id = activityId(req);
 			await existsOr404(id);
 			if (!(await retryFailed(db, id))) throw new HttpError(409, 'NOT_FAILED', 'Only failed activities can be retried');
-			emitUpdated('activities', [id], { status: 'raw' }, await eventContext(req.accountability ?? null));
+			emitUpdated('activities', [id], { status: 'raw' }, eventContext(req));
 			res.json({ data: { id, status: 'raw' } });
 		}));
 

@@ -10,7 +10,7 @@ import { hashKey, keyFromRequest, safeEqual } from '../shared/keys.js';
 import { adapters, bodyKind, IngestError, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
 import { ChannelStore, type Channel } from '../runtime/channels.js';
-import { ACTIVITY_HUB_DEFAULTS, type HubContext } from '../runtime/context.js';
+import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
 import { emitCreated } from '../runtime/events.js';
 import { FileStore } from '../runtime/files.js';
 import { ActivityWriter, type DraftWithFiles } from '../runtime/writer.js';
@@ -19,6 +19,7 @@ import { setChannelStore } from '../runtime/registry.js';
 export default defineHook(({ init }, context) => {
 	const ctx = context as unknown as HubContext;
 	const env = ctx.env;
+	const schema = cachedSchema(() => ctx.getSchema());
 	const channels = new ChannelStore(ctx.database, String(env['SECRET'] ?? ''));
 	setChannelStore(channels);
 	const files = new FileStore(ctx.database, ctx.services, () => ctx.getSchema(), String(env['STORAGE_LOCATIONS'] ?? 'local').split(',')[0]!.trim());
@@ -28,8 +29,8 @@ export default defineHook(({ init }, context) => {
 		({ rows, contacts, orphanFileIds }) => {
 			void files.remove(orphanFileIds).catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));
 			if (rows.length === 0 && contacts.length === 0) return;
-			void ctx.getSchema().then((schema) => {
-				const events = { database: ctx.database, schema, accountability: null };
+			void schema().then((current) => {
+				const events = { database: ctx.database, schema: current, accountability: null };
 				for (const contact of contacts) emitCreated('contacts', contact['id'] as number, contact, events);
 				for (const row of rows) emitCreated('activities', row['id'] as string, row, events);
 			});

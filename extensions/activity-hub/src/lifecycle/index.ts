@@ -5,7 +5,7 @@ import { defineHook } from '@directus/extensions-sdk';
 import { createError } from '@directus/errors';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
-import { ACTIVITY_HUB_DEFAULTS, type Accountability, type HubContext } from '../runtime/context.js';
+import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type Accountability, type HubContext } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
 import { extractContactIdentities } from '../shared/identity.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
@@ -20,6 +20,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
 	const source = contactSource(ctx.env);
 	const warn = (message: string) => ctx.logger.warn(message);
+	const schema = cachedSchema(() => ctx.getSchema());
 
 	function takeSecrets(payload: Record<string, unknown>): Record<string, unknown> | null {
 		if (!('secrets' in payload)) return null;
@@ -62,8 +63,8 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		if (identities.length === 0) return;
 		const changed = await rematchOrphans(ctx.database, region, identities);
 		if (changed.length) {
-			const schema = await ctx.getSchema();
-			for (const change of changed) emitUpdated('activities', [change.id], { contact: change.contact, match_status: change.match_status }, { database: ctx.database, schema, accountability: null });
+			const current = await schema();
+			for (const change of changed) emitUpdated('activities', [change.id], { contact: change.contact, match_status: change.match_status }, { database: ctx.database, schema: current, accountability: null });
 		}
 	};
 	const changedContacts = new KeyBatcher<string | number>((keys) =>
@@ -95,8 +96,8 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
 		const reaped = await reap(ctx.database);
 		if (reaped.length === 0) return;
-		const schema = await ctx.getSchema();
-		for (const row of reaped) emitUpdated('activities', [row.id], { status: row.status }, { database: ctx.database, schema, accountability: null });
+		const current = await schema();
+		for (const row of reaped) emitUpdated('activities', [row.id], { status: row.status }, { database: ctx.database, schema: current, accountability: null });
 		ctx.logger.info(`Activity Hub: returned ${reaped.length} expired lease(s)`);
 	});
 

@@ -57,3 +57,20 @@ export function activityFromRow(row: Record<string, unknown>): Record<string, un
 export const ACTIVITY_HUB_DEFAULTS = {
 	region: (env: Record<string, unknown>) => (typeof env['ACTIVITY_HUB_DEFAULT_REGION'] === 'string' ? (env['ACTIVITY_HUB_DEFAULT_REGION'] as string) : undefined),
 };
+
+/**
+ * Directus's getSchema() deep-clones the whole schema on every call. Event contexts on hot paths take this
+ * copy instead, refreshed every few seconds (it is only handed to action listeners).
+ */
+export function cachedSchema(getSchema: () => Promise<unknown>, ttlMs = 5000): () => Promise<unknown> {
+	let value: Promise<unknown> | null = null;
+	let expires = 0;
+	return () => {
+		if (!value || Date.now() > expires) {
+			value = getSchema();
+			expires = Date.now() + ttlMs;
+			value.catch(() => (value = null));
+		}
+		return value;
+	};
+}

@@ -14,6 +14,21 @@ export async function lookupContacts(database: Knex, identities: Identity[]): Pr
 	return rows.map((row: { contact: number | string }) => row.contact);
 }
 
+/** Contacts per identity ("kind:value") for a whole batch, in one query. */
+export async function lookupIdentities(database: Knex, identities: Identity[]): Promise<Map<string, Array<number | string>>> {
+	const found = new Map<string, Array<number | string>>();
+	const byKind = new Map<string, Set<string>>();
+	for (const identity of identities) byKind.set(identity.kind, (byKind.get(identity.kind) ?? new Set()).add(identity.value));
+	for (const [kind, values] of byKind) {
+		const list = [...values];
+		for (let i = 0; i < list.length; i += 500) {
+			const rows = await database('contact_identities').select('value', 'contact').where({ kind }).whereIn('value', list.slice(i, i + 500));
+			for (const row of rows) found.set(`${kind}:${row.value}`, [...(found.get(`${kind}:${row.value}`) ?? []), row.contact]);
+		}
+	}
+	return found;
+}
+
 export async function matchActivity(
 	database: Knex,
 	activity: { direction: Direction; sender: string | null; recipient: string | null },

@@ -1,7 +1,7 @@
 // Queue transitions against the database, each fenced by the lease token and emitting item events.
 import type { Knex } from 'knex';
 import { AGENT_POLICY_ID } from '../../../../migrations/z0002-activity-hub-agent-access.js';
-import { afterFailure, claimStatement, type ClaimOptions } from '../shared/queue.js';
+import { afterFailure, claimStatement, inClaimOrder, type ClaimOptions } from '../shared/queue.js';
 import { activityFromRow, dbTime, dialectOf, type Accountability } from './context.js';
 
 export class LeaseLost extends Error {}
@@ -11,7 +11,7 @@ const rowsOf = (result: any): Record<string, unknown>[] => (Array.isArray(result
 export async function claim(database: Knex, options: ClaimOptions) {
 	const { sql, bindings } = claimStatement(dialectOf(database), options);
 	const rows = rowsOf(await database.raw(sql, bindings as any[]));
-	return rows.map(activityFromRow);
+	return inClaimOrder(rows.map(activityFromRow), options.worker);
 }
 
 function fenced(query: Knex.QueryBuilder, id: string, token: string, now: Date, database: Knex) {
@@ -25,30 +25,61 @@ export async function heartbeat(database: Knex, id: string, token: string, lease
 	return { lease_expires_at: until.toISOString() };
 }
 
-export async function complete(database: Knex, id: string, token: string, processedData: unknown, note: string | null, now = new Date()) {
+export interface Completion {
+	id: string;
+	lease_token: string;
+	processed_data?: unknown;
+	note?: string | null;
+}
+
+export type CompletionResult = { id: string; status: 'completed'; note: number | string | null; note_skipped?: string } | { id: string; error: 'LEASE_LOST' };
+
+/**
+ * Complete many activities in one transaction (one commit), each fenced by its own lease token: an item whose
+ * lease was lost is reported and changes nothing, the others complete. Notes are written in the same transaction.
+ */
+export async function completeMany(database: Knex, items: Completion[], now = new Date()): Promise<CompletionResult[]> {
 	return database.transaction(async (trx) => {
-		const changed = await fenced(trx('activities'), id, token, now, trx).update({
-			status: 'completed',
-			processed_data: JSON.stringify(processedData ?? {}),
-			completed_at: dbTime(trx, now),
-			lease_token: null,
-			lease_expires_at: null,
-			last_error: null,
-			date_updated: dbTime(trx, now),
-		});
-		if (changed === 0) throw new LeaseLost();
-		const activity = await trx('activities').select('contact').where({ id }).first();
-		let noteId: number | string | null = null;
-		if (note && activity?.contact != null) {
-			const inserted = await trx('contact_notes')
-				.insert({ contact: activity.contact, content: note, activity: id, source: 'agent', author: null, date_created: dbTime(trx, now) })
-				.onConflict('activity')
-				.ignore()
-				.returning('id');
-			noteId = inserted[0]?.id ?? inserted[0] ?? (await trx('contact_notes').select('id').where({ activity: id }).first())?.id ?? null;
+		const results: CompletionResult[] = [];
+		for (const item of items) {
+			const changed = await fenced(trx('activities'), item.id, item.lease_token, now, trx).update({
+				status: 'completed',
+				processed_data: JSON.stringify(item.processed_data ?? {}),
+				completed_at: dbTime(trx, now),
+				lease_token: null,
+				lease_expires_at: null,
+				last_error: null,
+				date_updated: dbTime(trx, now),
+			});
+			if (changed === 0) {
+				results.push({ id: item.id, error: 'LEASE_LOST' });
+				continue;
+			}
+			let noteId: number | string | null = null;
+			let skipped: string | undefined;
+			if (item.note) {
+				const activity = await trx('activities').select('contact').where({ id: item.id }).first();
+				if (activity?.contact == null) skipped = 'activity has no contact';
+				else {
+					const inserted = await trx('contact_notes')
+						.insert({ contact: activity.contact, content: item.note, activity: item.id, source: 'agent', author: null, date_created: dbTime(trx, now) })
+						.onConflict('activity')
+						.ignore()
+						.returning('id');
+					noteId = inserted[0]?.id ?? (await trx('contact_notes').select('id').where({ activity: item.id }).first())?.id ?? null;
+				}
+			}
+			results.push({ id: item.id, status: 'completed', note: noteId, ...(skipped ? { note_skipped: skipped } : {}) });
 		}
-		return { noteId, noteSkipped: Boolean(note) && activity?.contact == null };
+		return results;
 	});
+}
+
+/** One completion; throws LeaseLost when the lease expired or belongs to another worker. */
+export async function complete(database: Knex, id: string, token: string, processedData: unknown, note: string | null, now = new Date()) {
+	const [result] = await completeMany(database, [{ id, lease_token: token, processed_data: processedData, note }], now);
+	if (!result || 'error' in result) throw new LeaseLost();
+	return { noteId: result.note, noteSkipped: Boolean(result.note_skipped) };
 }
 
 export async function fail(database: Knex, id: string, token: string, error: string, retry: boolean, now = new Date()) {

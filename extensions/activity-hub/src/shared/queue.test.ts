@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, claimStatement, retryDelayMs } from './queue.js';
+import { afterFailure, claimStatement, inClaimOrder, retryDelayMs } from './queue.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
 describe('claimStatement', () => {
-	it.each(['postgres', 'sqlite'] as const)('binds one value per placeholder (%s)', (dialect) => {
-		const { sql, bindings } = claimStatement(dialect, { worker: 'u1', limit: 5, leaseSeconds: 60, types: ['sms', 'call'], channels: ['c1'], now });
+	it.each([
+		['postgres', '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a70'],
+		['postgres', 'flow:abc'],
+		['sqlite', 'u1'],
+	] as const)('binds one value per placeholder (%s, worker %s)', (dialect, worker) => {
+		const { sql, bindings } = claimStatement(dialect, { worker, limit: 5, leaseSeconds: 60, types: ['sms', 'call'], channels: ['c1'], now });
 		expect(sql.split('?').length - 1).toBe(bindings.length);
 		expect(bindings).toContain(5);
 		expect(bindings).toContain('sms');
 	});
-	it('locks with SKIP LOCKED inside a CTE on PostgreSQL', () => {
-		const { sql } = claimStatement('postgres', { worker: 'u1', limit: 1, leaseSeconds: 60, now });
-		expect(sql).toMatch(/WITH candidates AS \([\s\S]*FOR UPDATE OF a SKIP LOCKED\)/);
+	it('locks each priority branch with SKIP LOCKED inside a CTE on PostgreSQL', () => {
+		const user = claimStatement('postgres', { worker: '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a70', limit: 1, leaseSeconds: 60, now });
+		expect(user.sql).toMatch(/^WITH tier0 AS \(/);
+		expect(user.sql.match(/FOR UPDATE OF a SKIP LOCKED/g)).toHaveLength(4);
+		const flow = claimStatement('postgres', { worker: 'flow:abc', limit: 1, leaseSeconds: 60, now });
+		expect(flow.sql.match(/FOR UPDATE OF a SKIP LOCKED/g)).toHaveLength(3);
+		expect(flow.sql).not.toContain('::uuid');
 	});
 	it('binds SQLite times as epoch ms, as Directus stores them', () => {
 		const { bindings } = claimStatement('sqlite', { worker: 'u1', limit: 1, leaseSeconds: 60, now });
@@ -39,5 +47,17 @@ describe('retry policy', () => {
 		const next = afterFailure(attempts, max, retry, now, () => 0.5);
 		expect(next.status).toBe(status);
 		if (status === 'raw') expect(next.availableAt!.getTime()).toBeGreaterThan(now.getTime());
+	});
+});
+
+describe('inClaimOrder', () => {
+	it('puts own work first, then global, then others, oldest first within each', () => {
+		const rows = [
+			{ id: 'other', owner: 'u2', available_at: '2026-01-01T00:00:00Z' },
+			{ id: 'global-new', owner: null, available_at: '2026-01-02T00:00:00Z' },
+			{ id: 'mine', owner: 'u1', available_at: '2026-01-03T00:00:00Z' },
+			{ id: 'global-old', owner: null, available_at: 1767225600000 },
+		];
+		expect(inClaimOrder(rows, 'u1').map((r) => r.id)).toEqual(['mine', 'global-old', 'global-new', 'other']);
 	});
 });

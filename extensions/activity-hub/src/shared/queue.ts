@@ -20,49 +20,106 @@ export const DEFAULT_STALE_MINUTES = 15;
 export const MAX_CLAIM = 100;
 export const MAX_LEASE_SECONDS = 3600;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** SQL text and bindings for one claim. Timestamps bind as Date (PostgreSQL) or epoch ms (SQLite, as Directus stores them). */
 export function claimStatement(dialect: Dialect, options: ClaimOptions): { sql: string; bindings: unknown[] } {
-	const time = (date: Date) => (dialect === 'sqlite' ? date.getTime() : date);
-	const now = time(options.now);
-	const leaseUntil = time(new Date(options.now.getTime() + options.leaseSeconds * 1000));
-	const filters: string[] = [];
-	const filterBindings: unknown[] = [];
+	return dialect === 'postgres' ? postgresClaim(options) : sqliteClaim(options);
+}
+
+function filterSql(options: ClaimOptions) {
+	const sql: string[] = [];
+	const bindings: unknown[] = [];
 	if (options.types?.length) {
-		filters.push(`AND a.type IN (${options.types.map(() => '?').join(', ')})`);
-		filterBindings.push(...options.types);
+		sql.push(`AND a.type IN (${options.types.map(() => '?').join(', ')})`);
+		bindings.push(...options.types);
 	}
 	if (options.channels?.length) {
-		filters.push(`AND a.channel IN (${options.channels.map(() => '?').join(', ')})`);
-		filterBindings.push(...options.channels);
+		sql.push(`AND a.channel IN (${options.channels.map(() => '?').join(', ')})`);
+		bindings.push(...options.channels);
 	}
-	const staleBefore =
-		dialect === 'postgres'
-			? `?::timestamptz - make_interval(mins => COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}))`
-			: `? - COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}) * 60000`;
+	return { sql: sql.join(' '), bindings };
+}
+
+/**
+ * PostgreSQL: each priority tier is its own index-ordered branch, locked with SKIP LOCKED and limited to n;
+ * the UPDATE takes the best n of them. No claim sorts the whole backlog. A worker that is not a user
+ * (a flow, "flow:<id>") has no own tier.
+ */
+function postgresClaim(options: ClaimOptions) {
+	const isUser = UUID.test(options.worker);
+	const { sql: filters, bindings: filterBindings } = filterSql(options);
+	const until = new Date(options.now.getTime() + options.leaseSeconds * 1000);
+	const bindings: unknown[] = [];
+	const branch = (tier: string, where: string, whereBindings: unknown[], order = 'a.available_at', join = '') => {
+		bindings.push(...whereBindings, ...filterBindings, options.limit);
+		return `SELECT a.id, ${tier} AS tier, ${order} AS sort_at FROM activities a ${join}
+			WHERE ${where} AND a.attempts < a.max_attempts ${filters}
+			ORDER BY ${order}, a.id LIMIT ? FOR UPDATE OF a SKIP LOCKED`;
+	};
+	const preferences = `LEFT JOIN agent_preferences p ON p."user" = a.owner`;
+	const remoteAllowed = `COALESCE(p.allow_remote_processing, true)`;
+	const branches: string[] = [];
+	if (isUser) branches.push(branch('0', `a.status = 'raw' AND a.owner = ?::uuid AND a.available_at <= ?`, [options.worker, options.now]));
+	branches.push(branch('1', `a.status = 'raw' AND a.owner IS NULL AND a.available_at <= ?`, [options.now]));
+	branches.push(
+		branch(
+			'2',
+			`a.status = 'raw' AND a.owner IS NOT NULL ${isUser ? 'AND a.owner <> ?::uuid' : ''} AND ${remoteAllowed}
+			 AND a.available_at <= ?::timestamptz - make_interval(mins => COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}))`,
+			isUser ? [options.worker, options.now] : [options.now],
+			'a.available_at',
+			preferences,
+		),
+	);
+	branches.push(
+		branch(
+			isUser ? `CASE WHEN a.owner = ?::uuid THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END` : `CASE WHEN a.owner IS NULL THEN 1 ELSE 2 END`,
+			`a.status = 'processing' AND a.lease_expires_at < ? AND (a.owner IS NULL ${isUser ? 'OR a.owner = ?::uuid' : ''} OR ${remoteAllowed})`,
+			isUser ? [options.worker, options.now, options.worker] : [options.now],
+			'a.lease_expires_at',
+			preferences,
+		),
+	);
+	// Locking clauses are not allowed inside UNION, so each branch is its own CTE.
+	const ctes = branches.map((branchSql, index) => `tier${index} AS (${branchSql})`).join(',\n\t\t');
+	const union = branches.map((_, index) => `SELECT * FROM tier${index}`).join(' UNION ALL ');
+	const sql = `WITH ${ctes},
+		candidates AS (${union}),
+		picked AS (SELECT id FROM candidates ORDER BY tier, sort_at, id LIMIT ?)
+		UPDATE activities SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = gen_random_uuid()::text,
+			lease_expires_at = ?, date_updated = ?
+		FROM picked WHERE activities.id = picked.id RETURNING activities.*`;
+	return { sql, bindings: [...bindings, options.limit, options.worker, until, options.now] };
+}
+
+/** SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. */
+function sqliteClaim(options: ClaimOptions) {
+	const { sql: filters, bindings: filterBindings } = filterSql(options);
+	const now = options.now.getTime();
+	const until = now + options.leaseSeconds * 1000;
 	const candidates = `
 		SELECT a.id FROM activities a
 		LEFT JOIN agent_preferences p ON p."user" = a.owner
 		WHERE a.attempts < a.max_attempts
 		  AND ((a.status = 'raw' AND a.available_at <= ?) OR (a.status = 'processing' AND a.lease_expires_at < ?))
 		  AND (a.owner IS NULL OR a.owner = ?
-		       OR (COALESCE(p.allow_remote_processing, ${dialect === 'postgres' ? 'true' : '1'}) AND a.available_at <= ${staleBefore}))
-		  ${filters.join(' ')}
+		       OR (COALESCE(p.allow_remote_processing, 1) AND a.available_at <= ? - COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}) * 60000))
+		  ${filters}
 		ORDER BY CASE WHEN a.owner = ? THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END, a.available_at, a.id
 		LIMIT ?`;
-	const candidateBindings = [now, now, options.worker, now, ...filterBindings, options.worker, options.limit];
-	const token = dialect === 'postgres' ? `gen_random_uuid()::text` : `lower(hex(randomblob(16)))`;
-	const set = `status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = ${token}, lease_expires_at = ?, date_updated = ?`;
-	if (dialect === 'postgres') {
-		return {
-			sql: `WITH candidates AS (${candidates} FOR UPDATE OF a SKIP LOCKED)
-				UPDATE activities SET ${set} FROM candidates WHERE activities.id = candidates.id RETURNING activities.*`,
-			bindings: [...candidateBindings, options.worker, leaseUntil, now],
-		};
-	}
 	return {
-		sql: `UPDATE activities SET ${set} WHERE id IN (${candidates}) RETURNING *`,
-		bindings: [options.worker, leaseUntil, now, ...candidateBindings],
+		sql: `UPDATE activities SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = lower(hex(randomblob(16))),
+			lease_expires_at = ?, date_updated = ? WHERE id IN (${candidates}) RETURNING *`,
+		bindings: [options.worker, until, now, now, now, options.worker, now, ...filterBindings, options.worker, options.limit],
 	};
+}
+
+/** RETURNING gives rows in storage order: hand the batch to the worker in priority order. */
+export function inClaimOrder<T extends { owner?: unknown; available_at?: unknown; id?: unknown }>(rows: T[], worker: string): T[] {
+	const tier = (row: T) => (row.owner === worker ? 0 : row.owner == null ? 1 : 2);
+	const time = (row: T) => new Date(row.available_at as string | number).getTime() || 0;
+	return [...rows].sort((a, b) => tier(a) - tier(b) || time(a) - time(b) || String(a.id).localeCompare(String(b.id)));
 }
 
 /** Exponential backoff with full jitter: base · 2^(attempt-1), capped, times a random factor in [0.5, 1). */

@@ -1,0 +1,17 @@
+// Shared by the flow operations: who the worker is and how options arrive.
+import type { Accountability } from './context.js';
+
+/** A flow works the queue as its triggering user, or as the flow itself ("flow:<id>") for schedules. */
+export const flowWorker = (accountability: Accountability | null | undefined, flow?: { id?: string } | null) =>
+	accountability?.user ?? `flow:${flow?.id ?? 'unknown'}`;
+
+/** Options filled from Mustache templates arrive as text; JSON text becomes a value. */
+export function jsonOption<T>(value: unknown, fallback: T): T {
+	if (value === undefined || value === null || value === '') return fallback;
+	if (typeof value !== 'string') return value as T;
+	try {
+		return JSON.parse(value) as T;
+	} catch {
+		return value as unknown as T;
+	}
+}

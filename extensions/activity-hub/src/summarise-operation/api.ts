@@ -1,0 +1,50 @@
+// For each claimed activity: ask an OpenAI-compatible chat-completions API (ACTIVITY_HUB_LLM_URL, _MODEL,
+// _API_KEY) for a summary and facts, store them in processed_data and write the summary as the contact's note.
+// Errors fail the activity (retried with backoff), never the whole batch.
+import { defineOperationApi } from '@directus/extensions-sdk';
+import { chatRequest, readSummary } from '../shared/llm.js';
+import type { HubContext } from '../runtime/context.js';
+import { emitUpdated } from '../runtime/events.js';
+import { jsonOption } from '../runtime/operations.js';
+import { complete, fail } from '../runtime/queue.js';
+
+interface Options {
+	activities?: unknown;
+}
+
+export default defineOperationApi<Options>({
+	id: 'activity-hub-summarise',
+	handler: async (options, context) => {
+		const { database, getSchema, env, logger } = context as unknown as HubContext;
+		const url = String(env['ACTIVITY_HUB_LLM_URL'] ?? '').replace(/\/$/, '');
+		const model = String(env['ACTIVITY_HUB_LLM_MODEL'] ?? 'gpt-4o-mini');
+		const apiKey = env['ACTIVITY_HUB_LLM_API_KEY'] ? String(env['ACTIVITY_HUB_LLM_API_KEY']) : null;
+		const timeoutMs = Number(env['ACTIVITY_HUB_LLM_TIMEOUT_MS'] ?? 60_000);
+		const activities = jsonOption<Array<Record<string, any>>>(options.activities, []);
+		const events = { database, schema: await getSchema(), accountability: null };
+		const outcome = { completed: 0, failed: 0 };
+		for (const activity of Array.isArray(activities) ? activities : []) {
+			try {
+				if (!url) throw new Error('ACTIVITY_HUB_LLM_URL is not set');
+				const response = await fetch(`${url}/chat/completions`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+					body: JSON.stringify(chatRequest(activity, model)),
+					signal: AbortSignal.timeout(timeoutMs),
+				});
+				if (!response.ok) throw new Error(`The model API answered ${response.status}`);
+				const { summary, facts } = readSummary(await response.json());
+				await complete(database, activity['id'], activity['lease_token'], { ...(activity['processed_data'] ?? {}), summary, facts, model }, summary);
+				emitUpdated('activities', [activity['id']], { status: 'completed' }, events);
+				outcome.completed++;
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				logger.warn(`Activity Hub: summarising ${activity['id']} failed: ${message}`);
+				const next = await fail(database, activity['id'], activity['lease_token'], message, true).catch(() => null);
+				if (next) emitUpdated('activities', [activity['id']], { status: next.status, last_error: message }, events);
+				outcome.failed++;
+			}
+		}
+		return outcome;
+	},
+});
