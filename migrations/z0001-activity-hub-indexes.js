@@ -1,14 +1,8 @@
-// Indexes and unique constraints the schema snapshot cannot express. Versions start with "z" so they sort
+// Indexes and unique constraints the schema snapshot cannot express (the queue's partial indexes are in z0003). Versions start with "z" so they sort
 // after every core migration; the installer runs them after the snapshot has created the tables.
 const INDEXES = [
-	// Claiming: WHERE status = 'raw' AND available_at <= now ORDER BY available_at.
-	{ table: 'activities', name: 'activities_claim_idx', columns: ['status', 'available_at'] },
-	// Reaper: WHERE status = 'processing' AND lease_expires_at < now.
-	{ table: 'activities', name: 'activities_lease_idx', columns: ['status', 'lease_expires_at'] },
 	// Timeline: WHERE contact = ? ORDER BY occurred_at DESC.
 	{ table: 'activities', name: 'activities_timeline_idx', columns: ['contact', 'occurred_at'] },
-	// Re-matching orphans in batches.
-	{ table: 'activities', name: 'activities_match_idx', columns: ['match_status', 'occurred_at'] },
 	{ table: 'activities', name: 'activities_channel_external_id_unique', columns: ['channel', 'external_id'], unique: true },
 	{ table: 'contact_identities', name: 'contact_identities_lookup_unique', columns: ['kind', 'value', 'contact'], unique: true },
 	{ table: 'contact_identities', name: 'contact_identities_contact_idx', columns: ['contact'] },

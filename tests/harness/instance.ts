@@ -16,9 +16,11 @@ export interface Instance {
 	env: Record<string, string>;
 	db: Knex;
 	output: () => string;
+	/** Every log line of this process that mentions Activity Hub (kept in full, unlike output()). */
+	hubLog: string[];
 	stop: (signal?: NodeJS.Signals) => Promise<void>;
 	/** Start another Directus process on the same database (multi-instance tests). */
-	sibling: (extra?: Record<string, string>) => Promise<{ url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; output: () => string }>;
+	sibling: (extra?: Record<string, string>) => Promise<{ url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; output: () => string; hubLog: string[] }>;
 }
 
 export const vendors = (): Vendor[] => {
@@ -48,9 +50,11 @@ export async function startInstance(vendor: Vendor, extra: Record<string, string
 	const start = async (extraEnv: Record<string, string>) => {
 		const port = await freePort();
 		const env = directusEnv({ db: dbConfig, port, dataDir, admin: ADMIN, extra: { ACTIVITY_HUB_DEFAULT_REGION: 'US', ...extraEnv } });
-		return { env, server: await startDirectus(env) };
+		const hubLog: string[] = [];
+		const onOutput = (chunk: string) => hubLog.push(...chunk.split('\n').filter((line) => line.includes('Activity Hub')));
+		return { env, server: await startDirectus(env, { onOutput }), hubLog };
 	};
-	const { env, server } = await start(extra);
+	const { env, server, hubLog } = await start(extra);
 	return {
 		vendor,
 		url: server.url,
@@ -58,13 +62,14 @@ export async function startInstance(vendor: Vendor, extra: Record<string, string
 		env,
 		db,
 		output: server.output,
+		hubLog,
 		async stop(signal) {
 			await server.stop(signal);
 			await db.destroy();
 		},
 		async sibling(more = {}) {
-			const { server: other } = await start({ ...extra, ...more });
-			return { url: other.url, stop: other.stop, output: other.output };
+			const { server: other, hubLog: otherLog } = await start({ ...extra, ...more });
+			return { url: other.url, stop: other.stop, output: other.output, hubLog: otherLog };
 		},
 	};
 }

@@ -80,6 +80,6 @@ describe.each(vendors())('REST on %s', (vendor) => {
 			vendor === 'pg'
 				? (await instance.db.raw(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'activities'`)).rows
 				: await instance.db.raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities'`);
-		expect(indexes.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['activities_claim_idx', 'activities_timeline_idx', 'activities_channel_external_id_unique']));
+		expect(indexes.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['activities_queued_idx', 'activities_queued_global_idx', 'activities_leased_idx', 'activities_timeline_idx', 'activities_channel_external_id_unique']));
 	});
 });

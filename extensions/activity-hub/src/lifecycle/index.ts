@@ -94,6 +94,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
 	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
+		ctx.logger.debug(`Activity Hub: reaper tick ${Math.floor(Date.now() / 1000)}`);
 		const reaped = await reap(ctx.database);
 		if (reaped.length === 0) return;
 		const current = await schema();

@@ -13,7 +13,7 @@ export interface Accountability {
 export interface HubContext {
 	database: Knex;
 	env: Record<string, unknown>;
-	logger: { info: (...a: unknown[]) => void; warn: (...a: unknown[]) => void; error: (...a: unknown[]) => void };
+	logger: { debug: (...a: unknown[]) => void; info: (...a: unknown[]) => void; warn: (...a: unknown[]) => void; error: (...a: unknown[]) => void };
 	getSchema: (options?: { database?: Knex }) => Promise<unknown>;
 	services: Record<string, any>;
 }

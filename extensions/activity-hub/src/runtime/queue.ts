@@ -1,7 +1,7 @@
 // Queue transitions against the database, each fenced by the lease token and emitting item events.
 import type { Knex } from 'knex';
 import { AGENT_POLICY_ID } from '../../../../migrations/z0002-activity-hub-agent-access.js';
-import { afterFailure, claimStatement, inClaimOrder, type ClaimOptions } from '../shared/queue.js';
+import { afterFailure, claimStatement, inClaimOrder, preparedPostgres, type ClaimOptions } from '../shared/queue.js';
 import { activityFromRow, dbTime, dialectOf, type Accountability } from './context.js';
 
 export class LeaseLost extends Error {}
@@ -9,9 +9,21 @@ export class LeaseLost extends Error {}
 const rowsOf = (result: any): Record<string, unknown>[] => (Array.isArray(result) ? result : (result?.rows ?? []));
 
 export async function claim(database: Knex, options: ClaimOptions) {
-	const { sql, bindings } = claimStatement(dialectOf(database), options);
-	const rows = rowsOf(await database.raw(sql, bindings as any[]));
+	const dialect = dialectOf(database);
+	const { sql, bindings } = claimStatement(dialect, options);
+	const rows = dialect === 'postgres' ? await preparedQuery(database, preparedPostgres(sql, bindings)) : rowsOf(await database.raw(sql, bindings as any[]));
 	return inClaimOrder(rows.map(activityFromRow), options.worker);
+}
+
+/** Runs a named prepared statement on a pooled PostgreSQL connection (knex has no prepared-statement API). */
+async function preparedQuery(database: Knex, statement: { name: string; text: string; values: unknown[] }) {
+	const client = database.client as { acquireConnection(): Promise<any>; releaseConnection(connection: any): Promise<void> };
+	const connection = await client.acquireConnection();
+	try {
+		return (await connection.query(statement)).rows as Record<string, unknown>[];
+	} finally {
+		await client.releaseConnection(connection);
+	}
 }
 
 function fenced(query: Knex.QueryBuilder, id: string, token: string, now: Date, database: Knex) {
@@ -35,44 +47,47 @@ export interface Completion {
 export type CompletionResult = { id: string; status: 'completed'; note: number | string | null; note_skipped?: string } | { id: string; error: 'LEASE_LOST' };
 
 /**
- * Complete many activities in one transaction (one commit), each fenced by its own lease token: an item whose
- * lease was lost is reported and changes nothing, the others complete. Notes are written in the same transaction.
+ * Complete many activities with one fenced statement: each row changes only while its own lease token is current
+ * and unexpired; the others are reported as LEASE_LOST and change nothing. Notes, when asked for, are written in
+ * the same transaction (one note per activity).
  */
 export async function completeMany(database: Knex, items: Completion[], now = new Date()): Promise<CompletionResult[]> {
-	return database.transaction(async (trx) => {
-		const results: CompletionResult[] = [];
-		for (const item of items) {
-			const changed = await fenced(trx('activities'), item.id, item.lease_token, now, trx).update({
-				status: 'completed',
-				processed_data: JSON.stringify(item.processed_data ?? {}),
-				completed_at: dbTime(trx, now),
-				lease_token: null,
-				lease_expires_at: null,
-				last_error: null,
-				date_updated: dbTime(trx, now),
-			});
-			if (changed === 0) {
-				results.push({ id: item.id, error: 'LEASE_LOST' });
-				continue;
-			}
-			let noteId: number | string | null = null;
-			let skipped: string | undefined;
-			if (item.note) {
-				const activity = await trx('activities').select('contact').where({ id: item.id }).first();
-				if (activity?.contact == null) skipped = 'activity has no contact';
-				else {
-					const inserted = await trx('contact_notes')
-						.insert({ contact: activity.contact, content: item.note, activity: item.id, source: 'agent', author: null, date_created: dbTime(trx, now) })
-						.onConflict('activity')
-						.ignore()
-						.returning('id');
-					noteId = inserted[0]?.id ?? (await trx('contact_notes').select('id').where({ activity: item.id }).first())?.id ?? null;
-				}
-			}
-			results.push({ id: item.id, status: 'completed', note: noteId, ...(skipped ? { note_skipped: skipped } : {}) });
+	const withNotes = items.some((item) => item.note);
+	const run = async (db: Knex) => {
+		const postgres = dialectOf(db) === 'postgres';
+		const t = dbTime(db, now);
+		const cast = (value: string, type: string) => (postgres ? `${value}::${type}` : value);
+		const source = items
+			.map((_, i) => (i === 0 ? `SELECT ${cast('?', 'uuid')} AS id, ${cast('?', 'text')} AS token, ${cast('?', 'json')} AS processed` : `SELECT ${cast('?', 'uuid')}, ?, ${cast('?', 'json')}`))
+			.join(' UNION ALL ');
+		const values = items.flatMap((item) => [item.id, item.lease_token, JSON.stringify(item.processed_data ?? {})]);
+		const sql = `UPDATE activities SET status = 'completed', processed_data = v.processed, completed_at = ?, lease_token = NULL,
+			   lease_expires_at = NULL, last_error = NULL, date_updated = ?
+			 FROM (${source}) AS v
+			 WHERE activities.id = v.id AND activities.status = 'processing' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
+			 RETURNING activities.id, activities.contact`;
+		const bindings = [t, t, ...values, t];
+		// Outside a transaction (no notes) the statement can run prepared on any pooled connection.
+		const updated = (
+			postgres && !withNotes ? await preparedQuery(db, preparedPostgres(sql, bindings, 'activity_hub_complete')) : rowsOf(await db.raw(sql, bindings as any[]))
+		) as Array<{ id: string; contact: number | string | null }>;
+		const contactOf = new Map(updated.map((row) => [String(row.id), row.contact]));
+		const notes = new Map<string, number | string | null>();
+		const noteRows = items
+			.filter((item) => item.note && contactOf.has(item.id) && contactOf.get(item.id) != null)
+			.map((item) => ({ contact: contactOf.get(item.id), content: item.note, activity: item.id, source: 'agent', author: null, date_created: t }));
+		if (noteRows.length) {
+			await db('contact_notes').insert(noteRows).onConflict('activity').ignore();
+			const stored = await db('contact_notes').select('id', 'activity').whereIn('activity', noteRows.map((row) => row.activity));
+			for (const note of stored) notes.set(String(note.activity), note.id);
 		}
-		return results;
-	});
+		return items.map((item): CompletionResult => {
+			if (!contactOf.has(item.id)) return { id: item.id, error: 'LEASE_LOST' };
+			const skipped = item.note && contactOf.get(item.id) == null ? 'activity has no contact' : undefined;
+			return { id: item.id, status: 'completed', note: notes.get(item.id) ?? null, ...(skipped ? { note_skipped: skipped } : {}) };
+		});
+	};
+	return withNotes ? database.transaction((trx) => run(trx)) : run(database);
 }
 
 /** One completion; throws LeaseLost when the lease expired or belongs to another worker. */

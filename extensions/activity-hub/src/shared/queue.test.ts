@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, claimStatement, inClaimOrder, retryDelayMs } from './queue.js';
+import { afterFailure, claimStatement, inClaimOrder, preparedPostgres, retryDelayMs } from './queue.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
@@ -59,5 +59,17 @@ describe('inClaimOrder', () => {
 			{ id: 'global-old', owner: null, available_at: 1767225600000 },
 		];
 		expect(inClaimOrder(rows, 'u1').map((r) => r.id)).toEqual(['mine', 'global-old', 'global-new', 'other']);
+	});
+});
+
+describe('preparedPostgres', () => {
+	it('numbers the placeholders and names the statement by its text', () => {
+		const { sql, bindings } = claimStatement('postgres', { worker: 'flow:a', limit: 2, leaseSeconds: 60, now });
+		const prepared = preparedPostgres(sql, bindings);
+		expect(prepared.text).not.toContain('?');
+		expect(prepared.text).toContain(`$${bindings.length}`);
+		expect(prepared.name).toBe(preparedPostgres(sql, [...bindings]).name);
+		expect(prepared.name).not.toBe(preparedPostgres(sql.replace('LIMIT', 'LIMIT '), bindings).name);
+		expect(() => preparedPostgres('SELECT ?', [])).toThrow();
 	});
 });

@@ -3,6 +3,7 @@
 // (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer.
 // Priority: the worker's own activities, then global ones (no owner), then other owners' activities that have
 // waited longer than that owner's stale threshold — unless the owner opted out of remote processing.
+import { createHash } from 'node:crypto';
 import type { ActivityType } from './activity.js';
 
 export type Dialect = 'postgres' | 'sqlite';
@@ -113,6 +114,17 @@ function sqliteClaim(options: ClaimOptions) {
 			lease_expires_at = ?, date_updated = ? WHERE id IN (${candidates}) RETURNING *`,
 		bindings: [options.worker, until, now, now, now, options.worker, now, ...filterBindings, options.worker, options.limit],
 	};
+}
+
+/**
+ * A knex-style statement (`?` placeholders) as a named PostgreSQL prepared statement (`$1…`), so hot statements —
+ * the claim has four locking CTEs — are planned once per connection instead of on every call.
+ */
+export function preparedPostgres(sql: string, bindings: unknown[], prefix = 'activity_hub_claim') {
+	let index = 0;
+	const text = sql.replace(/\?/g, () => `$${++index}`);
+	if (index !== bindings.length) throw new Error(`claim statement has ${index} placeholders for ${bindings.length} values`);
+	return { name: `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values: bindings };
 }
 
 /** RETURNING gives rows in storage order: hand the batch to the worker in priority order. */

@@ -1,0 +1,164 @@
+// Real worker processes (examples/agent-worker.ts) against real Directus processes: many workers, workers killed
+// mid-lease, and several Directus instances on one PostgreSQL with Redis.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
+import { freePort } from '../../scripts/lib/directus.mjs';
+import { call, createChannel, createUser } from '../harness/api.js';
+import { startInstance, vendors, type Instance } from '../harness/instance.js';
+
+const WORKER = join(process.cwd(), 'examples', 'agent-worker.ts');
+
+interface Worker {
+	child: ChildProcess;
+	completed: string[];
+	exited: Promise<number | null>;
+}
+
+function startWorker(url: string, token: string, args: string[]): Worker {
+	// One process (tsx as a loader, not its launcher, which would run the worker in a child), so SIGKILL hits the worker.
+	const child = spawn(process.execPath, ['--import', 'tsx', WORKER, '--once', ...args], { env: { ...process.env, DIRECTUS_URL: url, DIRECTUS_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const completed: string[] = [];
+	let buffer = '';
+	child.stdout!.on('data', (chunk) => {
+		buffer += chunk;
+		const lines = buffer.split('\n');
+		buffer = lines.pop() ?? '';
+		for (const line of lines) if (line.startsWith('{')) completed.push(JSON.parse(line).completed);
+	});
+	child.stderr!.on('data', () => {});
+	return { child, completed, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+async function seed(instance: Instance, channel: string, count: number, tag: string) {
+	const now = instance.vendor === 'sqlite' ? Date.now() - 1000 : new Date(Date.now() - 1000);
+	const rows = Array.from({ length: count }, (_, i) => ({
+		id: randomUUID(), type: 'sms', direction: 'inbound', status: 'raw', channel, content: `${tag} ${i}`, match_status: 'unmatched',
+		attempts: 0, max_attempts: 5, available_at: now, occurred_at: now, external_id: `${tag}-${i}`,
+	}));
+	for (let i = 0; i < rows.length; i += 200) await instance.db('activities').insert(rows.slice(i, i + 200));
+	return rows.map((r) => r.id);
+}
+
+const exactlyOnce = (workers: Worker[]) => {
+	const all = workers.flatMap((w) => w.completed);
+	return { all, unique: new Set(all) };
+};
+
+describe.each(vendors().filter((v) => v === 'pg'))('worker processes on %s', (vendor) => {
+	let instance: Instance;
+	const token = `worker-${randomUUID()}`;
+	beforeAll(async () => {
+		instance = await startInstance(vendor, { ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *' });
+		await createUser(instance, AGENT_ROLE_ID, token);
+	});
+	afterAll(() => instance?.stop());
+
+	it('8 worker processes drain 5,000 activities, each completed exactly once', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const ids = await seed(instance, channel.id, 5000, 'drain');
+		const workers = Array.from({ length: 8 }, () => startWorker(instance.url, token, ['--batch', '25', '--lease-seconds', '60']));
+		expect(await Promise.all(workers.map((w) => w.exited))).toEqual(Array(8).fill(0));
+		const { all, unique } = exactlyOnce(workers);
+		expect(all).toHaveLength(5000);
+		expect(unique.size).toBe(5000);
+		expect(workers.filter((w) => w.completed.length > 0).length).toBeGreaterThan(1);
+		const rows = await instance.db('activities').whereIn('id', ids).select('status', 'attempts');
+		expect(rows.every((r: { status: string; attempts: number }) => r.status === 'completed' && r.attempts === 1)).toBe(true);
+	}, 300_000);
+
+	it('workers killed with SIGKILL mid-lease lose nothing: their activities are re-claimed and completed once', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const ids = await seed(instance, channel.id, 120, 'kill');
+		const slow = ['--batch', '5', '--lease-seconds', '5', '--work-ms', '150'];
+		const first = Array.from({ length: 4 }, () => startWorker(instance.url, token, slow));
+		// Kill two workers once each has finished one activity: they still hold the rest of their batch.
+		const victims = first.slice(0, 2);
+		await expect.poll(() => victims.every((w) => w.completed.length >= 1), { timeout: 30_000, interval: 20 }).toBe(true);
+		for (const victim of victims) victim.child.kill('SIGKILL');
+		const codes = await Promise.all(first.map((w) => w.exited));
+		expect(codes.slice(2)).toEqual([0, 0]); // the survivors ran to the end of the queue they could see
+		// Until every activity is done: new workers pick up what the dead ones held, once their leases expire.
+		const later: Worker[] = [];
+		for (let round = 0; round < 10; round++) {
+			const left = await instance.db('activities').whereIn('id', ids).whereNot({ status: 'completed' }).count({ n: '*' });
+			if (Number(left[0]!.n) === 0) break;
+			await new Promise((resolve) => setTimeout(resolve, 5500));
+			const batch = Array.from({ length: 2 }, () => startWorker(instance.url, token, slow));
+			await Promise.all(batch.map((w) => w.exited));
+			later.push(...batch);
+		}
+		const rows = await instance.db('activities').whereIn('id', ids).select('id', 'status', 'attempts', 'max_attempts');
+		expect(rows.filter((r: { status: string }) => r.status !== 'completed')).toEqual([]);
+		const { all, unique } = exactlyOnce([...first, ...later]);
+		expect(all.length).toBe(unique.size);
+		expect(rows.some((r: { attempts: number }) => r.attempts > 1)).toBe(true);
+		expect(rows.every((r: { attempts: number; max_attempts: number }) => r.attempts <= r.max_attempts)).toBe(true);
+	}, 300_000);
+});
+
+describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis on %s', (vendor) => {
+	let instance: Instance;
+	let siblings: Awaited<ReturnType<Instance['sibling']>>[] = [];
+	let redis: ChildProcess;
+	const token = `cluster-${randomUUID()}`;
+
+	beforeAll(async () => {
+		const redisServer = spawnSync('sh', ['-c', 'command -v redis-server']).stdout.toString().trim();
+		if (!redisServer) throw new Error('redis-server is required for the multi-instance tests: apt-get install redis-server (see README)');
+		const port = await freePort();
+		redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const cluster = { REDIS: `redis://127.0.0.1:${port}`, SYNCHRONIZATION_STORE: 'redis', ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *', LOG_LEVEL: 'debug' };
+		instance = await startInstance(vendor, cluster);
+		siblings = [await instance.sibling(cluster), await instance.sibling(cluster)];
+		await createUser(instance, AGENT_ROLE_ID, token);
+	}, 240_000);
+	afterAll(async () => {
+		for (const sibling of siblings) await sibling.stop();
+		await instance?.stop();
+		redis?.kill();
+	});
+
+	it('workers spread over the instances never double-process', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const ids = await seed(instance, channel.id, 900, 'cluster');
+		const urls = [instance.url, ...siblings.map((s) => s.url)];
+		const workers = urls.flatMap((url) => [startWorker(url, token, ['--batch', '10']), startWorker(url, token, ['--batch', '10'])]);
+		await Promise.all(workers.map((w) => w.exited));
+		const { all, unique } = exactlyOnce(workers);
+		expect(all).toHaveLength(900);
+		expect(unique.size).toBe(900);
+		const rows = await instance.db('activities').whereIn('id', ids).select('attempts');
+		expect(rows.every((r: { attempts: number }) => r.attempts === 1)).toBe(true);
+	}, 240_000);
+
+	it('runs the reaper once per tick across the cluster', async () => {
+		await new Promise((resolve) => setTimeout(resolve, 5000));
+		const ticks = [instance.hubLog, ...siblings.map((s) => s.hubLog)].flatMap((log) =>
+			log.map((line) => /reaper tick (\d+)/.exec(line)?.[1]).filter((tick): tick is string => Boolean(tick)),
+		);
+		expect(ticks.length).toBeGreaterThanOrEqual(4);
+		expect(new Set(ticks).size).toBe(ticks.length);
+	});
+
+	it('a websocket client on one instance sees an activity ingested through another', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const socket = new WebSocket(`${instance.url.replace('http', 'ws')}/websocket`);
+		const messages: any[] = [];
+		socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))));
+		await new Promise((resolve) => socket.addEventListener('open', resolve));
+		socket.send(JSON.stringify({ type: 'auth', access_token: instance.token }));
+		await expect.poll(() => messages.some((m) => m.type === 'auth' && m.status === 'ok')).toBe(true);
+		socket.send(JSON.stringify({ type: 'subscribe', collection: 'activities', event: 'create', uid: 'feed', query: { fields: ['id', 'content'] } }));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const sent = Date.now();
+		const ingested = await call(`${siblings[1]!.url}/ingest/${channel.id}`, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { content: 'seen across instances' } });
+		expect(ingested.status).toBe(202);
+		await expect.poll(() => messages.find((m) => m.type === 'subscription' && m.event === 'create' && m.data?.some((d: { id: string }) => d.id === ingested.body.data.id)), { timeout: 5000, interval: 20 }).toBeTruthy();
+		console.log(`[cluster] websocket event on A ${Date.now() - sent} ms after ingest on C`);
+		socket.close();
+	});
+});
