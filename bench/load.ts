@@ -39,3 +39,15 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+/** `workers` loops calling `step` (which returns how many jobs it finished, 0 when the queue is empty). */
+export async function drain(workers: number, step: () => Promise<number>): Promise<{ done: number; seconds: number }> {
+	let done = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: workers }, async () => {
+			for (let finished = await step(); finished > 0; finished = await step()) done += finished;
+		}),
+	);
+	return { done, seconds: (performance.now() - started) / 1000 };
+}

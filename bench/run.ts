@@ -8,7 +8,7 @@ import { PgBoss } from 'pg-boss';
 import { directusEnv, freePort, installActivityHub, startDirectus, type DatabaseConfig } from '../scripts/lib/directus.mjs';
 import { startPostgres } from '../scripts/lib/postgres.mjs';
 import { claim, completeMany } from '../extensions/activity-hub/src/runtime/queue.js';
-import { fmt, load, percentile } from './load.js';
+import { drain, fmt, load, percentile } from './load.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'bench-password', token: 'bench-token', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' };
 const QUICK = process.env['BENCH_QUICK'] === '1';
@@ -133,21 +133,13 @@ if (SECTIONS.includes('queue')) {
 			 SELECT gen_random_uuid(), 'sms', 'inbound', 'raw', ?, 'job ' || g, 'unmatched', 0, 5, now() - interval '1 second', now() FROM generate_series(1, ?) g`,
 			[ch.id, jobs],
 		);
-	const runOurs = async () => {
-		let done = 0;
-		const started = performance.now();
-		await Promise.all(
-			Array.from({ length: workers }, async () => {
-				for (;;) {
-					const claimed = (await claim(db, { worker, limit: 1, leaseSeconds: 60, now: new Date() })) as Array<{ id: string; lease_token: string }>;
-					if (claimed.length === 0) return;
-					const results = await completeMany(db, claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })));
-					done += results.filter((r) => !('error' in r)).length;
-				}
-			}),
-		);
-		return { done, seconds: (performance.now() - started) / 1000 };
-	};
+	const runOurs = () =>
+		drain(workers, async () => {
+			const claimed = (await claim(db, { worker, limit: 1, leaseSeconds: 60, now: new Date() })) as Array<{ id: string; lease_token: string }>;
+			if (claimed.length === 0) return 0;
+			const results = await completeMany(db, claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })));
+			return results.filter((r) => !('error' in r)).length;
+		});
 
 	const boss = new PgBoss({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: 'queue' });
 	boss.on('error', () => {});
@@ -156,21 +148,13 @@ if (SECTIONS.includes('queue')) {
 	const seedBoss = async () => {
 		for (let i = 0; i < jobs; i += 500) await boss.insert('bench', Array.from({ length: Math.min(500, jobs - i) }, (_, j) => ({ data: { n: i + j } })));
 	};
-	const runBoss = async () => {
-		let done = 0;
-		const started = performance.now();
-		await Promise.all(
-			Array.from({ length: workers }, async () => {
-				for (;;) {
-					const fetched = await boss.fetch('bench', { batchSize: 1 });
-					if (!fetched || fetched.length === 0) return;
-					await boss.complete('bench', fetched.map((job) => job.id));
-					done += fetched.length;
-				}
-			}),
-		);
-		return { done, seconds: (performance.now() - started) / 1000 };
-	};
+	const runBoss = () =>
+		drain(workers, async () => {
+			const fetched = await boss.fetch('bench', { batchSize: 1 });
+			if (!fetched || fetched.length === 0) return 0;
+			await boss.complete('bench', fetched.map((job) => job.id));
+			return fetched.length;
+		});
 	// Alternate two rounds of each so that neither side gets the warmer machine; totals over both rounds.
 	const totals = { ours: { done: 0, seconds: 0 }, theirs: { done: 0, seconds: 0 } };
 	for (let round = 0; round < 2; round++) {

@@ -37,6 +37,7 @@ export function freePort(): Promise<number>;
 export function directusEnv(options: { db: DatabaseConfig | Record<string, unknown>; port: number; dataDir: string; publicUrl?: string; admin: AdminConfig; extra?: Record<string, string> }): DirectusEnv;
 export function directusCli(args: string[], env: Record<string, string | undefined>, options?: { cwd?: string }): Promise<{ stdout: string; stderr: string }>;
 export function mergeSnapshot(current: Snapshot, ours: Snapshot): Snapshot;
+export function retargetContacts(ours: Snapshot, current: Snapshot, target?: string): Snapshot;
 export function installActivityHub(env: Record<string, string | undefined>, log?: (step: string) => void): Promise<void>;
 export function waitForPing(url: string, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
 export function startDirectus(env: Record<string, string | undefined>, options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void }): Promise<RunningDirectus>;

@@ -115,6 +115,37 @@ export function mergeSnapshot(current, ours) {
 }
 
 /**
+ * For teams with their own contacts collection (ACTIVITY_HUB_CONTACTS_COLLECTION): the bundle's snapshot without its
+ * `contacts`, with every relation to contacts pointed at the team's collection and typed like its primary key.
+ * The team's collection itself is neither created nor altered.
+ */
+export function retargetContacts(ours, current, target) {
+	if (!target || target === 'contacts') return ours;
+	const primaryKey = current.fields.find((f) => f.collection === target && f.schema?.is_primary_key);
+	if (!primaryKey) throw new Error(`ACTIVITY_HUB_CONTACTS_COLLECTION=${target}, but there is no such collection with a primary key: create it first`);
+	const pointsAtContacts = new Set(ours.relations.filter((r) => r.related_collection === 'contacts').map((r) => `${r.collection}.${r.field}`));
+	return {
+		...ours,
+		collections: ours.collections.filter((c) => c.collection !== 'contacts'),
+		fields: ours.fields
+			.filter((f) => f.collection !== 'contacts')
+			.map((f) =>
+				pointsAtContacts.has(`${f.collection}.${f.field}`)
+					? {
+							...f,
+							type: primaryKey.type,
+							meta: { ...f.meta, options: null },
+							schema: { ...f.schema, data_type: primaryKey.schema.data_type, max_length: primaryKey.schema.max_length, numeric_precision: primaryKey.schema.numeric_precision, numeric_scale: primaryKey.schema.numeric_scale, foreign_key_table: target, foreign_key_column: primaryKey.field },
+						}
+					: f,
+			),
+		relations: ours.relations
+			.filter((r) => r.collection !== 'contacts')
+			.map((r) => (r.related_collection === 'contacts' ? { ...r, related_collection: target, schema: r.schema && { ...r.schema, foreign_key_table: target, foreign_key_column: primaryKey.field } } : r)),
+	};
+}
+
+/**
  * Install or upgrade Activity Hub in a database, additively:
  * 1. `directus bootstrap` (fresh database: system tables and admin; existing: core migrations only);
  * 2. the bundle's snapshot merged into the current schema and applied (see mergeSnapshot);
@@ -130,7 +161,7 @@ export async function installActivityHub(env, log = () => {}) {
 		const currentPath = join(work, 'current.json');
 		await directusCli(['schema', 'snapshot', '--format', 'json', '--yes', currentPath], { ...env, MIGRATIONS_PATH: EMPTY_DIR });
 		const current = JSON.parse(readFileSync(currentPath, 'utf8'));
-		const ours = JSON.parse(readFileSync(SNAPSHOT_PATH, 'utf8'));
+		const ours = retargetContacts(JSON.parse(readFileSync(SNAPSHOT_PATH, 'utf8')), current, env.ACTIVITY_HUB_CONTACTS_COLLECTION);
 		const mergedPath = join(work, 'merged.json');
 		writeFileSync(mergedPath, JSON.stringify(mergeSnapshot(current, ours)));
 		log('applying the Activity Hub schema');

@@ -27,14 +27,17 @@ export async function call<T = any>(url: string, init: RequestInit & { json?: un
 	return { status: response.status, body: parsed, text, headers: response.headers };
 }
 
-export const admin = (instance: Instance) => ({
+/** What the helpers need of a running Directus. */
+export type Target = Pick<Instance, 'url' | 'token'>;
+
+export const admin = (instance: Target) => ({
 	get: (path: string) => call(`${instance.url}${path}`, { token: instance.token }),
 	post: (path: string, json?: unknown) => call(`${instance.url}${path}`, { method: 'POST', token: instance.token, json: json ?? {} }),
 	patch: (path: string, json: unknown) => call(`${instance.url}${path}`, { method: 'PATCH', token: instance.token, json }),
 	delete: (path: string) => call(`${instance.url}${path}`, { method: 'DELETE', token: instance.token }),
 });
 
-export async function createChannel(instance: Instance, fields: Record<string, unknown>): Promise<{ id: string; key: string; webhook: string }> {
+export async function createChannel(instance: Target, fields: Record<string, unknown>): Promise<{ id: string; key: string; webhook: string }> {
 	const created = await admin(instance).post('/items/ingestion_channels', { name: `${fields['provider'] ?? 'generic'} channel`, ...fields });
 	if (created.status !== 200) throw new Error(`channel: ${created.status} ${created.text}`);
 	const id = created.body.data.id as string;
@@ -44,7 +47,7 @@ export async function createChannel(instance: Instance, fields: Record<string, u
 }
 
 /** A user with a static token holding the given role (e.g. the seeded Activity Agent role). */
-export async function createUser(instance: Instance, role: string | null, token: string) {
+export async function createUser(instance: Target, role: string | null, token: string) {
 	const reply = await admin(instance).post('/users', { email: `${token}@example.com`, password: 'user-password-123', role, token, status: 'active' });
 	if (reply.status !== 200) throw new Error(`user: ${reply.status} ${reply.text}`);
 	return reply.body.data.id as string;

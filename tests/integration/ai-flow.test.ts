@@ -75,3 +75,40 @@ describe.each(vendors())('AI flow on %s', (vendor) => {
 		expect(request.body.model).toBe('test-model');
 	});
 });
+
+describe.each(vendors())('flow operations on %s', (vendor) => {
+	let instance: Instance;
+	beforeAll(async () => {
+		instance = await startInstance(vendor);
+	});
+	afterAll(() => instance?.stop());
+
+	/** A webhook-triggered flow: Claim activities (limit 1), then `second` fed with the claimed activity. */
+	async function flowWith(second: { type: string; options: Record<string, unknown> }) {
+		const flow = (await admin(instance).post('/flows', { name: `test ${second.type}`, status: 'active', trigger: 'webhook', accountability: 'all', options: { method: 'POST', async: false } })).body.data;
+		const next = (await admin(instance).post('/operations', { flow: flow.id, key: 'next', name: 'next', type: second.type, position_x: 37, position_y: 1, options: second.options })).body.data;
+		const first = (await admin(instance).post('/operations', { flow: flow.id, key: 'claim', name: 'claim', type: 'activity-hub-claim', position_x: 19, position_y: 1, options: { limit: 1, lease_seconds: 60 }, resolve: next.id })).body.data;
+		await admin(instance).patch(`/flows/${flow.id}`, { operation: first.id });
+		return flow.id as string;
+	}
+
+	it('Claim activities then Complete activity, with a note on the contact', async () => {
+		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Flo', emails: [{ email: 'flo@example.org', type: 'work' }] })).body.data.id;
+		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const id = (await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { sender: 'flo@example.org', content: 'hi' } })).body.data.id;
+		const flow = await flowWith({ type: 'activity-hub-complete', options: { activity: '{{claim[0].id}}', lease_token: '{{claim[0].lease_token}}', processed_data: { by: 'flow' }, note: 'Handled by a flow' } });
+		expect((await admin(instance).post(`/flows/trigger/${flow}`, {})).status).toBe(200);
+		expect(await instance.db('activities').where({ id }).first()).toMatchObject({ status: 'completed' });
+		expect(await instance.db('contact_notes').where({ activity: id })).toMatchObject([{ content: 'Handled by a flow', source: 'agent' }]);
+	});
+
+	it('Claim activities then Fail activity puts it back for a retry with the error', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const id = (await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { content: 'to fail' } })).body.data.id;
+		await instance.db('activities').whereNot({ id }).where({ status: 'raw' }).update({ status: 'completed' });
+		const flow = await flowWith({ type: 'activity-hub-fail', options: { activity: '{{claim[0].id}}', lease_token: '{{claim[0].lease_token}}', error: 'no transcript' } });
+		expect((await admin(instance).post(`/flows/trigger/${flow}`, {})).status).toBe(200);
+		expect(await instance.db('activities').where({ id }).first()).toMatchObject({ status: 'raw', last_error: 'no transcript', attempts: 1 });
+	});
+});

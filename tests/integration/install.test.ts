@@ -1,50 +1,34 @@
 // Installing is additive: a project's own collections and data survive install and re-install, and every
 // bundle collection is usable over REST with @directus/sdk.
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createDirectus, createItem, readItems, rest, staticToken } from '@directus/sdk';
-import knex from 'knex';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { directusCli, directusEnv, freePort, installActivityHub, startDirectus } from '../../scripts/lib/directus.mjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installActivityHub } from '../../scripts/lib/directus.mjs';
 import { ADMIN } from '../harness/shared.js';
 import { admin } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
+import { plainProject } from '../harness/project.js';
 
 describe.each(vendors())('install on %s', (vendor) => {
 	it('keeps a pre-existing user collection and its data through install and re-install', async () => {
-		const harness = inject('harness');
-		const dataDir = mkdtempSync(join(harness.root, `existing-${vendor}-`));
-		let db: Record<string, unknown>;
-		if (vendor === 'sqlite') db = { client: 'sqlite3', filename: join(dataDir, 'existing.db') };
-		else {
-			const pg = harness.pg!;
-			const database = `existing_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-			const server = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
-			await server.raw(`CREATE DATABASE ${database}`);
-			await server.destroy();
-			db = { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database };
-		}
-		const env = directusEnv({ db, port: await freePort(), dataDir, admin: ADMIN, extra: { EXTENSIONS_PATH: join(dataDir, 'none'), EXTENSIONS_MUST_LOAD: 'false' } });
 		// A plain Directus project that already has its own collection and data.
-		await directusCli(['bootstrap'], { ...env, MIGRATIONS_PATH: join(dataDir, 'none') });
-		let server = await startDirectus(env);
-		const url = `http://127.0.0.1:${env.PORT}`;
-		const client = createDirectus(url).with(staticToken(ADMIN.token)).with(rest());
-		await fetch(`${url}/collections`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ collection: 'products', schema: {}, meta: {}, fields: [{ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true } }, { field: 'title', type: 'string' }] }),
+		const project = await plainProject(vendor, 'existing');
+		let server = await project.start(false);
+		await project.api('POST', '/collections', {
+			collection: 'products',
+			schema: {},
+			meta: {},
+			fields: [{ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true } }, { field: 'title', type: 'string' }],
 		});
+		const client = createDirectus(project.url).with(staticToken(ADMIN.token)).with(rest());
 		await client.request(createItem('products', { title: 'Widget' }));
 		await server.stop();
 
 		for (let round = 0; round < 2; round++) {
-			await installActivityHub({ ...env, EXTENSIONS_PATH: join(process.cwd(), 'extensions') });
-			server = await startDirectus({ ...env, EXTENSIONS_PATH: join(process.cwd(), 'extensions'), EXTENSIONS_MUST_LOAD: 'true' });
-			const products = await client.request(readItems('products'));
-			expect(products).toEqual([{ id: 1, title: 'Widget' }]);
-			const collections = (await (await fetch(`${url}/collections`, { headers: { authorization: `Bearer ${ADMIN.token}` } })).json()).data.map((c: { collection: string }) => c.collection);
+			await installActivityHub(project.env);
+			server = await project.start();
+			expect(await client.request(readItems('products'))).toEqual([{ id: 1, title: 'Widget' }]);
+			const collections = (await project.api('GET', '/collections')).data.map((c: { collection: string }) => c.collection);
 			expect(collections).toEqual(expect.arrayContaining(['products', 'contacts', 'activities', 'ingestion_channels', 'contact_notes']));
 			await server.stop();
 		}

@@ -47,7 +47,7 @@ const exactlyOnce = (workers: Worker[]) => {
 	return { all, unique: new Set(all) };
 };
 
-describe.each(vendors().filter((v) => v === 'pg'))('worker processes on %s', (vendor) => {
+describe.each(vendors())('worker processes on %s', (vendor) => {
 	let instance: Instance;
 	const token = `worker-${randomUUID()}`;
 	beforeAll(async () => {

@@ -4,6 +4,7 @@ import { defineEndpoint } from '@directus/extensions-sdk';
 import type { NextFunction, Request, Response } from 'express';
 import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
 import { generateIngestionKey } from '../shared/keys.js';
+import { contactSource } from '../shared/matching.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { Accountability, HubContext } from '../runtime/context.js';
 import { dbTime } from '../runtime/context.js';
@@ -24,6 +25,7 @@ export default defineEndpoint({
 	handler: (router, context) => {
 		const ctx = context as unknown as HubContext;
 		const db = ctx.database;
+		const contacts = contactSource(ctx.env);
 		// Directus has already built this request's schema (req.schema); getSchema() would clone it again.
 		const eventContext = (req: { schema?: unknown; accountability?: Accountability }) => ({ database: db, schema: req.schema ?? null, accountability: req.accountability ?? null });
 		const route =
@@ -192,7 +194,7 @@ export default defineEndpoint({
 			if (contact === undefined || contact === null || contact === '') throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
 			const { ItemsService } = ctx.services;
 			const options = { schema: req.schema, accountability: req.accountability };
-			if (!(await new ItemsService('contacts', options).readOne(contact, { fields: ['id'] }).catch(() => null))) throw new HttpError(404, 'NOT_FOUND', 'No such contact');
+			if (!(await new ItemsService(contacts.collection, options).readOne(contact).catch(() => null))) throw new HttpError(404, 'NOT_FOUND', 'No such contact');
 			await new ItemsService('activities', options).updateOne(id, { contact, match_status: 'matched', match_candidates: null });
 			res.json({ data: { id, contact, match_status: 'matched' } });
 		}));

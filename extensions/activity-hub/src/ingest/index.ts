@@ -6,6 +6,7 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { mimeAllowed } from '../shared/filenames.js';
+import { contactSource } from '../shared/matching.js';
 import { hashKey, keyFromRequest, safeEqual } from '../shared/keys.js';
 import { adapters, bodyKind, IngestError, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
@@ -25,7 +26,12 @@ export default defineHook(({ init }, context) => {
 	const files = new FileStore(ctx.database, ctx.services, () => ctx.getSchema(), String(env['STORAGE_LOCATIONS'] ?? 'local').split(',')[0]!.trim());
 	const writer = new ActivityWriter(
 		ctx.database,
-		{ region: ACTIVITY_HUB_DEFAULTS.region(env), matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false' },
+		{
+			region: ACTIVITY_HUB_DEFAULTS.region(env),
+			matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false',
+			// A team's own contacts collection has its own shape: the bundle creates contacts only in its own.
+			createContacts: contactSource(env).collection === 'contacts',
+		},
 		({ rows, contacts, orphanFileIds }) => {
 			void files.remove(orphanFileIds).catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));
 			if (rows.length === 0 && contacts.length === 0) return;

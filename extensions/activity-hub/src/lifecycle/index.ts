@@ -57,8 +57,10 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	// Identity index and re-matching, after the contact is committed.
 	const onContactsChanged = async (keys: Array<string | number>) => {
 		if (keys.length === 0) return;
+		const collection = ((await schema()) as { collections?: Record<string, { primary?: string }> })?.collections?.[source.collection];
+		source.primaryKey = collection?.primary ?? source.primaryKey;
 		await reindexContacts(ctx.database, source, keys, region, warn);
-		const contacts = await ctx.database(source.collection).select(['id', ...source.emailFields, ...source.phoneFields]).whereIn('id', keys);
+		const contacts = await ctx.database(source.collection).select([source.primaryKey, ...source.emailFields, ...source.phoneFields]).whereIn(source.primaryKey, keys);
 		const identities = contacts.flatMap((contact: Record<string, unknown>) => extractContactIdentities(contact, source, region).identities);
 		if (identities.length === 0) return;
 		const changed = await rematchOrphans(ctx.database, region, identities);

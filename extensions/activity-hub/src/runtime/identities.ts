@@ -46,15 +46,16 @@ export async function reindexContacts(
 	warn: (message: string) => void,
 ): Promise<void> {
 	if (ids.length === 0) return;
-	const fields = ['id', ...source.emailFields, ...source.phoneFields];
+	const fields = [source.primaryKey, ...source.emailFields, ...source.phoneFields];
 	for (let start = 0; start < ids.length; start += 500) {
 		const chunk = ids.slice(start, start + 500);
-		const contacts = await database(source.collection).select(fields).whereIn('id', chunk);
+		const contacts = await database(source.collection).select(fields).whereIn(source.primaryKey, chunk);
 		const rows: Array<{ kind: string; value: string; contact: number | string }> = [];
 		for (const contact of contacts) {
+			const id = contact[source.primaryKey];
 			const { identities, warnings } = extractContactIdentities(contact, source, region);
-			for (const warning of warnings) warn(`Activity Hub: contact ${contact.id}: ${warning}`);
-			for (const identity of identities) rows.push({ ...identity, contact: contact.id });
+			for (const warning of warnings) warn(`Activity Hub: contact ${id}: ${warning}`);
+			for (const identity of identities) rows.push({ ...identity, contact: id });
 		}
 		await database.transaction(async (trx) => {
 			await trx('contact_identities').whereIn('contact', chunk).delete();

@@ -15,3 +15,9 @@ export function jsonOption<T>(value: unknown, fallback: T): T {
 		return value as unknown as T;
 	}
 }
+
+/** The activity and lease token a Complete or Fail step acts on (usually `{{claim[0].id}}` and its token). */
+export function leasedActivity(options: { activity?: unknown; lease_token?: unknown }): { id: string; token: string } {
+	if (!options.activity || !options.lease_token) throw new Error('activity and lease_token are required');
+	return { id: String(options.activity), token: String(options.lease_token) };
+}

@@ -42,7 +42,7 @@ export class ActivityWriter {
 
 	constructor(
 		private database: Knex,
-		private options: { region?: string; maxBatch?: number; matching?: boolean },
+		private options: { region?: string; maxBatch?: number; matching?: boolean; createContacts?: boolean },
 		private onCommitted: (committed: Committed) => void,
 	) {}
 
@@ -98,7 +98,7 @@ export class ActivityWriter {
 			for (const [index, entry] of fresh.entries()) {
 				const own = identities[index]!;
 				let match: MatchResult = resolveMatch(own.flatMap((i) => contactsByIdentity.get(`${i.kind}:${i.value}`) ?? []));
-				if (match.match_status === 'unmatched' && entry.job.channel.createUnknownContacts && entry.draft.direction === 'inbound' && own.length === 1) {
+				if (match.match_status === 'unmatched' && this.options.createContacts !== false && entry.job.channel.createUnknownContacts && entry.draft.direction === 'inbound' && own.length === 1) {
 					const contact = await this.createContact(trx, entry.draft, own[0]!, now, createdContacts);
 					contactsByIdentity.set(`${own[0]!.kind}:${own[0]!.value}`, [contact]);
 					match = { contact, match_status: 'matched', match_candidates: null };

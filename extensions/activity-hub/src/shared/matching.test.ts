@@ -24,9 +24,9 @@ describe('resolveMatch', () => {
 
 describe('contactSource', () => {
 	it('defaults to contacts.emails/phones and reads overrides', () => {
-		expect(contactSource({})).toEqual({ collection: 'contacts', emailFields: ['emails'], phoneFields: ['phones'] });
+		expect(contactSource({})).toEqual({ collection: 'contacts', primaryKey: 'id', emailFields: ['emails'], phoneFields: ['phones'] });
 		expect(contactSource({ ACTIVITY_HUB_CONTACTS_COLLECTION: 'people', ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email, email2', ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile' }))
-			.toEqual({ collection: 'people', emailFields: ['email', 'email2'], phoneFields: ['mobile'] });
+			.toEqual({ collection: 'people', primaryKey: 'id', emailFields: ['email', 'email2'], phoneFields: ['mobile'] });
 	});
 });
 

@@ -32,6 +32,8 @@ export function resolveMatch(contacts: Array<number | string>): MatchResult {
 
 export interface ContactSource {
 	collection: string;
+	/** Its primary key field (read from the schema at start; `id` until then). */
+	primaryKey: string;
 	emailFields: string[];
 	phoneFields: string[];
 }
@@ -43,6 +45,7 @@ const list = (value: unknown, fallback: string[]) =>
 export function contactSource(env: Record<string, unknown>): ContactSource {
 	return {
 		collection: typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION'] ? String(env['ACTIVITY_HUB_CONTACTS_COLLECTION']) : 'contacts',
+		primaryKey: 'id',
 		emailFields: list(env['ACTIVITY_HUB_CONTACT_EMAIL_FIELDS'], ['emails']),
 		phoneFields: list(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS'], ['phones']),
 	};
