@@ -42,7 +42,7 @@ const db =
 		: { client: 'pg', host: settings.DB_HOST ?? '127.0.0.1', port: Number(settings.DB_PORT ?? 5432), user: settings.DB_USER ?? 'directus', password: settings.DB_PASSWORD ?? '', database: settings.DB_DATABASE ?? 'directus' };
 
 // Pass through every other Directus variable the user set (REDIS, CACHE_*, ACTIVITY_HUB_*, …).
-const passthrough = Object.fromEntries(Object.entries(settings).filter(([key]) => /^(ACTIVITY_HUB_|REDIS|CACHE_|SYNCHRONIZATION_|RATE_LIMITER_|LOG_|STORAGE_|CORS_|IP_|EMAIL_|PROJECT_|MAX_PAYLOAD_SIZE|WEBSOCKETS_)/.test(key)));
+const passthrough = Object.fromEntries(Object.entries(settings).filter(([key]) => /^(HOST$|ACTIVITY_HUB_|REDIS|CACHE_|SYNCHRONIZATION_|RATE_LIMITER_|LOG_|STORAGE_|CORS_|IP_|EMAIL_|PROJECT_|MAX_PAYLOAD_SIZE|WEBSOCKETS_)/.test(key)));
 const env = directusEnv({ db, port, dataDir, publicUrl: settings.PUBLIC_URL, admin, extra: { LOG_LEVEL: settings.LOG_LEVEL ?? 'info', ...passthrough } });
 
 const step = (message) => console.log(`[activity-hub] ${message}`);

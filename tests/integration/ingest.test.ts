@@ -18,6 +18,7 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 	let instance: Instance;
 	const count = async (channel: string) => Number((await instance.db('activities').where({ channel }).count({ n: '*' }))[0]!.n);
 	const filesIn = async (channel: string) => Number((await instance.db('directus_files').where({ folder: channel }).count({ n: '*' }))[0]!.n);
+	const storedBytes = async (fileId: string) => Buffer.from(await (await fetch(`${instance.url}/assets/${fileId}`, { headers: { authorization: `Bearer ${instance.token}` } })).arrayBuffer());
 	const activity = async (id: string) => (await admin(instance).get(`/items/activities/${id}?fields=*,attachments.directus_files_id.*`)).body.data;
 
 	beforeAll(async () => {
@@ -98,11 +99,29 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		expect(row).toMatchObject({ type: 'email', sender: 'ana.ruiz@acme.example', subject: 'Re: Quote #1042', content: 'Looks good, please send the contract.' });
 		expect(row.attachments).toHaveLength(1);
 		expect(row.attachments[0].directus_files_id).toMatchObject({ type: 'application/pdf', filename_download: 'signed.pdf', folder: channel.id });
+		const sent = Buffer.from(JSON.parse(body.toString()).Attachments[0].Content, 'base64');
+		expect(await storedBytes(row.attachments[0].directus_files_id.id)).toEqual(sent);
 		expect((await call(channel.webhook, { method: 'POST', headers: { authorization: basic('wrong'), 'content-type': 'application/json' }, body })).status).toBe(403);
 		expect((await call(channel.webhook, { method: 'POST', headers: { authorization: basic(channel.key), 'content-type': 'application/json' }, body: '{"From":"x@y.example"}' })).status).toBe(403);
 		const again = await call(channel.webhook, { method: 'POST', headers: { authorization: basic(channel.key), 'content-type': 'application/json' }, body });
 		expect(again.body.data).toMatchObject({ duplicate: true, id: reply.body.data.id });
 		await expect.poll(() => filesIn(channel.id)).toBe(1);
+	});
+
+	it('Postmark JSON far beyond Directus\'s global 1 MB limit is accepted on its route, up to the channel limit', async () => {
+		const channel = await createChannel(instance, { provider: 'postmark', max_request_bytes: 8 * 1024 * 1024 });
+		const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3 * 1024 * 1024, 7)]);
+		const email = JSON.parse(fixture('postmark-inbound.json').toString());
+		const body = (extra: Buffer) => JSON.stringify({ ...email, MessageID: `big-${extra.length}`, Attachments: [{ Name: 'big.pdf', Content: extra.toString('base64'), ContentType: 'application/pdf', ContentLength: extra.length }] });
+		const headers = { authorization: basic(channel.key), 'content-type': 'application/json' };
+		const reply = await call(channel.webhook, { method: 'POST', headers, body: body(pdf) });
+		expect(reply.status).toBe(202);
+		const row = await activity(reply.body.data.id);
+		expect(Number(row.attachments[0].directus_files_id.filesize)).toBe(pdf.length);
+		expect((await storedBytes(row.attachments[0].directus_files_id.id)).equals(pdf)).toBe(true);
+		const tooBig = await call(channel.webhook, { method: 'POST', headers, body: body(Buffer.concat([pdf, pdf, pdf])) });
+		expect(tooBig.status).toBe(413);
+		expect(await count(channel.id)).toBe(1);
 	});
 
 	it('Mailgun multipart with attachment; replayed token and bad signature are 406 and leave no file', async () => {
@@ -119,7 +138,9 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		const token = randomUUID().replace(/-/g, '');
 		const ok = await call(`${channel.webhook}?key=${channel.key}`, { method: 'POST', body: build(token) });
 		expect(ok.status).toBe(202);
-		expect(await activity(ok.body.data.id)).toMatchObject({ type: 'email', subject: 'Brief', content: 'See attached', external_id: `<${token}@acme.example>` });
+		const mail = await activity(ok.body.data.id);
+		expect(mail).toMatchObject({ type: 'email', subject: 'Brief', content: 'See attached', external_id: `<${token}@acme.example>` });
+		expect((await storedBytes(mail.attachments[0].directus_files_id.id)).toString('latin1')).toBe(Buffer.from('%PDF-1.4\n%âãÏÓ\n').toString('latin1'));
 		expect((await call(`${channel.webhook}?key=${channel.key}`, { method: 'POST', body: build(token) })).status).toBe(406);
 		expect((await call(`${channel.webhook}?key=${channel.key}`, { method: 'POST', body: build(randomUUID(), '0'.repeat(64)) })).status).toBe(406);
 		expect(await count(channel.id)).toBe(1);
@@ -177,6 +198,8 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		expect(files).toHaveLength(4);
 		for (const file of files) {
 			expect(file.type).toBe('image/png');
+			expect(Number(file.filesize)).toBe(png.length);
+			expect(await storedBytes(file.id)).toEqual(png);
 			expect(file.filename_disk).toMatch(/^[0-9a-f-]{36}\.png$/);
 			expect(file.filename_download).not.toMatch(/[/\\\u0000]/);
 			expect([...file.filename_download].length).toBeLessThanOrEqual(200);

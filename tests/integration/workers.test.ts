@@ -111,7 +111,7 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 		const port = await freePort();
 		redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 		await new Promise((resolve) => setTimeout(resolve, 300));
-		const cluster = { REDIS: `redis://127.0.0.1:${port}`, SYNCHRONIZATION_STORE: 'redis', ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *', LOG_LEVEL: 'debug' };
+		const cluster = { REDIS: `redis://127.0.0.1:${port}`, SYNCHRONIZATION_STORE: 'redis', ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *', LOG_LEVEL: 'debug', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '10' };
 		instance = await startInstance(vendor, cluster);
 		siblings = [await instance.sibling(cluster), await instance.sibling(cluster)];
 		await createUser(instance, AGENT_ROLE_ID, token);
@@ -142,6 +142,20 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 		);
 		expect(ticks.length).toBeGreaterThanOrEqual(4);
 		expect(new Set(ticks).size).toBe(ticks.length);
+	});
+
+	it('shares each channel\'s rate limit across the instances through Redis', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+		const urls = [instance.url, ...siblings.map((s) => s.url)];
+		const statuses: number[] = [];
+		for (let i = 0; i < 15; i++) {
+			const reply = await call(`${urls[i % 3]}/ingest/${channel.id}`, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { content: `burst ${i}` } });
+			statuses.push(reply.status);
+		}
+		// 10 per minute for the channel in all: a per-instance limit would have let all 15 through.
+		expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+		expect(statuses.slice(10)).toEqual([429, 429, 429, 429, 429]);
+		expect(Number((await instance.db('activities').where({ channel: channel.id }).count({ n: '*' }))[0]!.n)).toBe(10);
 	});
 
 	it('a websocket client on one instance sees an activity ingested through another', async () => {

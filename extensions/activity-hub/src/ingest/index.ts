@@ -4,7 +4,8 @@
 import { defineHook } from '@directus/extensions-sdk';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { mimeAllowed } from '../shared/filenames.js';
 import { contactSource } from '../shared/matching.js';
 import { hashKey, keyFromRequest, safeEqual } from '../shared/keys.js';
@@ -42,7 +43,7 @@ export default defineHook(({ init }, context) => {
 			});
 		},
 	);
-	const limiter = new RateLimiterMemory({ points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000), duration: 60 });
+	const limiter = channelRateLimiter(env);
 
 	init('middlewares.before', (meta) => {
 		const app = meta['app'] as import('express').Application;
@@ -212,6 +213,17 @@ export default defineHook(({ init }, context) => {
 		});
 	}
 });
+
+/** Per-channel request budget; shared by every instance through Redis when Directus is configured with REDIS. */
+function channelRateLimiter(env: Record<string, unknown>) {
+	const options = { points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000), duration: 60, keyPrefix: 'activity-hub:ingest' };
+	const redis = typeof env['REDIS'] === 'string' && env['REDIS'] ? env['REDIS'] : null;
+	if (!redis) return new RateLimiterMemory(options);
+	const client = new Redis(redis, { enableOfflineQueue: false, lazyConnect: false, maxRetriesPerRequest: 1 });
+	client.on('error', () => {}); // reported through the limiter's insurance fallback instead
+	// If Redis is unreachable, each instance keeps limiting on its own rather than refusing or letting everything in.
+	return new RateLimiterRedis({ ...options, storeClient: client, insuranceLimiter: new RateLimiterMemory(options) });
+}
 
 function readBody(req: Request, limit: number): Promise<Buffer> {
 	return new Promise((resolve, reject) => {

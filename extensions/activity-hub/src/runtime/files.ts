@@ -1,7 +1,7 @@
 // Files into Directus Files: streamed, type sniffed from the bytes (never trusted from the client), stored under a
 // generated name in a folder per channel; the sanitised original name is only display metadata.
 import { randomUUID } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Knex } from 'knex';
 import { sanitiseFilename } from '../shared/filenames.js';
@@ -50,9 +50,15 @@ export class FileStore {
 	async store(channel: Channel, stream: Readable, originalName: string, type: string, extension: string): Promise<StoredFileInfo> {
 		const folder = await this.folderFor(channel);
 		const filename = sanitiseFilename(originalName);
+		// Count bytes in a Transform: a 'data' listener would switch the stream to flowing mode and the bytes
+		// would be gone before Directus's storage reads them.
 		let size = 0;
-		const counter = new PassThrough();
-		counter.on('data', (chunk: Buffer) => (size += chunk.length));
+		const counter = new Transform({
+			transform(chunk: Buffer, _encoding, callback) {
+				size += chunk.length;
+				callback(null, chunk);
+			},
+		});
 		stream.on('error', (error) => counter.destroy(error));
 		stream.pipe(counter);
 		const service = new this.services['FilesService']({ schema: await this.getSchema(), accountability: null });
