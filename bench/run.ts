@@ -1,7 +1,8 @@
 // npm run bench — every figure is a ratio against a baseline measured in the same run, on this machine.
 // Prints one markdown table (also written to bench/last-run.md) and the machine it ran on.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { PgBoss } from 'pg-boss';
@@ -13,7 +14,7 @@ import { drain, fmt, load, percentile } from './load.js';
 const ADMIN = { email: 'admin@example.com', password: 'bench-password', token: 'bench-token', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' };
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
-const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue').split(',');
+const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload').split(',');
 const rows: string[][] = [];
 const row = (...cells: string[]) => {
 	rows.push(cells);
@@ -193,6 +194,47 @@ if (SECTIONS.includes('queue')) {
 	);
 	const http = httpDone / ((performance.now() - httpStarted) / 1000);
 	row(`claim + complete over HTTP, batches of 50, one instance (pg)`, `${fmt(http, 0)} activities/s`, http >= 1000 ? '**≥ 1,000/s**' : '**below 1,000/s**', `${httpDone}/${jobs} completed by 8 HTTP workers`);
+	await server.stop();
+	await db.destroy();
+}
+
+// 4. Memory: a 200 MB multipart upload streamed to the upload channel; the server's RSS is sampled throughout.
+if (SECTIONS.includes('upload')) {
+	const { config, db } = await database('sqlite', 'upload');
+	const server = await instance(config, join(root, 'upload'));
+	const created = await (await api(server.url, '/items/ingestion_channels', { name: 'uploads', provider: 'upload', max_file_bytes: 300 * 2 ** 20, max_request_bytes: 310 * 2 ** 20 })).json();
+	const key = (await (await api(server.url, `/activity-hub/channels/${created.data.id}/key`, {})).json()).data.key;
+	const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+	// Warm the path with a small upload, then measure from a settled baseline.
+	const small = new FormData();
+	small.append('file', new Blob([Buffer.alloc(1024, 1)]), 'warm.bin');
+	await (await fetch(`${server.url}/ingest/${created.data.id}`, { method: 'POST', headers: { 'x-ingestion-key': key }, body: small })).arrayBuffer();
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	const before = rss();
+	let peak = before;
+	const sampler = setInterval(() => (peak = Math.max(peak, rss())), 25);
+	const size = (QUICK ? 20 : 200) * 2 ** 20;
+	const boundary = 'activityhubbench';
+	const chunk = Buffer.alloc(2 ** 20, 0x41);
+	async function* body() {
+		yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+		for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
+		yield Buffer.from(`\r\n--${boundary}--\r\n`);
+	}
+	const started = performance.now();
+	const reply = await fetch(`${server.url}/ingest/${created.data.id}`, {
+		method: 'POST',
+		headers: { 'x-ingestion-key': key, 'content-type': `multipart/form-data; boundary=${boundary}` },
+		body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+		duplex: 'half',
+	} as RequestInit);
+	const status = reply.status;
+	await reply.arrayBuffer();
+	clearInterval(sampler);
+	const seconds = (performance.now() - started) / 1000;
+	const stored = await db('directus_files').where({ folder: created.data.id }).max({ size: 'filesize' });
+	const growth = (peak - before) / 2 ** 20;
+	row(`${size / 2 ** 20} MB multipart upload: server RSS growth`, `+${fmt(growth)} MB`, growth <= 64 ? '**≤ 64 MB**' : '**over 64 MB**', `status ${status}, ${fmt(size / 2 ** 20 / seconds)} MB/s, largest stored file ${Number(stored[0]!.size) / 2 ** 20} MB; RSS ${fmt(before / 2 ** 20, 0)} → peak ${fmt(peak / 2 ** 20, 0)} MB`);
 	await server.stop();
 	await db.destroy();
 }
