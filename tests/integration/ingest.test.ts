@@ -1,6 +1,8 @@
 // Webhook ingestion against a real Directus: every provider's signed fixture becomes the right activity; tampered,
 // replayed, oversized and refused requests store nothing.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +90,36 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		const tampered = await call(url, { method: 'POST', headers, body: form(fields).replace('3pm', '4pm') });
 		expect(tampered.status).toBe(401);
 		expect(await count(channel.id)).toBe(1);
+	});
+
+	it('fetches no Twilio media from hosts or addresses that are not the provider\'s, and records why', async () => {
+		const token = 'test_auth_token_0123456789abcdef';
+		const channel = await createChannel(instance, { provider: 'twilio', secrets: { auth_token: token } });
+		const requests: string[] = [];
+		const bait = createServer((req, res) => {
+			requests.push(req.url!);
+			res.writeHead(200, { 'content-type': 'image/png' }).end('x');
+		});
+		await new Promise<void>((resolve) => bait.listen(0, '127.0.0.1', resolve));
+		const port = (bait.address() as AddressInfo).port;
+		const url = `${channel.webhook}?key=${encodeURIComponent(channel.key)}`;
+		const fields: Array<[string, string]> = [
+			['MessageSid', `MM${vendor}ssrf`], ['AccountSid', 'AC0'], ['From', '+14155550199'], ['To', '+14155550100'], ['Body', 'see pictures'], ['NumMedia', '4'],
+			['MediaUrl0', `http://127.0.0.1:${port}/internal.png`],
+			['MediaUrl1', `https://127.0.0.1.nip.io:${port}/rebinding.png`],
+			['MediaUrl2', 'https://169.254.169.254/latest/meta-data/'],
+			['MediaUrl3', 'https://api.twilio.com.evil.example/Media/ME1'],
+		];
+		const reply = await call(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(token, url, fields) }, body: form(fields) });
+		expect(reply.status).toBe(200);
+		const [row] = await instance.db('activities').where({ channel: channel.id });
+		await expect.poll(async () => {
+			const metadata = (await instance.db('activities').where({ id: row.id }).first()).metadata;
+			return (typeof metadata === 'string' ? JSON.parse(metadata) : metadata).media_errors?.map((e: { error: string }) => e.error);
+		}, { timeout: 10_000 }).toEqual(['only https media is fetched', 'host 127.0.0.1.nip.io is not a media host of this provider', 'an IP address, not a provider host', 'host api.twilio.com.evil.example is not a media host of this provider']);
+		expect(requests).toEqual([]);
+		expect(await filesIn(channel.id)).toBe(0);
+		bait.close();
 	});
 
 	it('Postmark inbound with a base64 attachment over Basic auth; permanent rejects are 403', async () => {

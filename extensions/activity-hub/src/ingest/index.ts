@@ -13,7 +13,9 @@ import { adapters, bodyKind, IngestError, type IngestRequest, type StoredFile } 
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
 import { ChannelStore, type Channel } from '../runtime/channels.js';
 import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
-import { emitCreated } from '../runtime/events.js';
+import { emitCreated, emitUpdated } from '../runtime/events.js';
+import { BackgroundQueue, openMedia } from '../runtime/media.js';
+import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal } from '../shared/media.js';
 import { FileStore } from '../runtime/files.js';
 import { ActivityWriter, type DraftWithFiles } from '../runtime/writer.js';
 import { setChannelStore } from '../runtime/registry.js';
@@ -41,9 +43,46 @@ export default defineHook(({ init }, context) => {
 				for (const contact of contacts) emitCreated('contacts', contact['id'] as number, contact, events);
 				for (const row of rows) emitCreated('activities', row['id'] as string, row, events);
 			});
+			for (const row of rows) {
+				const media = (row['payload'] as { media?: unknown[] } | null)?.media;
+				if (Array.isArray(media) && media.length) mediaQueue.add(() => fetchMedia(row));
+			}
 		},
 	);
 	const limiter = channelRateLimiter(env);
+	const mediaQueue = new BackgroundQueue(2);
+
+	/** Provider media (Twilio MediaUrlN, RecordingUrl) into Directus Files; what cannot be fetched is recorded. */
+	async function fetchMedia(row: Record<string, unknown>) {
+		const channel = await channels.get(String(row['channel']));
+		const hosts = channel ? MEDIA_HOSTS[channel.provider] : undefined;
+		if (!channel || !hosts) return;
+		const payload = row['payload'] as { media: Array<{ url: string; contentType?: string }>; AccountSid?: string };
+		const policy = { refuse: (url: string) => mediaUrlRefusal(url, hosts), addressAllowed: isPublicAddress, maxBytes: channel.maxFileBytes, timeoutMs: 30_000, maxRedirects: 3 };
+		const headers: Record<string, string> =
+			channel.secrets.auth_token && payload.AccountSid ? { authorization: `Basic ${Buffer.from(`${payload.AccountSid}:${channel.secrets.auth_token}`).toString('base64')}` } : {};
+		const errors: Array<{ url: string; error: string }> = [];
+		let stored = 0;
+		for (const item of payload.media) {
+			try {
+				const { body, contentType } = await openMedia(item.url, policy, headers);
+				const sniffed = await files.sniff(body, item.contentType ?? contentType);
+				const name = `${row['type']}-${new URL(item.url).pathname.split('/').pop() || 'media'}.${sniffed.extension}`;
+				const saved = await files.store(channel, sniffed.stream, name, sniffed.type, sniffed.extension);
+				await ctx.database('activity_files').insert({ activities_id: row['id'], directus_files_id: saved.id });
+				stored++;
+			} catch (error) {
+				errors.push({ url: item.url.slice(0, 500), error: error instanceof Error ? error.message : String(error) });
+			}
+		}
+		if (errors.length) {
+			ctx.logger.warn(`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`);
+			const current = await ctx.database('activities').select('metadata').where({ id: row['id'] }).first();
+			const metadata = typeof current?.metadata === 'string' ? JSON.parse(current.metadata) : (current?.metadata ?? {});
+			await ctx.database('activities').where({ id: row['id'] }).update({ metadata: JSON.stringify({ ...metadata, media_errors: errors }) });
+		}
+		if (stored || errors.length) emitUpdated('activities', [row['id'] as string], { media_stored: stored }, { database: ctx.database, schema: await schema(), accountability: null });
+	}
 
 	init('middlewares.before', (meta) => {
 		const app = meta['app'] as import('express').Application;
