@@ -89,6 +89,8 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		expect(row).toMatchObject({ type: 'sms', sender: '+14155550199', recipient: '+14155550100', content: 'Hi, can we move our call to 3pm?', external_id: 'SM0f1e2d3c4b5a69788796a5b4c3d2e1f0' });
 		const tampered = await call(url, { method: 'POST', headers, body: form(fields).replace('3pm', '4pm') });
 		expect(tampered.status).toBe(401);
+		const replay = await call(url, { method: 'POST', headers, body: form(fields) });
+		expect(replay).toMatchObject({ status: 200, text: EMPTY_TWIML });
 		expect(await count(channel.id)).toBe(1);
 	});
 
@@ -188,9 +190,19 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		data.append('subject', 'Brief');
 		data.append('text', 'See attached.');
 		data.append('envelope', '{"to":["leads@parse.crm.example"],"from":"ana.ruiz@acme.example"}');
+		data.append('attachments', '1');
+		data.append('attachment-info', '{"attachment1":{"filename":"brief.pdf","type":"application/pdf"}}');
+		const pdf = Buffer.from('%PDF-1.4\nbrief\n');
+		data.append('attachment1', new Blob([pdf], { type: 'application/pdf' }), 'brief.pdf');
 		const reply = await call(`${channel.webhook}?key=${channel.key}`, { method: 'POST', body: data });
 		expect(reply.status).toBe(202);
-		expect(await activity(reply.body.data.id)).toMatchObject({ type: 'email', external_id: '<CAN_P_JMvV7Zp@mail.acme.example>', content: 'See attached.' });
+		const mail = await activity(reply.body.data.id);
+		expect(mail).toMatchObject({ type: 'email', external_id: '<CAN_P_JMvV7Zp@mail.acme.example>', content: 'See attached.' });
+		expect(mail.attachments[0].directus_files_id).toMatchObject({ filename_download: 'brief.pdf', type: 'application/pdf' });
+		expect(await storedBytes(mail.attachments[0].directus_files_id.id)).toEqual(pdf);
+		const again = await call(`${channel.webhook}?key=${channel.key}`, { method: 'POST', body: data });
+		expect(again.body.data).toMatchObject({ duplicate: true, id: reply.body.data.id });
+		await expect.poll(() => filesIn(channel.id)).toBe(1);
 	});
 
 	it('WhatsApp: handshake, signed message, statuses create nothing', async () => {
@@ -203,11 +215,17 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 		const reply = await call(channel.webhook, { method: 'POST', headers, body });
 		expect(reply.status).toBe(202);
 		expect(await activity(reply.body.data.id)).toMatchObject({ type: 'whatsapp', sender: '+16505551234', content: 'Is the quote still valid?' });
+		expect((await call(channel.webhook, { method: 'POST', headers, body })).body.data).toMatchObject({ duplicate: true, id: reply.body.data.id });
 		expect((await call(channel.webhook, { method: 'POST', headers, body: Buffer.from(body.toString().replace('still', 'not')) })).status).toBe(401);
+		// A photo on a channel without an access token: stored as an activity, the media refusal recorded on it.
+		const photo = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ value: { messages: [{ from: '16505551234', id: `wamid.photo.${vendor}`, timestamp: '1767225600', type: 'image', image: { id: '987654321', mime_type: 'image/jpeg' } }] } }] }] }));
+		const photoReply = await call(channel.webhook, { method: 'POST', headers: { ...headers, 'x-hub-signature-256': whatsappSignature('demo_app_secret', photo) }, body: photo });
+		expect(photoReply.status).toBe(202);
+		await expect.poll(async () => (await activity(photoReply.body.data.id)).metadata?.media_errors?.[0]?.error, { timeout: 10_000 }).toContain('no WhatsApp access_token');
 		const statuses = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ value: { statuses: [{ id: 'x', status: 'read' }] } }] }] }));
 		const none = await call(channel.webhook, { method: 'POST', headers: { ...headers, 'x-hub-signature-256': whatsappSignature('demo_app_secret', statuses) }, body: statuses });
 		expect(none.status).toBe(200);
-		expect(await count(channel.id)).toBe(1);
+		expect(await count(channel.id)).toBe(2);
 	});
 
 	it('uploads store hostile file names safely, sniff types, and refuse without leaving files', async () => {

@@ -15,7 +15,8 @@ import { ChannelStore, type Channel } from '../runtime/channels.js';
 import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
 import { emitCreated, emitUpdated } from '../runtime/events.js';
 import { BackgroundQueue, openMedia } from '../runtime/media.js';
-import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal } from '../shared/media.js';
+import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from '../shared/media.js';
+import { text } from 'node:stream/consumers';
 import { FileStore } from '../runtime/files.js';
 import { ActivityWriter, type DraftWithFiles } from '../runtime/writer.js';
 import { setChannelStore } from '../runtime/registry.js';
@@ -52,20 +53,26 @@ export default defineHook(({ init }, context) => {
 	const limiter = channelRateLimiter(env);
 	const mediaQueue = new BackgroundQueue(2);
 
-	/** Provider media (Twilio MediaUrlN, RecordingUrl) into Directus Files; what cannot be fetched is recorded. */
+	/** Provider media (Twilio MediaUrlN and RecordingUrl, WhatsApp media ids) into Directus Files; what cannot be fetched is recorded. */
 	async function fetchMedia(row: Record<string, unknown>) {
 		const channel = await channels.get(String(row['channel']));
 		const hosts = channel ? MEDIA_HOSTS[channel.provider] : undefined;
 		if (!channel || !hosts) return;
 		const payload = row['payload'] as { media: Array<{ url: string; contentType?: string }>; AccountSid?: string };
 		const policy = { refuse: (url: string) => mediaUrlRefusal(url, hosts), addressAllowed: isPublicAddress, maxBytes: channel.maxFileBytes, timeoutMs: 30_000, maxRedirects: 3 };
-		const headers: Record<string, string> =
-			channel.secrets.auth_token && payload.AccountSid ? { authorization: `Basic ${Buffer.from(`${payload.AccountSid}:${channel.secrets.auth_token}`).toString('base64')}` } : {};
+		const headers = mediaCredentials(channel, payload);
 		const errors: Array<{ url: string; error: string }> = [];
 		let stored = 0;
 		for (const item of payload.media) {
 			try {
-				const { body, contentType } = await openMedia(item.url, policy, headers);
+				let source = item.url;
+				if (channel.provider === 'whatsapp') {
+					if (!headers['authorization']) throw new Error('the channel has no WhatsApp access_token to download media');
+					const answer = await openMedia(item.url, policy, headers);
+					source = whatsappMediaUrl(JSON.parse(await text(answer.body))) ?? '';
+					if (!source) throw new Error('the Graph API gave no media URL');
+				}
+				const { body, contentType } = await openMedia(source, policy, headers);
 				const sniffed = await files.sniff(body, item.contentType ?? contentType);
 				const name = `${row['type']}-${new URL(item.url).pathname.split('/').pop() || 'media'}.${sniffed.extension}`;
 				const saved = await files.store(channel, sniffed.stream, name, sniffed.type, sniffed.extension);
@@ -252,6 +259,14 @@ export default defineHook(({ init }, context) => {
 		});
 	}
 });
+
+/** Twilio media take the account's Basic credentials; WhatsApp media the channel's Graph API access token. */
+function mediaCredentials(channel: Channel, payload: { AccountSid?: string }): Record<string, string> {
+	if (channel.provider === 'twilio' && channel.secrets.auth_token && payload.AccountSid)
+		return { authorization: `Basic ${Buffer.from(`${payload.AccountSid}:${channel.secrets.auth_token}`).toString('base64')}` };
+	if (channel.provider === 'whatsapp' && channel.secrets.access_token) return { authorization: `Bearer ${channel.secrets.access_token}` };
+	return {};
+}
 
 /** Per-channel request budget; shared by every instance through Redis when Directus is configured with REDIS. */
 function channelRateLimiter(env: Record<string, unknown>) {

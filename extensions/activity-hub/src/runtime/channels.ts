@@ -5,7 +5,7 @@ import type { ChannelSecrets } from '../shared/providers/index.js';
 import { isActivityType, isDirection, isProvider, type ActivityType, type Direction, type Provider } from '../shared/activity.js';
 import { deriveKey, open, seal } from '../shared/secret-box.js';
 
-export const SECRET_NAMES = ['auth_token', 'signing_key', 'app_secret', 'verify_token', 'webhook_secret'] as const;
+export const SECRET_NAMES = ['auth_token', 'signing_key', 'app_secret', 'verify_token', 'access_token', 'webhook_secret'] as const;
 
 export interface Channel {
 	id: string;

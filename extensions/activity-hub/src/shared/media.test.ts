@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostAllowed, isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal } from './media.js';
+import { hostAllowed, isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from './media.js';
 
 describe('isPublicAddress', () => {
 	it.each([
@@ -48,4 +48,16 @@ describe('media URLs', () => {
 		['file:///etc/passwd', 'only https media is fetched'],
 		['not a url', 'not a URL'],
 	])('%s → %s', (url, refusal) => expect(mediaUrlRefusal(url, MEDIA_HOSTS['twilio']!)).toBe(refusal));
+});
+
+describe('whatsappMediaUrl', () => {
+	it.each([
+		[{ url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', mime_type: 'image/jpeg' }, 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1'],
+		[{ error: { message: 'expired' } }, null],
+		[null, null],
+	])('%j → %s', (answer, expected) => expect(whatsappMediaUrl(answer)).toBe(expected));
+	it('allows only Meta media hosts', () => {
+		expect(mediaUrlRefusal('https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', MEDIA_HOSTS['whatsapp']!)).toBeNull();
+		expect(mediaUrlRefusal('https://evil.example/x', MEDIA_HOSTS['whatsapp']!)).toContain('not a media host');
+	});
 });

@@ -5,7 +5,14 @@ import { BlockList, isIP } from 'node:net';
 
 export const MEDIA_HOSTS: Record<string, string[]> = {
 	twilio: ['api.twilio.com', 'mms.twiliocdn.com', 'media.twiliocdn.com'],
+	whatsapp: ['graph.facebook.com', 'lookaside.fbsbx.com'],
 };
+
+/** WhatsApp media ids resolve in two steps: the Graph API answers {url, mime_type}; that url is downloaded. */
+export function whatsappMediaUrl(graphAnswer: unknown): string | null {
+	const url = (graphAnswer as { url?: unknown } | null)?.url;
+	return typeof url === 'string' && url ? url : null;
+}
 
 const blocked = new BlockList();
 for (const [network, prefix] of [

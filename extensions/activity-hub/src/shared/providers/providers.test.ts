@@ -247,6 +247,12 @@ describe('whatsapp adapter', () => {
 		});
 		expect(activities[0]!.occurred_at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
 	});
+	it('turns a media message into a Graph API media URL to fetch, with its caption as content', () => {
+		const image = { object: 'whatsapp_business_account', entry: [{ changes: [{ value: { metadata: { display_phone_number: '15550783881' }, messages: [{ from: '16505551234', id: 'wamid.IMG', timestamp: '1767225600', type: 'image', image: { id: '1234567890', mime_type: 'image/jpeg', caption: 'the signed page' } }] } }] }] };
+		const [activity] = adapters.whatsapp.parse(request({ rawBody: Buffer.from(JSON.stringify(image)) }), channel('whatsapp'), NOW).activities;
+		expect(activity).toMatchObject({ content: 'the signed page', media: [{ url: 'https://graph.facebook.com/v21.0/1234567890', contentType: 'image/jpeg' }] });
+	});
+
 	it('creates nothing for status updates', () => {
 		const statuses = { object: 'whatsapp_business_account', entry: [{ changes: [{ value: { statuses: [{ id: 'wamid.x', status: 'read' }] } }] }] };
 		expect(adapters.whatsapp.parse(request({ rawBody: Buffer.from(JSON.stringify(statuses)) }), channel('whatsapp'), NOW).activities).toEqual([]);

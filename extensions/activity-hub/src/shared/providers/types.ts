@@ -42,6 +42,7 @@ export interface ChannelSecrets {
 	signing_key?: string | null;
 	app_secret?: string | null;
 	verify_token?: string | null;
+	access_token?: string | null;
 	webhook_secret?: string | null;
 }
 

@@ -25,6 +25,7 @@ interface WaMessage {
 }
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'];
+export const WHATSAPP_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 const plus = (digits: string | undefined) => (digits ? (digits.startsWith('+') ? digits : `+${digits}`) : null);
 
 export const whatsapp: ProviderAdapter = {
@@ -60,6 +61,8 @@ export const whatsapp: ProviderAdapter = {
 					const media = mediaType ? (message[mediaType] as { id?: string; caption?: string; mime_type?: string }) : undefined;
 					draft.content = text(message.text?.body) ?? text(media?.caption) ?? (mediaType ? `[${mediaType}]` : `[${message.type ?? 'message'}]`);
 					draft.payload = { message, business_number: businessNumber ?? null };
+					// Media arrive as ids: the Graph API gives a short-lived download URL for the channel's access token.
+					if (media?.id && /^\d+$/.test(media.id)) draft.media.push({ url: `${WHATSAPP_GRAPH_URL}/${media.id}`, contentType: media.mime_type });
 					draft.metadata = {
 						wa_id: message.from,
 						profile_name: profiles.find((p) => p.wa_id === message.from)?.profile?.name ?? null,
