@@ -35,7 +35,7 @@ describe('Studio', () => {
 		await admin(instance).post('/items/contact_notes', { contact, content: 'Called back about the quote' });
 
 		const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-		// What "Skip" on Directus's first-login licence dialog stores; the dialog would cover the page otherwise.
+		// What "Skip" on Directus's first-login licence dialog stores; it would cover the page otherwise.
 		await context.addCookies([{ name: 'license-onboarding-dismissed', value: 'true', url: instance.url }]);
 		const page = await context.newPage();
 		await page.goto(`${instance.url}/admin/login`);
@@ -47,11 +47,32 @@ describe('Studio', () => {
 		await page.goto(`${instance.url}/admin/content/contacts/${contact}`);
 		const timeline = page.getByTestId('activity-hub-timeline');
 		await timeline.waitFor({ timeout: 30_000 });
+		// Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would.
+		const remindLater = page.getByRole('button', { name: 'Remind Later' });
+		if (await remindLater.isVisible()) await remindLater.click();
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 15_000 }).toBe(1);
 		expect(await timeline.getByTestId('activity-row').first().innerText()).toContain('Quote 1042');
 		expect(await timeline.getByTestId('activity-status').first().innerText()).toBe('Queued');
 		expect(await timeline.getByTestId('note-row').first().innerText()).toContain('Called back about the quote');
-		await page.screenshot({ path: `${ARTIFACTS}/contact-dual-timeline.png`, fullPage: true });
+
+		// Live: a webhook posted now shows up without a reload, then follows the queue as a worker processes it.
+		const posted = Date.now();
+		const live = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', sender: 'ana@acme.example', content: 'Can we move the call to 3pm?' } });
+		const row = timeline.getByTestId('activity-row').filter({ hasText: 'Can we move the call to 3pm?' });
+		await row.waitFor({ timeout: 1000 });
+		const appearedMs = Date.now() - posted;
+		expect(await row.getByTestId('activity-status').innerText()).toBe('Queued');
+		const [claimed] = (await admin(instance).post('/activity-hub/queue/claim', { limit: 1, channels: [channel.id], types: ['sms'] })).body.data;
+		expect(claimed.id).toBe(live.body.data.id);
+		await expect.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 }).toBe('Processing');
+		await admin(instance).post(`/activity-hub/queue/${claimed.id}/complete`, { lease_token: claimed.lease_token, processed_data: { summary: 'Wants the call at 3pm' }, note: 'Moved the call to 3pm' });
+		await expect.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 }).toBe('Completed');
+		await expect.poll(() => row.innerText(), { timeout: 2000 }).toContain('Wants the call at 3pm');
+		await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).waitFor({ timeout: 2000 });
+		console.log(`[browser] webhook → row on the contact page in ${appearedMs} ms`);
+		expect(await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).innerText()).toContain('Agent');
+		await page.screenshot({ path: `${ARTIFACTS}/contact-page.png`, fullPage: true });
+		await timeline.screenshot({ path: `${ARTIFACTS}/dual-timeline.png` });
 
 		await page.goto(`${instance.url}/admin/content`);
 		const navigation = await page.locator('nav, aside').first().innerText();
