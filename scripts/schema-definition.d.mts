@@ -1,0 +1,3 @@
+export const ACTIVITY_TYPES: string[];
+export const collections: Array<Record<string, unknown>>;
+export const relations: Array<Record<string, unknown>>;
