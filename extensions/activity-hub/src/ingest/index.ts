@@ -147,8 +147,9 @@ export default defineHook(({ init }, context) => {
 				if (kind === 'form') request.fields = [...new URLSearchParams(request.rawBody.toString('utf8'))];
 			}
 			const now = new Date();
-			adapter.verify(request, { provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets }, now);
-			const parsed = adapter.parse(request, { provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets }, now);
+			const settings = { provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets };
+			adapter.verify(request, settings, now);
+			const parsed = adapter.parse(request, settings, now);
 
 			const drafts: DraftWithFiles[] = [];
 			for (const draft of parsed.activities) {

@@ -7,7 +7,6 @@ import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
 import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type Accountability, type HubContext } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
-import { extractContactIdentities } from '../shared/identity.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser, reap } from '../runtime/queue.js';
 import { KeyBatcher } from '../shared/batcher.js';
@@ -59,9 +58,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		if (keys.length === 0) return;
 		const collection = ((await schema()) as { collections?: Record<string, { primary?: string }> })?.collections?.[source.collection];
 		source.primaryKey = collection?.primary ?? source.primaryKey;
-		await reindexContacts(ctx.database, source, keys, region, warn);
-		const contacts = await ctx.database(source.collection).select([source.primaryKey, ...source.emailFields, ...source.phoneFields]).whereIn(source.primaryKey, keys);
-		const identities = contacts.flatMap((contact: Record<string, unknown>) => extractContactIdentities(contact, source, region).identities);
+		const identities = await reindexContacts(ctx.database, source, keys, region, warn);
 		if (identities.length === 0) return;
 		const changed = await rematchOrphans(ctx.database, region, identities);
 		if (changed.length) {

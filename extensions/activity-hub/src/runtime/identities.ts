@@ -1,18 +1,8 @@
 // The identity index (kind, normalised value) → contact, and re-matching of orphans when contacts change.
 import type { Knex } from 'knex';
-import { extractContactIdentities, type Identity } from '../shared/identity.js';
-import { counterpartyIdentities, resolveMatch, type ContactSource, type MatchResult } from '../shared/matching.js';
+import { extractContactIdentities, identityKey, type Identity } from '../shared/identity.js';
+import { counterpartyIdentities, matchFrom, type ContactSource, type MatchResult } from '../shared/matching.js';
 import type { Direction } from '../shared/activity.js';
-
-export async function lookupContacts(database: Knex, identities: Identity[]): Promise<Array<number | string>> {
-	if (identities.length === 0) return [];
-	const rows = await database('contact_identities')
-		.distinct('contact')
-		.where((query) => {
-			for (const identity of identities) query.orWhere({ kind: identity.kind, value: identity.value });
-		});
-	return rows.map((row: { contact: number | string }) => row.contact);
-}
 
 /** Contacts per identity ("kind:value") for a whole batch, in one query. */
 export async function lookupIdentities(database: Knex, identities: Identity[]): Promise<Map<string, Array<number | string>>> {
@@ -23,7 +13,10 @@ export async function lookupIdentities(database: Knex, identities: Identity[]): 
 		const list = [...values];
 		for (let i = 0; i < list.length; i += 500) {
 			const rows = await database('contact_identities').select('value', 'contact').where({ kind }).whereIn('value', list.slice(i, i + 500));
-			for (const row of rows) found.set(`${kind}:${row.value}`, [...(found.get(`${kind}:${row.value}`) ?? []), row.contact]);
+			for (const row of rows) {
+				const key = identityKey({ kind: kind as Identity['kind'], value: row.value });
+				found.set(key, [...(found.get(key) ?? []), row.contact]);
+			}
 		}
 	}
 	return found;
@@ -34,18 +27,20 @@ export async function matchActivity(
 	activity: { direction: Direction; sender: string | null; recipient: string | null },
 	region?: string,
 ): Promise<MatchResult> {
-	return resolveMatch(await lookupContacts(database, counterpartyIdentities(activity, region)));
+	const identities = counterpartyIdentities(activity, region);
+	return matchFrom(await lookupIdentities(database, identities), identities);
 }
 
-/** Re-index the given contacts (create, update, import). Malformed values are skipped and reported. */
+/** Re-index the given contacts (create, update, import); returns their identities. Malformed values are skipped and reported. */
 export async function reindexContacts(
 	database: Knex,
 	source: ContactSource,
 	ids: Array<number | string>,
 	region: string | undefined,
 	warn: (message: string) => void,
-): Promise<void> {
-	if (ids.length === 0) return;
+): Promise<Identity[]> {
+	const indexed: Identity[] = [];
+	if (ids.length === 0) return indexed;
 	const fields = [source.primaryKey, ...source.emailFields, ...source.phoneFields];
 	for (let start = 0; start < ids.length; start += 500) {
 		const chunk = ids.slice(start, start + 500);
@@ -56,12 +51,14 @@ export async function reindexContacts(
 			const { identities, warnings } = extractContactIdentities(contact, source, region);
 			for (const warning of warnings) warn(`Activity Hub: contact ${id}: ${warning}`);
 			for (const identity of identities) rows.push({ ...identity, contact: id });
+			indexed.push(...identities);
 		}
 		await database.transaction(async (trx) => {
 			await trx('contact_identities').whereIn('contact', chunk).delete();
 			for (let i = 0; i < rows.length; i += 200) await trx('contact_identities').insert(rows.slice(i, i + 200));
 		});
 	}
+	return indexed;
 }
 
 /**
@@ -74,7 +71,7 @@ export async function rematchOrphans(
 	onlyFor?: Identity[],
 	batchSize = 1000,
 ): Promise<Array<{ id: string } & MatchResult>> {
-	const wanted = onlyFor ? new Set(onlyFor.map((i) => `${i.kind}:${i.value}`)) : null;
+	const wanted = onlyFor ? new Set(onlyFor.map(identityKey)) : null;
 	const changed: Array<{ id: string } & MatchResult> = [];
 	let after: string | null = null;
 	for (;;) {
@@ -85,9 +82,11 @@ export async function rematchOrphans(
 		after = batch[batch.length - 1]!.id;
 		const relevant = batch
 			.map((activity) => ({ activity, identities: counterpartyIdentities(activity, region) }))
-			.filter(({ identities }) => identities.length > 0 && (!wanted || identities.some((i) => wanted.has(`${i.kind}:${i.value}`))));
+			.filter(({ identities }) => identities.length > 0 && (!wanted || identities.some((i) => wanted.has(identityKey(i)))));
+		// One index lookup for the whole batch of orphans.
+		const found = await lookupIdentities(database, relevant.flatMap(({ identities }) => identities));
 		for (const { activity, identities } of relevant) {
-			const match = resolveMatch(await lookupContacts(database, identities));
+			const match = matchFrom(found, identities);
 			if (match.match_status === activity.match_status && match.match_status !== 'ambiguous') continue;
 			await database('activities').where({ id: activity.id }).whereIn('match_status', ['unmatched', 'ambiguous']).update({
 				contact: match.contact,

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/providers/index.js';
-import type { Identity } from '../shared/identity.js';
-import { contactForUnknownSender, counterpartyIdentities, resolveMatch, type MatchResult } from '../shared/matching.js';
+import { identityKey, type Identity } from '../shared/identity.js';
+import { contactForUnknownSender, counterpartyIdentities, matchFrom, type MatchResult } from '../shared/matching.js';
 import { lookupIdentities } from './identities.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
@@ -97,10 +97,10 @@ export class ActivityWriter {
 			const rows: Record<string, unknown>[] = [];
 			for (const [index, entry] of fresh.entries()) {
 				const own = identities[index]!;
-				let match: MatchResult = resolveMatch(own.flatMap((i) => contactsByIdentity.get(`${i.kind}:${i.value}`) ?? []));
+				let match: MatchResult = matchFrom(contactsByIdentity, own);
 				if (match.match_status === 'unmatched' && this.options.createContacts !== false && entry.job.channel.createUnknownContacts && entry.draft.direction === 'inbound' && own.length === 1) {
 					const contact = await this.createContact(trx, entry.draft, own[0]!, now, createdContacts);
-					contactsByIdentity.set(`${own[0]!.kind}:${own[0]!.value}`, [contact]);
+					contactsByIdentity.set(identityKey(own[0]!), [contact]);
 					match = { contact, match_status: 'matched', match_candidates: null };
 				}
 				const row = this.row(trx, entry.job.channel, entry.draft, match, now);

@@ -9,6 +9,9 @@ export interface Identity {
 	value: string;
 }
 
+/** One string per identity, for maps and sets ("email:ana@acme.example"). */
+export const identityKey = (identity: Identity) => `${identity.kind}:${identity.value}`;
+
 const EMAIL_SHAPE = /^[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+$/;
 // `Name <addr@host>` or `"Name, Jr." <addr@host>`: the address is what is inside the last angle brackets.
 const DISPLAY_FORM = /<([^<>]+)>\s*$/;
@@ -102,7 +105,7 @@ export function extractContactIdentities(
 		if (!(field in contact)) return;
 		for (const raw of listValues(contact[field], objectKey, field, warnings)) {
 			const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw, defaultRegion);
-			if (value) identities.set(`${kind}:${value}`, { kind, value });
+			if (value) identities.set(identityKey({ kind, value }), { kind, value });
 			else if (raw !== '' && raw != null) warnings.push(`${field}: cannot read ${kind} ${JSON.stringify(raw).slice(0, 80)}`);
 		}
 	};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactForUnknownSender, contactSource, counterpartyIdentities, resolveMatch } from './matching.js';
+import { contactForUnknownSender, contactSource, counterpartyIdentities, matchFrom, resolveMatch } from './matching.js';
 
 describe('counterpartyIdentities', () => {
 	it.each([
@@ -40,4 +40,13 @@ describe('contactForUnknownSender', () => {
 	] as const)('%s', (sender, identity, profile, expected) => {
 		expect(contactForUnknownSender(sender, identity, profile)).toMatchObject(expected);
 	});
+});
+
+describe('matchFrom', () => {
+	const found = new Map<string, Array<number | string>>([['email:a@x.example', [1]], ['phone:+14155550101', [1, 2]]]);
+	it.each([
+		[[{ kind: 'email', value: 'a@x.example' }], { contact: 1, match_status: 'matched' }],
+		[[{ kind: 'email', value: 'a@x.example' }, { kind: 'phone', value: '+14155550101' }], { contact: null, match_status: 'ambiguous', match_candidates: [1, 2] }],
+		[[{ kind: 'email', value: 'nobody@x.example' }], { contact: null, match_status: 'unmatched' }],
+	] as const)('%j', (identities, expected) => expect(matchFrom(found, [...identities])).toMatchObject(expected));
 });

@@ -1,6 +1,6 @@
 // Who an activity is about, and what several or no matching contacts mean. Pure: the lookup is injected.
 import type { Direction, MatchStatus } from './activity.js';
-import { identityOf, splitAddressList, type Identity } from './identity.js';
+import { identityKey, identityOf, splitAddressList, type Identity } from './identity.js';
 
 /** The counterparty: the sender of an inbound activity, the recipients of an outbound one. */
 export function counterpartyIdentities(
@@ -11,7 +11,7 @@ export function counterpartyIdentities(
 	const seen = new Map<string, Identity>();
 	for (const address of addresses) {
 		const identity = identityOf(address, defaultRegion);
-		if (identity) seen.set(`${identity.kind}:${identity.value}`, identity);
+		if (identity) seen.set(identityKey(identity), identity);
 	}
 	return [...seen.values()];
 }
@@ -28,6 +28,11 @@ export function resolveMatch(contacts: Array<number | string>): MatchResult {
 	if (unique.length === 1) return { contact: unique[0]!, match_status: 'matched', match_candidates: null };
 	if (unique.length === 0) return { contact: null, match_status: 'unmatched', match_candidates: null };
 	return { contact: null, match_status: 'ambiguous', match_candidates: unique };
+}
+
+/** The match for an activity's identities, given contacts found per identity key. */
+export function matchFrom(found: Map<string, Array<number | string>>, identities: Identity[]): MatchResult {
+	return resolveMatch(identities.flatMap((identity) => found.get(identityKey(identity)) ?? []));
 }
 
 export interface ContactSource {
