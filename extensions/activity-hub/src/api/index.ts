@@ -9,8 +9,10 @@ import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { Accountability, HubContext } from '../runtime/context.js';
 import { dbTime } from '../runtime/context.js';
 import { emitCreated, emitUpdated } from '../runtime/events.js';
-import { claim, complete, completeMany, fail, heartbeat, isAgent, LeaseLost, retryFailed } from '../runtime/queue.js';
-import { channelStore } from '../runtime/registry.js';
+import { validateAccess } from '@directus/api/permissions/modules/validate-access/validate-access';
+import { IngestError } from '../shared/providers/types.js';
+import { claim, complete, completeMany, fail, heartbeat, isAgent, LeaseLost, queueHealth, retryFailed } from '../runtime/queue.js';
+import { channelStore, ingestPipeline } from '../runtime/registry.js';
 
 class HttpError extends Error {
 	constructor(public status: number, public code: string, message: string) {
@@ -34,6 +36,7 @@ export default defineEndpoint({
 				res.setHeader('Cache-Control', 'no-store');
 				handler(req as any, res).catch((error) => {
 					if (error instanceof LeaseLost) error = new HttpError(409, 'LEASE_LOST', 'The lease expired or belongs to another worker; nothing was changed');
+					if (error instanceof IngestError) error = new HttpError(error.status, error.code, error.message);
 					if (error instanceof HttpError) return res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
 					next(error);
 				});
@@ -45,6 +48,21 @@ export default defineEndpoint({
 		const requireAgent = async (accountability?: Accountability) => {
 			if (!accountability?.user) throw new HttpError(401, 'UNAUTHENTICATED', 'Log in or send a token');
 			if (!(await isAgent(db, accountability))) throw new HttpError(403, 'FORBIDDEN', 'The Activity Hub Agent policy is required');
+		};
+		/** The caller's Directus permissions allow `action` on `collection` (admins always). */
+		const requirePermission = async (req: { accountability?: Accountability; schema?: unknown }, action: 'create' | 'read', collection: string) => {
+			if (!req.accountability?.user) throw new HttpError(401, 'UNAUTHENTICATED', 'Log in or send a token');
+			try {
+				await validateAccess({ accountability: req.accountability, action, collection }, { schema: req.schema, knex: db });
+			} catch {
+				throw new HttpError(403, 'FORBIDDEN', `You may not ${action} ${collection}`);
+			}
+		};
+		const channelId = async (req: Request) => {
+			const id = String(req.params['id']);
+			const channel = UUID.test(id) ? await db('ingestion_channels').where({ id }).first('id', 'provider') : null;
+			if (!channel) throw new HttpError(404, 'NOT_FOUND', 'No such channel');
+			return channel as { id: string; provider: string };
 		};
 		const activityId = (req: Request) => {
 			const id = String(req.params['id']);
@@ -73,8 +91,7 @@ export default defineEndpoint({
 
 		router.post('/channels/:id/key', route(async (req, res) => {
 			requireAdmin(req.accountability);
-			const id = String(req.params['id']);
-			if (!UUID.test(id) || !(await db('ingestion_channels').where({ id }).first())) throw new HttpError(404, 'NOT_FOUND', 'No such channel');
+			const { id } = await channelId(req);
 			const { key, hash, prefix } = generateIngestionKey();
 			await db.transaction(async (trx) => {
 				await channelStore().writeKeyHash(trx, id, hash);
@@ -84,6 +101,26 @@ export default defineEndpoint({
 			emitUpdated('ingestion_channels', [id], { key_prefix: prefix }, eventContext(req));
 			const base = String(ctx.env['PUBLIC_URL'] ?? '').replace(/\/$/, '');
 			res.json({ data: { key, key_prefix: prefix, webhook_url: `${base}/ingest/${id}` } });
+		}));
+
+		router.post('/channels/:id/test', route(async (req, res) => {
+			requireAdmin(req.accountability);
+			const { id } = await channelId(req);
+			res.status(202).json({ data: await ingestPipeline().writeTestEvent(id) });
+		}));
+
+		// Studio uploads: the same pipeline as the webhook (limits, sniffing, MIME policy, matching), authenticated by
+		// the Directus session instead of an ingestion key. Directus leaves multipart bodies unread for us.
+		router.post('/channels/:id/upload', route(async (req, res) => {
+			await requirePermission(req, 'create', 'activities');
+			const channel = await channelId(req);
+			if (channel.provider !== 'upload') throw new HttpError(422, 'NOT_AN_UPLOAD_CHANNEL', 'Files can be uploaded only into channels whose provider is "upload"');
+			await ingestPipeline().ingestAuthenticated(req, res, channel.id);
+		}));
+
+		router.get('/queue/health', route(async (req, res) => {
+			await requirePermission(req, 'read', 'activities');
+			res.json({ data: await queueHealth(db) });
 		}));
 
 		router.post('/queue/claim', route(async (req, res) => {

@@ -19,7 +19,8 @@ import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from 
 import { text } from 'node:stream/consumers';
 import { FileStore } from '../runtime/files.js';
 import { ActivityWriter, type DraftWithFiles } from '../runtime/writer.js';
-import { setChannelStore } from '../runtime/registry.js';
+import { setChannelStore, setIngestPipeline } from '../runtime/registry.js';
+import { draftDefaults } from '../shared/providers/types.js';
 
 export default defineHook(({ init }, context) => {
 	const ctx = context as unknown as HubContext;
@@ -94,7 +95,23 @@ export default defineHook(({ init }, context) => {
 	init('middlewares.before', (meta) => {
 		const app = meta['app'] as import('express').Application;
 		app.get('/ingest/:channelId', (req: Request, res: Response) => void handshake(req, res));
-		app.post('/ingest/:channelId', (req: Request, res: Response) => void ingest(req, res));
+		app.post('/ingest/:channelId', (req: Request, res: Response) => void ingest(req, res, String(req.params['channelId']), false));
+	});
+
+	setIngestPipeline({
+		ingestAuthenticated: (req, res, channelId) => ingest(req, res, channelId, true),
+		async writeTestEvent(channelId) {
+			const channel = await channels.get(channelId);
+			if (!channel) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'No such channel');
+			const now = new Date();
+			const draft = draftDefaults(settingsOf(channel), now);
+			draft.subject = 'Test event from Activity Hub';
+			draft.content = `Sent from the channel setup at ${now.toISOString()}. Safe to delete.`;
+			draft.sender = 'test@activity-hub.invalid';
+			draft.metadata = { test: true };
+			const [result] = await writer.write(channel, [{ ...draft, fileIds: [] }]);
+			return { ...result };
+		},
 	});
 
 	async function handshake(req: Request, res: Response) {
@@ -106,12 +123,13 @@ export default defineHook(({ init }, context) => {
 		res.status(200).type('text/plain').send(challenge);
 	}
 
-	async function ingest(req: Request, res: Response) {
+	/** `authenticated`: Directus already authenticated the caller (Studio upload), so no ingestion key is asked for. */
+	async function ingest(req: Request, res: Response, channelId: string, authenticated: boolean) {
 		res.setHeader('Cache-Control', 'no-store');
 		const stored: string[] = [];
 		let channel: Channel | null = null;
 		try {
-			channel = await channels.get(String(req.params['channelId']));
+			channel = await channels.get(channelId);
 			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
 			try {
 				await limiter.consume(channel.id);
@@ -119,9 +137,11 @@ export default defineHook(({ init }, context) => {
 				res.setHeader('Retry-After', '60');
 				throw new IngestError(429, 'RATE_LIMITED', 'Too many requests for this channel');
 			}
-			const presented = keyFromRequest(req.headers, req.query as Record<string, unknown>);
-			if (!presented) throw new IngestError(401, 'KEY_MISSING', 'Ingestion key required (X-Ingestion-Key, Authorization or ?key=)');
-			if (!channel.keyHash || !safeEqual(hashKey(presented.key), channel.keyHash)) throw new IngestError(401, 'KEY_INVALID', 'Invalid ingestion key');
+			if (!authenticated) {
+				const presented = keyFromRequest(req.headers, req.query as Record<string, unknown>);
+				if (!presented) throw new IngestError(401, 'KEY_MISSING', 'Ingestion key required (X-Ingestion-Key, Authorization or ?key=)');
+				if (!channel.keyHash || !safeEqual(hashKey(presented.key), channel.keyHash)) throw new IngestError(401, 'KEY_INVALID', 'Invalid ingestion key');
+			}
 
 			const adapter = adapters[channel.provider];
 			const declaredLength = Number(req.headers['content-length'] ?? 0);
@@ -147,7 +167,7 @@ export default defineHook(({ init }, context) => {
 				if (kind === 'form') request.fields = [...new URLSearchParams(request.rawBody.toString('utf8'))];
 			}
 			const now = new Date();
-			const settings = { provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets };
+			const settings = settingsOf(channel);
 			adapter.verify(request, settings, now);
 			const parsed = adapter.parse(request, settings, now);
 
@@ -260,6 +280,8 @@ export default defineHook(({ init }, context) => {
 		});
 	}
 });
+
+const settingsOf = (channel: Channel) => ({ provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets });
 
 /** Twilio media take the account's Basic credentials; WhatsApp media the channel's Graph API access token. */
 function mediaCredentials(channel: Channel, payload: { AccountSid?: string }): Record<string, string> {

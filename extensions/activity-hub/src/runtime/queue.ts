@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { AGENT_POLICY_ID } from '../../../../migrations/z0002-activity-hub-agent-access.js';
 import { afterFailure, claimStatement, inClaimOrder, preparedPostgres, type ClaimOptions } from '../shared/queue.js';
-import { activityFromRow, dbTime, dialectOf, type Accountability } from './context.js';
+import { activityFromRow, dbTime, dialectOf, toIso, type Accountability } from './context.js';
 
 export class LeaseLost extends Error {}
 
@@ -162,4 +162,50 @@ export async function isAgent(database: Knex, accountability: Accountability | n
 
 export async function isAgentUser(database: Knex, accountability: Accountability | null | undefined) {
 	return Boolean(accountability?.user) && !accountability?.admin && (await isAgent(database, accountability));
+}
+
+export interface QueueHealth {
+	queued: number;
+	processing: number;
+	failed: number;
+	completed_last_hour: number;
+	/** Completions per minute, averaged over the last 15 minutes. */
+	throughput_per_minute: number;
+	/** Age in seconds of the queued activity waiting longest (null when nothing waits). */
+	oldest_queued_seconds: number | null;
+	recent_failures: Array<{ id: string; type: string; channel: string | null; last_error: string | null; attempts: number; failed_at: string | null }>;
+	measured_at: string;
+}
+
+/** What the Queue health panel shows; every read is served by one of the queue's partial indexes. */
+export async function queueHealth(database: Knex, now = new Date()): Promise<QueueHealth> {
+	const since = (minutes: number) => dbTime(database, new Date(now.getTime() - minutes * 60_000));
+	const count = async (query: Knex.QueryBuilder) => Number((await query.count({ n: '*' }).first())?.['n'] ?? 0);
+	const [queued, processing, failed, lastHour, last15, oldest, failures] = await Promise.all([
+		count(database('activities').where({ status: 'raw' })),
+		count(database('activities').where({ status: 'processing' })),
+		count(database('activities').where({ status: 'failed' })),
+		count(database('activities').where({ status: 'completed' }).andWhere('completed_at', '>=', since(60))),
+		count(database('activities').where({ status: 'completed' }).andWhere('completed_at', '>=', since(15))),
+		database('activities').where({ status: 'raw' }).orderBy('available_at', 'asc').first('available_at', 'date_created'),
+		database('activities').where({ status: 'failed' }).orderBy('date_updated', 'desc').limit(10).select('id', 'type', 'channel', 'last_error', 'attempts', 'date_updated'),
+	]);
+	const waitingSince = oldest ? toIso(oldest.available_at ?? oldest.date_created) : null;
+	return {
+		queued,
+		processing,
+		failed,
+		completed_last_hour: lastHour,
+		throughput_per_minute: Math.round((last15 / 15) * 10) / 10,
+		oldest_queued_seconds: waitingSince ? Math.max(0, Math.round((now.getTime() - Date.parse(waitingSince)) / 1000)) : null,
+		recent_failures: failures.map((row: Record<string, unknown>) => ({
+			id: String(row['id']),
+			type: String(row['type']),
+			channel: (row['channel'] as string | null) ?? null,
+			last_error: (row['last_error'] as string | null) ?? null,
+			attempts: Number(row['attempts'] ?? 0),
+			failed_at: toIso(row['date_updated']),
+		})),
+		measured_at: now.toISOString(),
+	};
 }

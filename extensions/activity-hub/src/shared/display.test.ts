@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { appendPage, excerpt, matchesFilters, nextPage, plainText, relativeTime, timelineFilter, translate } from './display.js';
+
+describe('plainText', () => {
+	it.each([
+		['plain text is kept', 'Hello <3 you', 'Hello <3 you'],
+		['tags are removed', '<p>Hello <b>there</b></p>', 'Hello there'],
+		['scripts and styles vanish with their content', '<style>p{}</style><script>alert(1)</script><p>Hi</p>', 'Hi'],
+		['event handlers go with their tag', '<img src=x onerror="alert(1)">Hi', 'Hi'],
+		['entities in HTML are decoded once', '<p>&lt;b&gt; &amp;amp; &quot;q&quot;</p>', '<b> &amp; "q"'],
+		['line breaks survive', 'one<br>two<p>three</p>', 'one\ntwo\nthree'],
+		['entities in plain text stay as typed', 'R&amp;D', 'R&amp;D'],
+		['non-strings are empty', 42, ''],
+	])('%s', (_label, input, expected) => expect(plainText(input)).toBe(expected));
+	it('bounds excerpts', () => expect(excerpt('x'.repeat(300), 10)).toBe(`${'x'.repeat(10)}…`));
+});
+
+describe('relativeTime', () => {
+	const now = Date.parse('2026-06-01T12:00:00Z');
+	it.each([
+		['2026-06-01T11:59:30Z', '30 seconds ago'],
+		['2026-06-01T11:00:00Z', '1 hour ago'],
+		['2026-05-31T12:00:00Z', 'yesterday'],
+		['2026-03-01T12:00:00Z', '3 months ago'],
+		['2024-06-01T12:00:00Z', '2 years ago'],
+		[null, ''],
+		['not a date', ''],
+	])('%s → %s', (iso, text) => expect(relativeTime(iso, now, 'en')).toBe(text));
+});
+
+describe('timelineFilter', () => {
+	it.each([
+		['nothing', {}, {}],
+		['a contact', { contact: 7 }, { _and: [{ contact: { _eq: 7 } }] }],
+		['a contact, type and status', { contact: 7, type: 'sms', status: 'failed' }, { _and: [{ contact: { _eq: 7 } }, { type: { _eq: 'sms' } }, { status: { _eq: 'failed' } }] }],
+		['a blank search is ignored', { search: '   ' }, {}],
+		[
+			'a search over the text fields',
+			{ search: ' quote ' },
+			{ _and: [{ _or: [{ subject: { _icontains: 'quote' } }, { content: { _icontains: 'quote' } }, { sender: { _icontains: 'quote' } }, { recipient: { _icontains: 'quote' } }] }] },
+		],
+		['the next page', { channel: 'c', before: '2026-01-01T00:00:00Z' }, { _and: [{ channel: { _eq: 'c' } }, { occurred_at: { _lte: '2026-01-01T00:00:00Z' } }] }],
+	])('%s', (_label, filters, expected) => expect(timelineFilter(filters)).toEqual(expected));
+	it.each([
+		['nothing shown', [], null],
+		['distinct times', [{ occurred_at: 'b' }, { occurred_at: 'a' }], { before: 'a', offset: 1 }],
+		['a run of equal times at the end (a bulk import)', [{ occurred_at: 'b' }, { occurred_at: 'a' }, { occurred_at: 'a' }, { occurred_at: 'a' }], { before: 'a', offset: 3 }],
+	])('next page after %s', (_label, shown, expected) => expect(nextPage(shown)).toEqual(expected));
+	it('drops rows a page repeats', () => expect(appendPage([{ id: 1 }, { id: 2 }], [{ id: 2 }, { id: 3 }]).map((r) => r.id)).toEqual([1, 2, 3]));
+});
+
+describe('translate', () => {
+	it('fills placeholders', () => expect(translate('heldBy', { owner: 'agent-7' })).toBe('held by agent-7'));
+	it('falls back to English for unknown locales', () => expect(translate('retry', {}, 'xx-YY')).toBe('Retry'));
+});
+
+describe('matchesFilters', () => {
+	const row = { contact: 7, type: 'sms', status: 'raw', channel: 'c1', owner: null, subject: null, content: 'Move the CALL to 3pm', sender: '+4479' };
+	it.each([
+		['no filters', {}, true],
+		['its contact (id as text)', { contact: '7' }, true],
+		['another contact', { contact: 8 }, false],
+		['its type and status', { type: 'sms', status: 'raw' }, true],
+		['another status', { status: 'failed' }, false],
+		['another channel', { channel: 'c2' }, false],
+		['a search hit, any case', { search: 'call' }, true],
+		['a search hit in the sender', { search: '+44' }, true],
+		['a search miss', { search: 'invoice' }, false],
+	])('%s', (_label, filters, expected) => expect(matchesFilters(row, filters)).toBe(expected));
+});

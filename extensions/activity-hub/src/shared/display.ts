@@ -1,0 +1,137 @@
+// How activities read on screen: plain-text excerpts (email HTML reduced to text, never rendered), relative times,
+// the timeline query for a page, and the strings of the UI in one catalogue so a translation is one more object.
+
+/** Email bodies may be HTML: reduce to text (scripts and styles dropped, tags removed, common entities decoded). */
+export function plainText(value: unknown): string {
+	if (typeof value !== 'string') return '';
+	if (!/<[a-z!/][^>]*>/i.test(value)) return value;
+	return value
+		.replace(/<(script|style|head|template)[\s\S]*?<\/\1\s*>/gi, ' ')
+		.replace(/<br\s*\/?>|<\/?(p|div|li|tr|h\d)(\s[^>]*)?>/gi, '\n')
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/&nbsp;/g, ' ')
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;|&apos;/g, "'")
+		.replace(/&amp;/g, '&')
+		.replace(/[ \t]+/g, ' ')
+		.replace(/\s*\n\s*/g, '\n')
+		.trim();
+}
+
+export function excerpt(value: unknown, max = 280): string {
+	const text = plainText(value);
+	return text.length > max ? `${text.slice(0, max).trimEnd()}…` : text;
+}
+
+export function relativeTime(iso: string | null | undefined, now: number, locale?: string): string {
+	if (!iso) return '';
+	const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+	if (Number.isNaN(seconds)) return '';
+	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+	const steps: Array<[number, Intl.RelativeTimeFormatUnit]> = [[60, 'second'], [3600, 'minute'], [86400, 'hour'], [86400 * 30, 'day'], [86400 * 365, 'month']];
+	const divisors: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, month: 86400 * 30, year: 86400 * 365 };
+	const unit = steps.find(([limit]) => Math.abs(seconds) < limit)?.[1] ?? 'year';
+	return format.format(-Math.round(seconds / divisors[unit]!), unit);
+}
+
+export interface TimelineFilters {
+	contact?: string | number | null;
+	type?: string | null;
+	status?: string | null;
+	channel?: string | null;
+	owner?: string | null;
+	search?: string | null;
+	/** Keyset paging: rows at or before this time (see nextPage for the offset that skips the ones shown). */
+	before?: string | null;
+}
+
+/** The Directus filter for one timeline page: served by the (contact, occurred_at) index for a contact's page. */
+export function timelineFilter(filters: TimelineFilters): Record<string, unknown> {
+	const and: Record<string, unknown>[] = [];
+	if (filters.contact != null && filters.contact !== '') and.push({ contact: { _eq: filters.contact } });
+	for (const field of ['type', 'status', 'channel', 'owner'] as const) {
+		const value = filters[field];
+		if (value) and.push({ [field]: { _eq: value } });
+	}
+	const search = filters.search?.trim();
+	if (search) and.push({ _or: ['subject', 'content', 'sender', 'recipient'].map((field) => ({ [field]: { _icontains: search } })) });
+	if (filters.before) and.push({ occurred_at: { _lte: filters.before } });
+	return and.length ? { _and: and } : {};
+}
+
+/**
+ * Where the next page starts, sorted by (-occurred_at, -id): at the oldest time shown, skipping the rows already
+ * shown at exactly that time. Unlike a plain offset, rows arriving live at the top do not shift the pages.
+ */
+export function nextPage(shown: Array<{ occurred_at?: unknown }>): { before: string; offset: number } | null {
+	const last = shown.at(-1)?.occurred_at;
+	if (typeof last !== 'string') return null;
+	return { before: last, offset: shown.filter((row) => row.occurred_at === last).length };
+}
+
+/** Rows of the next page minus those already shown (keyset pages overlap on equal timestamps). */
+export function appendPage<T extends { id: string | number }>(shown: T[], page: T[]): T[] {
+	const seen = new Set(shown.map((row) => String(row.id)));
+	return [...shown, ...page.filter((row) => !seen.has(String(row.id)))];
+}
+
+const en = {
+	activityTimeline: 'Activity timeline',
+	notes: 'Notes',
+	saveFirst: 'Save the contact to see its timeline.',
+	noActivities: 'No activities yet.',
+	noMatches: 'No activities match these filters.',
+	noNotes: 'No notes yet.',
+	loadMore: 'Load more',
+	search: 'Search subject, content, sender',
+	allTypes: 'All types',
+	allStatuses: 'All statuses',
+	allChannels: 'All channels',
+	status_raw: 'Queued',
+	status_processing: 'Processing',
+	status_completed: 'Completed',
+	status_failed: 'Failed',
+	heldBy: 'held by {owner}',
+	attempt: 'attempt {n}',
+	retry: 'Retry',
+	toNote: 'Convert to note',
+	link: 'Link to contact',
+	linkTo: 'Link to #{id}',
+	contactId: 'Contact id',
+	unmatched: 'No contact matched the sender',
+	ambiguous: 'Several contacts match the sender',
+	summary: 'Summary',
+	facts: 'Facts',
+	transcript: 'Transcript',
+	attachments: 'Attachments',
+	agent: 'Agent',
+	person: 'Person',
+	writeNote: 'Write a note…',
+	addNote: 'Add note',
+	newActivities: '{n} new activities',
+	test: 'test',
+} as const;
+
+export type MessageKey = keyof typeof en;
+const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en };
+
+/** The UI string for `key` in `locale` (falling back to English), with `{name}` placeholders filled in. */
+export function translate(key: MessageKey, vars: Record<string, string | number> = {}, locale = 'en'): string {
+	const template = catalogues[locale.split('-')[0] ?? 'en']?.[key] ?? en[key];
+	return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+/** Whether a row (from a live event) belongs on screen under these filters; mirrors timelineFilter. */
+export function matchesFilters(row: Record<string, unknown>, filters: TimelineFilters): boolean {
+	const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '');
+	if (filters.contact != null && filters.contact !== '' && !same(row['contact'], filters.contact)) return false;
+	for (const field of ['type', 'status', 'channel', 'owner'] as const) {
+		const value = filters[field];
+		if (value && !same(row[field], value)) return false;
+	}
+	const search = filters.search?.trim().toLowerCase();
+	if (search) return ['subject', 'content', 'sender', 'recipient'].some((field) => String(row[field] ?? '').toLowerCase().includes(search));
+	return true;
+}

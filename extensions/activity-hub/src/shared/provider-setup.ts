@@ -1,0 +1,107 @@
+// Step-by-step setup instructions for each provider's console, shown by the Channel setup interface. Pure: the
+// interface supplies the webhook URL and (only right after a rotation) the key; elsewhere KEY stays a placeholder.
+import type { Provider } from './activity.js';
+
+export interface SetupGuide {
+	/** The URL to paste into the provider's console. */
+	url: string;
+	steps: string[];
+	/** Secrets this provider's channel uses (entered masked, stored encrypted). */
+	secrets: string[];
+}
+
+const KEY_PLACEHOLDER = 'KEY';
+
+/** `https://host/ingest/id` with the key as `?key=`. */
+const withQueryKey = (webhookUrl: string, key: string) => `${webhookUrl}?key=${encodeURIComponent(key)}`;
+
+/** Postmark takes credentials only inside the URL: Basic auth, user name free, password = key. */
+function withBasicAuth(webhookUrl: string, key: string) {
+	const url = new URL(webhookUrl);
+	url.username = 'postmark';
+	url.password = key;
+	return url.toString();
+}
+
+export function setupGuide(provider: Provider, webhookUrl: string, key: string | null = null): SetupGuide {
+	const k = key ?? KEY_PLACEHOLDER;
+	const keyNote = key ? 'The key is in the URL: store it like a password.' : 'Generate a key first; it replaces KEY in the URL and is shown only once.';
+	switch (provider) {
+		case 'generic':
+			return {
+				url: webhookUrl,
+				steps: [
+					`POST JSON to ${webhookUrl} with the header X-Ingestion-Key: ${k}.`,
+					'Send type, direction, sender, recipient, subject, content, occurred_at, external_id (the dedupe key) and metadata.',
+					'Optional: set webhook_secret (whsec_…) to require Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature).',
+				],
+				secrets: ['webhook_secret'],
+			};
+		case 'twilio':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'Twilio Console → Phone Numbers → Active numbers → your number.',
+					'Messaging → "A message comes in": Webhook, HTTP POST, the URL above.',
+					'Voice → "Call status changes" and the recording status callback: the same URL.',
+					'Enter the account Auth Token below so every request\'s X-Twilio-Signature is checked and recordings can be downloaded.',
+					keyNote,
+				],
+				secrets: ['auth_token'],
+			};
+		case 'postmark':
+			return {
+				url: withBasicAuth(webhookUrl, k),
+				steps: [
+					'Postmark → your server → Default Inbound Stream → Settings.',
+					'Paste the URL above (with the credentials in it) into "Webhook URL" and tick "Include raw email content" if you want headers.',
+					'Postmark has no signature: the key in the Basic-auth part of the URL authenticates it.',
+					keyNote,
+				],
+				secrets: [],
+			};
+		case 'mailgun':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'Mailgun → Receiving → Create route.',
+					`Action: forward("${withQueryKey(webhookUrl, k)}") (and "stop" if nothing else should handle it).`,
+					'Enter the HTTP webhook signing key (Settings → Webhooks) below as signing_key: every request is then verified.',
+					keyNote,
+				],
+				secrets: ['signing_key'],
+			};
+		case 'sendgrid':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'SendGrid → Settings → Inbound Parse → Add Host & URL.',
+					'Destination URL: the URL above. Leave "Send raw" off so attachments arrive as files.',
+					'Inbound Parse has no signature: the key in the URL authenticates it.',
+					keyNote,
+				],
+				secrets: [],
+			};
+		case 'whatsapp':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'Meta for Developers → your app → WhatsApp → Configuration → Webhook → Edit.',
+					'Callback URL: the URL above. Verify token: the verify_token you enter below (Meta checks it with a GET).',
+					'Subscribe to the "messages" field.',
+					'Enter the App Secret as app_secret (X-Hub-Signature-256 is then checked) and a system-user access_token to download media.',
+					keyNote,
+				],
+				secrets: ['verify_token', 'app_secret', 'access_token'],
+			};
+		case 'upload':
+			return {
+				url: webhookUrl,
+				steps: [
+					'Drop files below, or POST multipart/form-data to the URL with X-Ingestion-Key: KEY from scripts.',
+					'Each file becomes one activity; optional fields: type, direction, subject, sender, recipient, content.',
+				],
+				secrets: [],
+			};
+	}
+}
