@@ -1,17 +1,22 @@
-// Studio in a real browser (Debian chromium driven by playwright-core): an admin logs in, sees the Activity Hub
-// collections, opens a contact and sees its dual timeline with an ingested activity and a note.
+// Studio in a real browser (Debian chromium driven by playwright-core) against a real Directus: the dual timeline
+// live on a contact page, the channel setup with its Studio uploader, and a contact with 10,000 activities.
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, call, createChannel } from '../harness/api.js';
+import { admin, call, createChannel, createUser } from '../harness/api.js';
 import { startInstance, type Instance } from '../harness/instance.js';
+import { seedActivities } from '../harness/seed.js';
 import { ADMIN } from '../harness/shared.js';
+import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 
 const ARTIFACTS = 'test-artifacts';
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000200a5f1ee0e0000000049454e44ae426082', 'hex');
 
 describe('Studio', () => {
 	let instance: Instance;
 	let browser: Browser;
+	let context: BrowserContext;
+	let page: Page;
 
 	beforeAll(async () => {
 		mkdirSync(ARTIFACTS, { recursive: true });
@@ -20,38 +25,47 @@ describe('Studio', () => {
 			executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
 			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		});
+		context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+		// What "Skip" on Directus's first-login licence dialog stores; it would cover the page otherwise.
+		await context.addCookies([{ name: 'license-onboarding-dismissed', value: 'true', url: instance.url }]);
+		page = await context.newPage();
+		await page.goto(`${instance.url}/admin/login`);
+		await page.locator('input[type="email"]').fill(ADMIN.email);
+		await page.locator('input[type="password"]').fill(ADMIN.password);
+		await page.locator('button[type="submit"]').click();
+		await page.waitForURL(/\/admin\/(content|users|insights)/, { timeout: 30_000 });
 	});
 	afterAll(async () => {
 		await browser?.close();
 		await instance?.stop();
 	});
 
-	it('shows the collections and a contact with its dual timeline', async () => {
+	/** Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would. */
+	async function dismissDialogs() {
+		const remindLater = page.getByRole('button', { name: 'Remind Later' });
+		if (await remindLater.isVisible()) await remindLater.click();
+	}
+
+	it('shows a contact with its dual timeline, live as webhooks arrive and workers process them', async () => {
 		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'work' }] })).body.data.id;
 		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'ana@acme.example', subject: 'Quote 1042', content: 'Looks good, please send the contract.' } });
+		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'ana@acme.example', subject: 'Quote 1042', content: '<p>Looks good, <b>please</b> send the contract.</p><img src=x onerror="window.__injected = true">' } });
 		expect(ingested.body.data.contact).toBe(contact);
 		await admin(instance).post('/items/contact_notes', { contact, content: 'Called back about the quote' });
-
-		const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-		// What "Skip" on Directus's first-login licence dialog stores; it would cover the page otherwise.
-		await context.addCookies([{ name: 'license-onboarding-dismissed', value: 'true', url: instance.url }]);
-		const page = await context.newPage();
-		await page.goto(`${instance.url}/admin/login`);
-		await page.locator('input[type="email"]').fill(ADMIN.email);
-		await page.locator('input[type="password"]').fill(ADMIN.password);
-		await page.locator('button[type="submit"]').click();
-		await page.waitForURL(/\/admin\/(content|users|insights)/, { timeout: 30_000 });
+		await createUser(instance, AGENT_ROLE_ID, 'browser-agent');
+		await admin(instance).patch('/users/me', {}); // keeps the admin session fresh for the API helpers
 
 		await page.goto(`${instance.url}/admin/content/contacts/${contact}`);
 		const timeline = page.getByTestId('activity-hub-timeline');
 		await timeline.waitFor({ timeout: 30_000 });
-		// Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would.
-		const remindLater = page.getByRole('button', { name: 'Remind Later' });
-		if (await remindLater.isVisible()) await remindLater.click();
+		await dismissDialogs();
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 15_000 }).toBe(1);
-		expect(await timeline.getByTestId('activity-row').first().innerText()).toContain('Quote 1042');
+		const first = timeline.getByTestId('activity-row').first();
+		expect(await first.innerText()).toContain('Quote 1042');
+		// Email HTML is shown as text: tags stripped, nothing rendered or executed.
+		expect(await first.getByTestId('activity-content').innerText()).toBe('Looks good, please send the contract.');
+		expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
 		expect(await timeline.getByTestId('activity-status').first().innerText()).toBe('Queued');
 		expect(await timeline.getByTestId('note-row').first().innerText()).toContain('Called back about the quote');
 
@@ -62,20 +76,149 @@ describe('Studio', () => {
 		await row.waitFor({ timeout: 1000 });
 		const appearedMs = Date.now() - posted;
 		expect(await row.getByTestId('activity-status').innerText()).toBe('Queued');
-		const [claimed] = (await admin(instance).post('/activity-hub/queue/claim', { limit: 1, channels: [channel.id], types: ['sms'] })).body.data;
+		const agent = (path: string, json: unknown) => call(`${instance.url}/activity-hub${path}`, { method: 'POST', token: 'browser-agent', json });
+		const [claimed] = (await agent('/queue/claim', { limit: 1, channels: [channel.id], types: ['sms'] })).body.data;
 		expect(claimed.id).toBe(live.body.data.id);
 		await expect.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 }).toBe('Processing');
-		await admin(instance).post(`/activity-hub/queue/${claimed.id}/complete`, { lease_token: claimed.lease_token, processed_data: { summary: 'Wants the call at 3pm' }, note: 'Moved the call to 3pm' });
+		// Who holds the lease: the agent user's name (its e-mail, as it has no name).
+		await expect.poll(() => row.getByTestId('lease-holder').innerText(), { timeout: 2000 }).toBe('held by browser-agent@example.com');
+		await agent(`/queue/${claimed.id}/complete`, {
+			lease_token: claimed.lease_token,
+			processed_data: { summary: 'Wants the call at 3pm', facts: ['call moved to 15:00'], transcript: 'Ana: can we move it?\nAgent: sure' },
+			note: 'Moved the call to 3pm',
+		});
 		await expect.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 }).toBe('Completed');
 		await expect.poll(() => row.innerText(), { timeout: 2000 }).toContain('Wants the call at 3pm');
+		// Facts and transcript are collapsed until opened.
+		expect(await row.getByText('call moved to 15:00').isVisible()).toBe(false);
+		await row.getByTestId('facts').locator('summary').click();
+		expect(await row.getByText('call moved to 15:00').isVisible()).toBe(true);
 		await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).waitFor({ timeout: 2000 });
 		console.log(`[browser] webhook → row on the contact page in ${appearedMs} ms`);
 		expect(await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).innerText()).toContain('Agent');
+
+		// A person's note, written in the composer, arrives live like any other.
+		await timeline.getByTestId('note-composer').fill('Sent the contract by post');
+		await timeline.getByTestId('add-note').click();
+		await timeline.getByTestId('note-row').filter({ hasText: 'Sent the contract by post' }).waitFor({ timeout: 2000 });
+		expect(await instance.db('contact_notes').where({ contact, content: 'Sent the contract by post' })).toHaveLength(1);
+
+		// Filters and search narrow the list on the server.
+		await timeline.getByTestId('filter-type').selectOption('sms');
+		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(1);
+		await timeline.getByTestId('filter-type').selectOption('');
+		await timeline.getByTestId('timeline-search').fill('quote');
+		await expect.poll(async () => (await timeline.getByTestId('activity-row').allInnerTexts()).join('|'), { timeout: 3000 }).toMatch(/^[^|]*Quote 1042[^|]*$/);
+		await timeline.getByTestId('timeline-search').fill('');
+		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(2);
+
 		await page.screenshot({ path: `${ARTIFACTS}/contact-page.png`, fullPage: true });
 		await timeline.screenshot({ path: `${ARTIFACTS}/dual-timeline.png` });
 
 		await page.goto(`${instance.url}/admin/content`);
 		const navigation = await page.locator('nav, aside').first().innerText();
 		for (const name of ['Contacts', 'Activities', 'Ingestion Channels', 'Contact Notes']) expect(navigation).toContain(name);
+	});
+
+	it('sets up an upload channel and uploads files, showing what the server refuses', async () => {
+		const channel = await createChannel(instance, { name: 'Scanned letters', provider: 'upload', allowed_mime_types: ['image/*', 'application/pdf'], max_file_bytes: 64 * 1024 });
+		await page.goto(`${instance.url}/admin/content/ingestion_channels/${channel.id}`);
+		const setup = page.getByTestId('channel-setup');
+		await setup.waitFor({ timeout: 30_000 });
+		await dismissDialogs();
+		expect(await setup.getByTestId('webhook-url').innerText()).toBe(`${instance.url}/ingest/${channel.id}`);
+		expect(await setup.getByTestId('setup-guide').innerText()).toContain('Each file becomes one activity');
+
+		await setup.getByTestId('send-test').click();
+		await setup.getByTestId('test-result').waitFor({ timeout: 5000 });
+		await expect.poll(() => setup.getByTestId('received-count').innerText(), { timeout: 5000 }).toBe('1');
+
+		const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+		await setup.getByTestId('file-input').setInputFiles([
+			{ name: 'letter-1.png', mimeType: 'image/png', buffer: PNG },
+			{ name: 'letter-2.pdf', mimeType: 'application/pdf', buffer: pdf },
+			// The browser calls it a PNG; the server sniffs a Windows executable and refuses it.
+			{ name: 'disguised.png', mimeType: 'image/png', buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(512, 0x90)]) },
+			// Over the channel's 64 KB: refused before upload.
+			{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([PNG, Buffer.alloc(70 * 1024)]) },
+		]);
+		const rows = setup.getByTestId('upload-row');
+		await expect.poll(async () => (await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).join(','), { timeout: 10_000 }).toBe('done,done,failed,refused');
+		expect(await rows.nth(2).getByTestId('upload-error').innerText()).toMatch(/not allowed on this channel/);
+		expect(await rows.nth(3).getByTestId('upload-error').innerText()).toMatch(/limit of 64 KB/);
+		await rows.nth(2).getByTestId('upload-retry').waitFor();
+		await setup.screenshot({ path: `${ARTIFACTS}/channel-setup.png` });
+		await page.screenshot({ path: `${ARTIFACTS}/channel-page.png`, fullPage: true });
+
+		const stored = await instance.db('activities').where({ channel: channel.id });
+		expect(stored.map((row: { subject: string }) => row.subject).sort()).toEqual(['Test event from Activity Hub', 'letter-1.png', 'letter-2.pdf']);
+		expect(await instance.db('directus_files').where({ folder: channel.id })).toHaveLength(2);
+	});
+
+	it('shows the Queue health and Dual timeline panels on an Insights dashboard', async () => {
+		const channel = await createChannel(instance, { name: 'Panel feed', provider: 'generic' });
+		for (const content of ['first', 'second', 'third']) await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', sender: '+1 202 555 0100', content: `panel ${content}` } });
+		const [claimed] = (await admin(instance).post('/activity-hub/queue/claim', { limit: 1, channels: [channel.id] })).body.data;
+		await admin(instance).post(`/activity-hub/queue/${claimed.id}/fail`, { lease_token: claimed.lease_token, error: 'transcription service down', retry: false });
+		const dashboard = (await admin(instance).post('/dashboards', { name: 'Activity Hub', icon: 'timeline' })).body.data.id;
+		const panel = (fields: Record<string, unknown>) => admin(instance).post('/panels', { dashboard, show_header: true, position_x: 1, position_y: 1, width: 24, height: 18, ...fields });
+		expect((await panel({ name: 'Queue health', type: 'activity-hub-queue-health', options: { refresh: 2 } })).status).toBe(200);
+		expect((await panel({ name: 'Feed', type: 'activity-hub-dual-timeline', position_x: 25, options: { channel: { key: channel.id, collection: 'ingestion_channels' } } })).status).toBe(200);
+
+		await page.goto(`${instance.url}/admin/insights/${dashboard}`);
+		const health = page.getByTestId('queue-health');
+		await health.waitFor({ timeout: 30_000 });
+		await dismissDialogs();
+		await expect.poll(async () => Number(await health.getByTestId('health-failed').innerText()), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+		expect(await health.getByTestId('health-failure').filter({ hasText: 'transcription service down' }).count()).toBe(1);
+		const feed = page.getByTestId('timeline-panel');
+		await expect.poll(() => feed.getByTestId('activity-row').count(), { timeout: 5000 }).toBe(3);
+		// Unmatched activities offer linking to a contact from the feed.
+		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Phone', last_name: 'Owner' })).body.data.id;
+		const unmatched = feed.getByTestId('activity-row').filter({ hasText: 'panel first' });
+		await unmatched.getByTestId('link-input').fill(String(contact));
+		await unmatched.getByTestId('link-contact').getByRole('button', { name: 'Link to contact' }).click();
+		await expect.poll(async () => (await instance.db('activities').where({ content: 'panel first' }).first()).contact, { timeout: 5000 }).toBe(contact);
+		await expect.poll(() => unmatched.getByTestId('link-contact').count(), { timeout: 5000 }).toBe(0);
+		// A new delivery appears in the feed live; the health panel counts it on its next refresh.
+		const queuedBefore = Number(await health.getByTestId('health-queued').innerText());
+		await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', content: 'panel fourth' } });
+		await feed.getByTestId('activity-row').filter({ hasText: 'panel fourth' }).waitFor({ timeout: 2000 });
+		await expect.poll(async () => Number(await health.getByTestId('health-queued').innerText()), { timeout: 6000 }).toBe(queuedBefore + 1);
+		await page.screenshot({ path: `${ARTIFACTS}/insights-panels.png`, fullPage: true });
+	});
+
+	it('opens a contact with 10,000 activities as fast as one with 10', async () => {
+		const big = (await admin(instance).post('/items/contacts', { first_name: 'Many', last_name: 'Years' })).body.data.id;
+		const small = (await admin(instance).post('/items/contacts', { first_name: 'Few', last_name: 'Days' })).body.data.id;
+		await seedActivities(instance.db, big, 10_000);
+		await seedActivities(instance.db, small, 10);
+
+		// Open each from the contacts list, as a person does (the Studio is already loaded): click → first page drawn.
+		const open = async (contact: number) => {
+			await page.goto(`${instance.url}/admin/content/contacts`);
+			await dismissDialogs();
+			const link = page.locator('.v-table tbody tr, table tbody tr').filter({ hasText: contact === big ? 'Years' : 'Days' }).first();
+			await link.waitFor({ timeout: 15_000 });
+			const started = Date.now();
+			await link.click();
+			const timeline = page.getByTestId('activity-hub-timeline');
+			await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 5000, interval: 20 }).toBe(contact === big ? 50 : 10);
+			return Date.now() - started;
+		};
+		await open(small); // warm the item page's code
+		const smallMs = await open(small);
+		const bigMs = await open(big);
+		console.log(`[browser] first page of the dual timeline: 10,000 activities ${bigMs} ms, 10 activities ${smallMs} ms (from the click in the contacts list)`);
+		expect(bigMs).toBeLessThan(1000);
+
+		// Scrolling to the end of the list loads the next page (infinite scroll), without repeating rows.
+		const timeline = page.getByTestId('activity-hub-timeline');
+		await timeline.getByTestId('load-more').scrollIntoViewIfNeeded();
+		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 5000 }).toBe(100);
+		const subjects = await timeline.getByTestId('activity-row').locator('.subject').allInnerTexts();
+		expect(new Set(subjects).size).toBe(100);
+		expect(subjects[0]).toBe('History item 0');
+		expect(subjects[99]).toBe('History item 99');
 	});
 });

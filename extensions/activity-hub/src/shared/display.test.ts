@@ -23,6 +23,8 @@ describe('relativeTime', () => {
 		['2026-05-31T12:00:00Z', 'yesterday'],
 		['2026-03-01T12:00:00Z', '3 months ago'],
 		['2024-06-01T12:00:00Z', '2 years ago'],
+		['2026-06-01T12:00:20Z', 'now'],
+		['2026-06-01T13:00:00Z', 'in 1 hour'],
 		[null, ''],
 		['not a date', ''],
 	])('%s → %s', (iso, text) => expect(relativeTime(iso, now, 'en')).toBe(text));

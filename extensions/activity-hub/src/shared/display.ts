@@ -27,8 +27,10 @@ export function excerpt(value: unknown, max = 280): string {
 
 export function relativeTime(iso: string | null | undefined, now: number, locale?: string): string {
 	if (!iso) return '';
-	const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+	let seconds = Math.round((now - new Date(iso).getTime()) / 1000);
 	if (Number.isNaN(seconds)) return '';
+	// The screen's clock ticks every 30 s and servers' clocks drift: a just-arrived row is "now", not "in 1 second".
+	if (seconds < 0 && seconds > -300) seconds = 0;
 	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
 	const steps: Array<[number, Intl.RelativeTimeFormatUnit]> = [[60, 'second'], [3600, 'minute'], [86400, 'hour'], [86400 * 30, 'day'], [86400 * 365, 'month']];
 	const divisors: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, month: 86400 * 30, year: 86400 * 365 };
