@@ -50,7 +50,14 @@ describe('Studio', () => {
 		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'work' }] })).body.data.id;
 		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'ana@acme.example', subject: 'Quote 1042', content: '<p>Looks good, <b>please</b> send the contract.</p><img src=x onerror="window.__injected = true">' } });
+		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: {
+				type: 'email',
+				sender: 'ana@acme.example',
+				recipient: '"><svg onload="window.__injected = 2">',
+				subject: 'Quote 1042 <img src=x onerror="window.__injected = 3">',
+				content: '<p>Looks good, <b>please</b> send the contract.</p><img src=x onerror="window.__injected = 1">',
+			},
+		});
 		expect(ingested.body.data.contact).toBe(contact);
 		await admin(instance).post('/items/contact_notes', { contact, content: 'Called back about the quote' });
 		await createUser(instance, AGENT_ROLE_ID, 'browser-agent');
@@ -63,8 +70,10 @@ describe('Studio', () => {
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 15_000 }).toBe(1);
 		const first = timeline.getByTestId('activity-row').first();
 		expect(await first.innerText()).toContain('Quote 1042');
-		// Email HTML is shown as text: tags stripped, nothing rendered or executed.
+		// Email HTML is shown as text (tags stripped from bodies, other fields literally); nothing is rendered or run.
 		expect(await first.getByTestId('activity-content').innerText()).toBe('Looks good, please send the contract.');
+		expect(await first.locator('.subject').innerText()).toBe('Quote 1042 <img src=x onerror="window.__injected = 3">');
+		expect(await first.locator('img, svg').count()).toBe(0);
 		expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
 		expect(await timeline.getByTestId('activity-status').first().innerText()).toBe('Queued');
 		expect(await timeline.getByTestId('note-row').first().innerText()).toContain('Called back about the quote');

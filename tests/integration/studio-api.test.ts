@@ -14,7 +14,7 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 	const nobodyToken = `studio-nobody-${vendor}`;
 	const upload = (channel: string, files: Array<[string, Buffer, string]>, token = instance.token) => {
 		const form = new FormData();
-		for (const [name, content, type] of files) form.append('file', new Blob([content], { type }), name);
+		for (const [name, content, type] of files) form.append('file', new Blob([new Uint8Array(content)], { type }), name);
 		return call(`${instance.url}/activity-hub/channels/${channel}/upload`, { method: 'POST', token, body: form });
 	};
 	const fileCount = async () => Number((await instance.db('directus_files').count({ n: '*' }).first())!['n']);

@@ -6,10 +6,10 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { mimeAllowed } from '../shared/filenames.js';
+import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
 import { contactSource } from '../shared/matching.js';
 import { hashKey, keyFromRequest, safeEqual } from '../shared/keys.js';
-import { adapters, bodyKind, IngestError, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
+import { adapters, assertDraftStorable, bodyKind, IngestError, parseForm, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
 import { ChannelStore, type Channel } from '../runtime/channels.js';
 import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
@@ -164,7 +164,7 @@ export default defineHook(({ init }, context) => {
 			if (kind === 'multipart') await readMultipart(req, channel, request, stored);
 			else {
 				request.rawBody = await readBody(req, channel.maxRequestBytes);
-				if (kind === 'form') request.fields = [...new URLSearchParams(request.rawBody.toString('utf8'))];
+				if (kind === 'form') request.fields = parseForm(request.rawBody);
 			}
 			const now = new Date();
 			const settings = settingsOf(channel);
@@ -172,9 +172,12 @@ export default defineHook(({ init }, context) => {
 			const parsed = adapter.parse(request, settings, now);
 
 			const drafts: DraftWithFiles[] = [];
+			for (const draft of parsed.activities) assertDraftStorable(draft, MEDIA_HOSTS[channel.provider]);
 			for (const draft of parsed.activities) {
 				const fileIds = draft.files.map((file) => file.id);
 				for (const inline of draft.inlineFiles) {
+					const badName = filenameRefusal(inline.filename);
+					if (badName) throw new IngestError(400, 'INVALID_FILENAME', `Attachment file name refused: ${badName}`);
 					if (inline.content.length > channel.maxFileBytes) throw new IngestError(413, 'FILE_TOO_LARGE', `Attachment exceeds ${channel.maxFileBytes} bytes`);
 					const saved = await files.storeBuffer(channel, inline.content, inline.filename, inline.type);
 					stored.push(saved.id);
@@ -209,6 +212,7 @@ export default defineHook(({ init }, context) => {
 			try {
 				parser = busboy({
 					defParamCharset: 'utf8', // browsers send raw UTF-8 file names; busboy's default would garble them
+					preservePath: true, // see the name as sent, so a path in it is refused rather than silently cut off
 					headers: req.headers,
 					limits: { fileSize: channel.maxFileBytes, files: channel.maxFiles, fields: 500, parts: channel.maxFiles + 500, fieldSize: 5 * 1024 * 1024 },
 				});
@@ -236,6 +240,11 @@ export default defineHook(({ init }, context) => {
 			});
 			parser.on('file', (field, stream, info) => {
 				if (failure) return stream.resume();
+				const badName = filenameRefusal(info.filename);
+				if (badName) {
+					fail(new IngestError(400, 'INVALID_FILENAME', `File name refused: ${badName}`));
+					return stream.resume();
+				}
 				let truncated = false;
 				stream.on('limit', () => {
 					truncated = true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mimeAllowed, sanitiseFilename } from './filenames.js';
+import { filenameRefusal, mimeAllowed, sanitiseFilename } from './filenames.js';
 
 describe('sanitiseFilename', () => {
 	it.each([
@@ -29,4 +29,19 @@ describe('mimeAllowed', () => {
 		['application/pdf', ['image/*', 'application/pdf'], true],
 		['text/plain', null, true],
 	])('%s in %j → %s', (type, patterns, expected) => expect(mimeAllowed(type, patterns)).toBe(expected));
+});
+
+describe('filenameRefusal', () => {
+	it.each([
+		['a plain name', 'invoice 12.pdf', null],
+		['no name', undefined, null],
+		['unicode', 'résumé – 2026.pdf', null],
+		['a unix path', '../../etc/passwd', 'contains a path'],
+		['a windows path', 'C:\\Windows\\win.ini', 'contains a path'],
+		['a bare dot-dot', '..', 'contains a path'],
+		['a NUL byte', 'photo.png\u0000.exe', 'contains control characters'],
+		['a newline (header injection)', 'a\r\nX-Evil: 1', 'contains control characters'],
+		['300 bytes', 'a'.repeat(300), 'longer than 255 bytes'],
+		['120 three-byte characters (360 bytes)', '€'.repeat(120), 'longer than 255 bytes'],
+	])('%s', (_label, name, expected) => expect(filenameRefusal(name)).toBe(expected));
 });

@@ -24,3 +24,16 @@ export function mimeAllowed(type: string, patterns: unknown): boolean {
 		return p.endsWith('/*') ? type.toLowerCase().startsWith(p.slice(0, -1)) : type.toLowerCase() === p;
 	});
 }
+
+/**
+ * Why a sender's file name is refused, or null. Browsers send bare names; a path, a control character or a name
+ * longer than file systems allow (255 bytes) only comes from a crafted request.
+ */
+export function filenameRefusal(name: unknown): string | null {
+	if (name === undefined || name === null || name === '') return null;
+	if (typeof name !== 'string') return 'not text';
+	if (/[/\\]/.test(name) || name === '..' || name === '.') return 'contains a path';
+	if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
+	if (Buffer.byteLength(name, 'utf8') > 255) return 'longer than 255 bytes';
+	return null;
+}

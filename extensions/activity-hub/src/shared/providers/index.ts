@@ -9,6 +9,7 @@ import { upload } from './upload.js';
 import { whatsapp } from './whatsapp.js';
 
 export * from './types.js';
+export { assertDraftStorable, parseForm } from './input-guards.js';
 
 export const adapters: Record<Provider, ProviderAdapter> = {
 	generic,

@@ -1,4 +1,5 @@
 import type { ActivityType, Direction, Provider } from '../activity.js';
+import { parseJson } from './input-guards.js';
 
 /** A file the ingest glue already stored in Directus Files (streamed, sniffed, under a generated name). */
 export interface StoredFile {
@@ -95,11 +96,7 @@ export const fieldValue = (fields: Array<[string, string]>, name: string): strin
 	fields.find(([key]) => key === name)?.[1];
 
 export function jsonBody(request: IngestRequest): unknown {
-	try {
-		return JSON.parse(request.rawBody.toString('utf8'));
-	} catch {
-		throw new IngestError(400, 'INVALID_JSON', 'Body is not valid JSON');
-	}
+	return parseJson(request.rawBody);
 }
 
 export const draftDefaults = (channel: ChannelSettings, now: Date): ActivityDraft => ({
