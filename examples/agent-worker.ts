@@ -32,11 +32,27 @@ if (!token) throw new Error('Set DIRECTUS_TOKEN to a token of a user with the Ac
 const leaseSeconds = Number(values['lease-seconds']);
 const directus = createDirectus(url).with(staticToken(token)).with(rest());
 const post = <T>(path: string, body: unknown) => directus.request<T>(customEndpoint<T>({ path, method: 'POST', body: JSON.stringify(body) }));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const statusOf = (error: unknown) => (error as { response?: { status?: number } })?.response?.status;
+/** Network errors and 5xx (Directus restarting, the database failing over) pass; retry them with backoff. 4xx do not. */
+const transient = (error: unknown) => statusOf(error) === undefined || statusOf(error)! >= 500;
+
+async function withRetry<T>(what: string, run: () => Promise<T>): Promise<T> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await run();
+		} catch (error) {
+			if (!transient(error) || attempt >= 30) throw error;
+			console.error(`${what} failed (${statusOf(error) ?? 'network'}), retrying`);
+			await sleep(Math.min(3000, 100 * 2 ** attempt));
+		}
+	}
+}
 
 /** Your processing goes here: transcription, a model call, enrichment… This one writes a short summary. */
 async function processActivity(activity: Claimed): Promise<{ processed_data: Record<string, unknown>; note: string }> {
 	const workMs = Number(values['work-ms']);
-	if (workMs > 0) await new Promise((resolve) => setTimeout(resolve, workMs));
+	if (workMs > 0) await sleep(workMs);
 	const text = [activity.subject, activity.content].filter(Boolean).join(' — ');
 	const summary = `${activity.type} from ${activity.sender ?? 'unknown'}: ${text.slice(0, 140)}`;
 	return { processed_data: { summary, words: text.split(/\s+/).filter(Boolean).length }, note: summary };
@@ -49,7 +65,8 @@ async function work(activity: Claimed) {
 	}, (leaseSeconds * 1000) / 3);
 	try {
 		const result = await processActivity(activity);
-		await post(`/activity-hub/queue/${activity.id}/complete`, { lease_token: activity.lease_token, ...result });
+		// Retried through outages; fenced by the lease token, so a retry after a lost reply cannot complete twice.
+		await withRetry('complete', () => post(`/activity-hub/queue/${activity.id}/complete`, { lease_token: activity.lease_token, ...result }));
 		console.log(JSON.stringify({ completed: activity.id, pid: process.pid }));
 	} catch (error) {
 		// A 409 means our lease was lost (expired and re-claimed): someone else owns the activity now.
@@ -61,10 +78,10 @@ async function work(activity: Claimed) {
 }
 
 for (;;) {
-	const claimed = await post<Claimed[]>('/activity-hub/queue/claim', { limit: Number(values.batch), lease_seconds: leaseSeconds });
+	const claimed = await withRetry('claim', () => post<Claimed[]>('/activity-hub/queue/claim', { limit: Number(values.batch), lease_seconds: leaseSeconds }));
 	if (claimed.length === 0) {
 		if (values.once) break;
-		await new Promise((resolve) => setTimeout(resolve, Number(values['poll-ms'])));
+		await sleep(Number(values['poll-ms']));
 		continue;
 	}
 	for (const activity of claimed) await work(activity);

@@ -7,11 +7,12 @@ import { freePort, nodeBinary, ROOT } from './directus.mjs';
 export async function startPostgres(parentDir) {
 	const port = await freePort();
 	const child = spawn(nodeBinary(), [join(ROOT, 'scripts', 'lib', 'postgres-server.mjs'), parentDir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
-	await new Promise((resolve, reject) => {
+	const controlPort = await new Promise((resolve, reject) => {
 		let output = '';
 		child.stdout.on('data', (chunk) => {
 			output += chunk;
-			if (output.includes('ready')) resolve();
+			const ready = /ready (\d+)/.exec(output);
+			if (ready) resolve(Number(ready[1]));
 		});
 		child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code} before it was ready`)));
 	});
@@ -19,6 +20,8 @@ export async function startPostgres(parentDir) {
 	const connection = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres' };
 	return {
 		...connection,
+		/** Where fault tests ask for a restart (see postgres-server.mjs). */
+		control: `http://127.0.0.1:${controlPort}`,
 		createDatabase: (name, template) => runSql(connection, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`),
 		async stop() {
 			child.stdin.end();

@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
 		postgres = await startPostgres(root);
 		await postgres.createDatabase('activity_hub_template');
 		const { host, port, user, password } = postgres;
-		pgServer = { host, port, user, password, template: 'activity_hub_template' };
+		pgServer = { host, port, user, password, template: 'activity_hub_template', control: postgres.control };
 		const dataDir = join(root, 'pg-template');
 		installs.push(
 			installActivityHub(directusEnv({ db: { client: 'pg', host, port, user, password, database: 'activity_hub_template' }, port: await freePort(), dataDir, admin: ADMIN })),

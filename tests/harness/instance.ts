@@ -19,6 +19,10 @@ export interface Instance {
 	/** Every log line of this process that mentions Activity Hub (kept in full, unlike output()). */
 	hubLog: string[];
 	stop: (signal?: NodeJS.Signals) => Promise<void>;
+	/** SIGKILL this Directus process, keeping the database (and this handle to it) for a sibling to carry on. */
+	kill: () => Promise<void>;
+	/** PostgreSQL only: restart the database server under this instance (`immediate` is a crash: WAL recovery). */
+	restartDatabase: (mode?: 'immediate' | 'fast') => Promise<void>;
 	/** Start another Directus process on the same database (multi-instance tests). */
 	sibling: (extra?: Record<string, string>) => Promise<{ url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; output: () => string; hubLog: string[] }>;
 }
@@ -66,6 +70,12 @@ export async function startInstance(vendor: Vendor, extra: Record<string, string
 		async stop(signal) {
 			await server.stop(signal);
 			await db.destroy();
+		},
+		kill: () => server.stop('SIGKILL'),
+		async restartDatabase(mode = 'immediate') {
+			if (vendor !== 'pg') throw new Error('restartDatabase needs PostgreSQL');
+			const reply = await fetch(`${harness.pg!.control}/restart?mode=${mode}`, { method: 'POST' });
+			if (!reply.ok) throw new Error(`database restart failed: ${await reply.text()}`);
 		},
 		async sibling(more = {}) {
 			const { server: other, hubLog: otherLog } = await start({ ...extra, ...more });

@@ -11,6 +11,8 @@ export interface PgServer {
 	user: string;
 	password: string;
 	template: string;
+	/** The embedded server's restart control (fault tests). */
+	control: string;
 }
 
 export interface HarnessInfo {
