@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
 import { contactSource } from '../shared/matching.js';
-import { hashKey, keyFromRequest, safeEqual } from '../shared/keys.js';
+import { hashKey, keyFromRequest, redactIngestionKey, safeEqual } from '../shared/keys.js';
 import { adapters, assertDraftStorable, bodyKind, IngestError, parseForm, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
 import { ChannelStore, type Channel } from '../runtime/channels.js';
@@ -128,6 +128,11 @@ export default defineHook(({ init }, context) => {
 		res.setHeader('Cache-Control', 'no-store');
 		const stored: string[] = [];
 		let channel: Channel | null = null;
+		// Read the key and the URL the provider signed, then strip the key from the request before anything logs it.
+		const presented = authenticated ? null : keyFromRequest(req.headers, req.query as Record<string, unknown>);
+		const publicUrl = String(env['PUBLIC_URL'] ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl;
+		const { key: _key, ...query } = req.query as Record<string, string>;
+		redactIngestionKey(req);
 		try {
 			channel = await channels.get(channelId);
 			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
@@ -138,7 +143,6 @@ export default defineHook(({ init }, context) => {
 				throw new IngestError(429, 'RATE_LIMITED', 'Too many requests for this channel');
 			}
 			if (!authenticated) {
-				const presented = keyFromRequest(req.headers, req.query as Record<string, unknown>);
 				if (!presented) throw new IngestError(401, 'KEY_MISSING', 'Ingestion key required (X-Ingestion-Key, Authorization or ?key=)');
 				if (!channel.keyHash || !safeEqual(hashKey(presented.key), channel.keyHash)) throw new IngestError(401, 'KEY_INVALID', 'Invalid ingestion key');
 			}
@@ -153,9 +157,9 @@ export default defineHook(({ init }, context) => {
 
 			const request: IngestRequest = {
 				method: 'POST',
-				publicUrl: String(env['PUBLIC_URL'] ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl,
+				publicUrl,
 				headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])),
-				query: req.query as Record<string, string>,
+				query,
 				contentType,
 				rawBody: Buffer.alloc(0),
 				fields: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateIngestionKey, hashKey, keyFromRequest, safeEqual } from './keys.js';
+import { generateIngestionKey, hashKey, keyFromRequest, safeEqual, redactIngestionKey, redactKeyInUrl } from './keys.js';
 
 describe('ingestion keys', () => {
 	it('carries at least 32 random bytes and is stored only as a hash', () => {
@@ -31,4 +31,20 @@ describe('ingestion keys', () => {
 		[{ authorization: 'Digest abc' }, {}, null],
 		[{}, {}, null],
 	])('reads %j %j', (headers, query, expected) => expect(keyFromRequest(headers, query)).toEqual(expected));
+});
+
+describe('redaction for logs', () => {
+	it.each([
+		['/ingest/abc?key=ahk_secret', '/ingest/abc?key=--redacted--'],
+		['/ingest/abc?x=1&key=ahk_secret&y=2', '/ingest/abc?x=1&key=--redacted--&y=2'],
+		['/ingest/abc?KEY=ahk_secret', '/ingest/abc?KEY=--redacted--'],
+		['/ingest/abc?monkey=1', '/ingest/abc?monkey=1'],
+		['/ingest/abc', '/ingest/abc'],
+	])('%s', (url, expected) => expect(redactKeyInUrl(url)).toBe(expected));
+	it('clears the header and both URLs', () => {
+		const req = { url: '/ingest/a?key=k1', originalUrl: '/ingest/a?key=k1', headers: { 'x-ingestion-key': 'k2', host: 'h' } as Record<string, unknown> };
+		redactIngestionKey(req);
+		expect(JSON.stringify(req)).not.toMatch(/k1|k2/);
+		expect(req.headers['host']).toBe('h');
+	});
 });

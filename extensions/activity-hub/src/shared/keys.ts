@@ -55,3 +55,18 @@ export function keyFromRequest(
 function first(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
+
+export const REDACTED = '--redacted--';
+
+/** `?key=…` replaced in a request path, so access logs never carry a key. */
+export const redactKeyInUrl = (url: string): string => url.replace(/([?&]key=)[^&#]*/gi, `$1${REDACTED}`);
+
+/**
+ * Directus's access log serialises the request after the response (URL and headers; it already censors
+ * Authorization and cookies): once the key has been read, nothing of it is left on the request to log.
+ */
+export function redactIngestionKey(req: { url: string; originalUrl?: string; headers: Record<string, unknown> }): void {
+	if (req.headers['x-ingestion-key'] !== undefined) req.headers['x-ingestion-key'] = REDACTED;
+	req.url = redactKeyInUrl(req.url);
+	if (req.originalUrl !== undefined) req.originalUrl = redactKeyInUrl(req.originalUrl);
+}
