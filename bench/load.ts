@@ -51,3 +51,39 @@ export async function drain(workers: number, step: () => Promise<number>): Promi
 	);
 	return { done, seconds: (performance.now() - started) / 1000 };
 }
+
+/** A websocket client subscribed to activity creations: when each activity's event arrived (performance.now()). */
+export async function subscribe(url: string, token: string) {
+	const socket = new WebSocket(`${url.replace('http', 'ws')}/websocket`);
+	const arrived = new Map<string, number>();
+	const waiting = new Map<string, (at: number) => void>();
+	socket.addEventListener('message', (event) => {
+		const at = performance.now();
+		const message = JSON.parse(String(event.data));
+		if (message.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
+		if (message.type !== 'subscription' || message.event !== 'create') return;
+		for (const item of message.data ?? []) {
+			arrived.set(item.id, at);
+			waiting.get(item.id)?.(at);
+		}
+	});
+	await new Promise((resolve) => socket.addEventListener('open', resolve));
+	socket.send(JSON.stringify({ type: 'auth', access_token: token }));
+	await new Promise((resolve) => setTimeout(resolve, 200));
+	socket.send(JSON.stringify({ type: 'subscribe', collection: 'activities', event: 'create', uid: 'bench', query: { fields: ['id'] } }));
+	await new Promise((resolve) => setTimeout(resolve, 300));
+	return {
+		arrival(id: string): Promise<number> {
+			const known = arrived.get(id);
+			if (known !== undefined) return Promise.resolve(known);
+			return new Promise((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error(`no websocket event for ${id}`)), 10_000);
+				waiting.set(id, (at) => {
+					clearTimeout(timer);
+					resolve(at);
+				});
+			});
+		},
+		close: () => socket.close(),
+	};
+}

@@ -1,6 +1,7 @@
 // Studio in a real browser (Debian chromium driven by playwright-core) against a real Directus: the dual timeline
 // live on a contact page, the channel setup with its Studio uploader, and a contact with 10,000 activities.
 import { mkdirSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, createChannel, createUser } from '../harness/api.js';
@@ -10,7 +11,45 @@ import { ADMIN } from '../harness/shared.js';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 
 const ARTIFACTS = 'test-artifacts';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000200a5f1ee0e0000000049454e44ae426082', 'hex');
+const PNG = png(16, 16);
+
+/** A valid solid-colour RGB PNG (Directus's image transforms need a real one). */
+function png(width: number, height: number): Buffer {
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type), data]);
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body));
+		return Buffer.concat([length, body, crc]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+	const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x66)]);
+	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+	return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A silent 8 kHz mono 16-bit WAV of `seconds` seconds: a call recording small enough to build in the test. */
+function wav(seconds: number): Buffer {
+	const samples = 8000 * seconds;
+	const header = Buffer.alloc(44);
+	header.write('RIFF', 0);
+	header.writeUInt32LE(36 + samples * 2, 4);
+	header.write('WAVEfmt ', 8);
+	header.writeUInt32LE(16, 16);
+	header.writeUInt16LE(1, 20);
+	header.writeUInt16LE(1, 22);
+	header.writeUInt32LE(8000, 24);
+	header.writeUInt32LE(16000, 28);
+	header.writeUInt16LE(2, 32);
+	header.writeUInt16LE(16, 34);
+	header.write('data', 36);
+	header.writeUInt32LE(samples * 2, 40);
+	return Buffer.concat([header, Buffer.alloc(samples * 2)]);
+}
 
 describe('Studio', () => {
 	let instance: Instance;
@@ -50,13 +89,7 @@ describe('Studio', () => {
 		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'work' }] })).body.data.id;
 		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: {
-				type: 'email',
-				sender: 'ana@acme.example',
-				recipient: '"><svg onload="window.__injected = 2">',
-				subject: 'Quote 1042 <img src=x onerror="window.__injected = 3">',
-				content: '<p>Looks good, <b>please</b> send the contract.</p><img src=x onerror="window.__injected = 1">',
-			},
+		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'ana@acme.example', recipient: 'sales@crm.example', subject: 'Quote 1042', content: '<p>Looks good, <b>please</b> send the contract.</p>' },
 		});
 		expect(ingested.body.data.contact).toBe(contact);
 		await admin(instance).post('/items/contact_notes', { contact, content: 'Called back about the quote' });
@@ -70,11 +103,8 @@ describe('Studio', () => {
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 15_000 }).toBe(1);
 		const first = timeline.getByTestId('activity-row').first();
 		expect(await first.innerText()).toContain('Quote 1042');
-		// Email HTML is shown as text (tags stripped from bodies, other fields literally); nothing is rendered or run.
+		// An e-mail's HTML body is shown as text.
 		expect(await first.getByTestId('activity-content').innerText()).toBe('Looks good, please send the contract.');
-		expect(await first.locator('.subject').innerText()).toBe('Quote 1042 <img src=x onerror="window.__injected = 3">');
-		expect(await first.locator('img, svg').count()).toBe(0);
-		expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
 		expect(await timeline.getByTestId('activity-status').first().innerText()).toBe('Queued');
 		expect(await timeline.getByTestId('note-row').first().innerText()).toContain('Called back about the quote');
 
@@ -121,8 +151,61 @@ describe('Studio', () => {
 		await timeline.getByTestId('timeline-search').fill('');
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(2);
 
+		// Convert to note: the e-mail becomes a permanent note, once.
+		await timeline.getByTestId('activity-row').filter({ hasText: 'Quote 1042' }).getByTestId('to-note').click();
+		await timeline.getByTestId('note-row').filter({ hasText: 'Looks good' }).waitFor({ timeout: 3000 });
+
+		// Attachments: an image shows as a chip with a thumbnail from Directus's asset transforms; a call recording
+		// plays from /assets with seeking (Directus serves byte ranges).
+		const uploads = await createChannel(instance, { name: 'Recordings', provider: 'upload' });
+		for (const [name, type, content] of [['photo.png', 'image/png', PNG], ['call.wav', 'audio/wav', wav(2)]] as const) {
+			const form = new FormData();
+			form.append('type', type.startsWith('audio') ? 'call' : 'file');
+			form.append('sender', 'ana@acme.example');
+			form.append('file', new Blob([new Uint8Array(content)], { type }), name);
+			expect((await call(`${instance.url}/activity-hub/channels/${uploads.id}/upload`, { method: 'POST', token: instance.token, body: form })).status).toBe(202);
+		}
+		const chip = timeline.getByTestId('attachment-chip').filter({ hasText: 'photo.png' });
+		await chip.waitFor({ timeout: 3000 });
+		await expect.poll(() => chip.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 }).toBeGreaterThan(0);
+		const audio = timeline.getByTestId('audio-player').first();
+		await audio.waitFor({ timeout: 3000 });
+		await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 5000 }).toBeCloseTo(2, 1);
+		const seeked = await audio.evaluate(
+			(el: HTMLAudioElement) =>
+				new Promise<number>((resolve) => {
+					el.addEventListener('seeked', () => resolve(el.currentTime), { once: true });
+					el.currentTime = 1.5;
+				}),
+		);
+		expect(seeked).toBeCloseTo(1.5, 1);
+
 		await page.screenshot({ path: `${ARTIFACTS}/contact-page.png`, fullPage: true });
 		await timeline.screenshot({ path: `${ARTIFACTS}/dual-timeline.png` });
+
+		// HTML injected into any field is shown literally (bodies reduced to text) and never runs.
+		await call(channel.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: {
+				type: 'email',
+				sender: 'ana@acme.example',
+				recipient: '"><svg onload="window.__injected = 2">',
+				subject: 'Invoice <img src=x onerror="window.__injected = 3">',
+				content: '<p>Pay now</p><img src=x onerror="window.__injected = 1"><script>window.__injected = 4</script>',
+				metadata: { note: '<img src=x onerror="window.__injected = 5">' },
+			},
+		});
+		const hostile = timeline.getByTestId('activity-row').filter({ hasText: 'Invoice' });
+		await hostile.waitFor({ timeout: 2000 });
+		expect(await hostile.locator('.subject').innerText()).toBe('Invoice <img src=x onerror="window.__injected = 3">');
+		expect(await hostile.getByTestId('activity-content').innerText()).toBe('Pay now');
+		expect(await hostile.innerText()).toContain('"><svg onload="window.__injected = 2">');
+		await hostile.getByTestId('to-note').click();
+		await timeline.getByTestId('note-row').filter({ hasText: 'Pay now' }).waitFor({ timeout: 3000 });
+		await page.waitForTimeout(300);
+		expect(await timeline.locator('.item img:not(.chip img), .item svg, .item script').count()).toBe(0);
+		expect(await page.evaluate(() => (window as any).__injected)).toBeUndefined();
 
 		await page.goto(`${instance.url}/admin/content`);
 		const navigation = await page.locator('nav, aside').first().innerText();

@@ -1,11 +1,11 @@
 // Real worker processes (examples/agent-worker.ts) against real Directus processes: many workers, workers killed
 // mid-lease, and several Directus instances on one PostgreSQL with Redis.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
-import { freePort } from '../../scripts/lib/directus.mjs';
+import { startRedis, type RedisServer } from '../../scripts/lib/redis.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
 
@@ -102,16 +102,12 @@ describe.each(vendors())('worker processes on %s', (vendor) => {
 describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis on %s', (vendor) => {
 	let instance: Instance;
 	let siblings: Awaited<ReturnType<Instance['sibling']>>[] = [];
-	let redis: ChildProcess;
+	let redis: RedisServer;
 	const token = `cluster-${randomUUID()}`;
 
 	beforeAll(async () => {
-		const redisServer = spawnSync('sh', ['-c', 'command -v redis-server']).stdout.toString().trim();
-		if (!redisServer) throw new Error('redis-server is required for the multi-instance tests: apt-get install redis-server (see README)');
-		const port = await freePort();
-		redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		const cluster = { REDIS: `redis://127.0.0.1:${port}`, SYNCHRONIZATION_STORE: 'redis', ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *', LOG_LEVEL: 'debug', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '10' };
+		redis = await startRedis();
+		const cluster = { REDIS: redis.url, SYNCHRONIZATION_STORE: 'redis', ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *', LOG_LEVEL: 'debug', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '10' };
 		instance = await startInstance(vendor, cluster);
 		siblings = [await instance.sibling(cluster), await instance.sibling(cluster)];
 		await createUser(instance, AGENT_ROLE_ID, token);
@@ -119,7 +115,7 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 	afterAll(async () => {
 		for (const sibling of siblings) await sibling.stop();
 		await instance?.stop();
-		redis?.kill();
+		await redis?.stop();
 	});
 
 	it('workers spread over the instances never double-process', async () => {

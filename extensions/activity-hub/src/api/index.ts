@@ -3,6 +3,7 @@
 import { defineEndpoint } from '@directus/extensions-sdk';
 import type { NextFunction, Request, Response } from 'express';
 import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
+import { plainText } from '../shared/display.js';
 import { generateIngestionKey } from '../shared/keys.js';
 import { contactSource } from '../shared/matching.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
@@ -212,7 +213,7 @@ export default defineEndpoint({
 			const content =
 				typeof req.body?.content === 'string' && req.body.content.trim()
 					? req.body.content
-					: (activity.processed_data?.summary ?? [activity.subject, activity.content].filter(Boolean).join('\n\n')) || '(no content)';
+					: (activity.processed_data?.summary ?? [activity.subject, plainText(activity.content)].filter(Boolean).join('\n\n')) || '(no content)';
 			const notes = new ItemsService('contact_notes', options);
 			try {
 				const noteId = await notes.createOne({ contact: activity.contact, content, activity: id, author: req.accountability.user });

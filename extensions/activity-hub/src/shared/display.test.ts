@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, excerpt, matchesFilters, nextPage, plainText, relativeTime, timelineFilter, translate } from './display.js';
+import { appendPage, excerpt, matchesFilters, nextPage, plainText, relativeTime, timelineFilter } from './display.js';
 
 describe('plainText', () => {
 	it.each([
@@ -51,10 +51,6 @@ describe('timelineFilter', () => {
 	it('drops rows a page repeats', () => expect(appendPage([{ id: 1 }, { id: 2 }], [{ id: 2 }, { id: 3 }]).map((r) => r.id)).toEqual([1, 2, 3]));
 });
 
-describe('translate', () => {
-	it('fills placeholders', () => expect(translate('heldBy', { owner: 'agent-7' })).toBe('held by agent-7'));
-	it('falls back to English for unknown locales', () => expect(translate('retry', {}, 'xx-YY')).toBe('Retry'));
-});
 
 describe('matchesFilters', () => {
 	const row = { contact: 7, type: 'sms', status: 'raw', channel: 'c1', owner: null, subject: null, content: 'Move the CALL to 3pm', sender: '+4479' };

@@ -1,5 +1,5 @@
 // How activities read on screen: plain-text excerpts (email HTML reduced to text, never rendered), relative times,
-// the timeline query for a page, and the strings of the UI in one catalogue so a translation is one more object.
+// and the timeline query for a page and for live rows.
 
 /** Email bodies may be HTML: reduce to text (scripts and styles dropped, tags removed, common entities decoded). */
 export function plainText(value: unknown): string {
@@ -73,56 +73,29 @@ export function nextPage(shown: Array<{ occurred_at?: unknown }>): { before: str
 	return { before: last, offset: shown.filter((row) => row.occurred_at === last).length };
 }
 
+/** A timeline page and the activity fields it shows (also what the live subscription asks for). */
+export const TIMELINE_PAGE = 50;
+export const TIMELINE_FIELDS = [
+	'id', 'type', 'direction', 'status', 'channel', 'contact', 'owner', 'subject', 'content', 'sender', 'recipient', 'occurred_at', 'last_error',
+	'lease_owner', 'attempts', 'processed_data', 'metadata', 'match_status', 'match_candidates',
+	'attachments.directus_files_id.id', 'attachments.directus_files_id.type', 'attachments.directus_files_id.filename_download',
+];
+
+/** The `/items/activities` query of one timeline page (the UI and the benchmark send exactly this). */
+export function timelineQuery(filters: TimelineFilters, after: { before: string; offset: number } | null = null) {
+	return {
+		filter: timelineFilter({ ...filters, before: after?.before ?? null }),
+		sort: ['-occurred_at', '-id'],
+		limit: TIMELINE_PAGE,
+		offset: after?.offset ?? 0,
+		fields: TIMELINE_FIELDS,
+	};
+}
+
 /** Rows of the next page minus those already shown (keyset pages overlap on equal timestamps). */
 export function appendPage<T extends { id: string | number }>(shown: T[], page: T[]): T[] {
 	const seen = new Set(shown.map((row) => String(row.id)));
 	return [...shown, ...page.filter((row) => !seen.has(String(row.id)))];
-}
-
-const en = {
-	activityTimeline: 'Activity timeline',
-	notes: 'Notes',
-	saveFirst: 'Save the contact to see its timeline.',
-	noActivities: 'No activities yet.',
-	noMatches: 'No activities match these filters.',
-	noNotes: 'No notes yet.',
-	loadMore: 'Load more',
-	search: 'Search subject, content, sender',
-	allTypes: 'All types',
-	allStatuses: 'All statuses',
-	allChannels: 'All channels',
-	status_raw: 'Queued',
-	status_processing: 'Processing',
-	status_completed: 'Completed',
-	status_failed: 'Failed',
-	heldBy: 'held by {owner}',
-	attempt: 'attempt {n}',
-	retry: 'Retry',
-	toNote: 'Convert to note',
-	link: 'Link to contact',
-	linkTo: 'Link to #{id}',
-	contactId: 'Contact id',
-	unmatched: 'No contact matched the sender',
-	ambiguous: 'Several contacts match the sender',
-	summary: 'Summary',
-	facts: 'Facts',
-	transcript: 'Transcript',
-	attachments: 'Attachments',
-	agent: 'Agent',
-	person: 'Person',
-	writeNote: 'Write a note…',
-	addNote: 'Add note',
-	newActivities: '{n} new activities',
-	test: 'test',
-} as const;
-
-export type MessageKey = keyof typeof en;
-const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en };
-
-/** The UI string for `key` in `locale` (falling back to English), with `{name}` placeholders filled in. */
-export function translate(key: MessageKey, vars: Record<string, string | number> = {}, locale = 'en'): string {
-	const template = catalogues[locale.split('-')[0] ?? 'en']?.[key] ?? en[key];
-	return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
 /** Whether a row (from a live event) belongs on screen under these filters; mirrors timelineFilter. */

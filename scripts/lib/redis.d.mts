@@ -1,0 +1,5 @@
+export interface RedisServer {
+	url: string;
+	stop(): Promise<void>;
+}
+export function startRedis(): Promise<RedisServer>;
