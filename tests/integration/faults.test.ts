@@ -1,8 +1,6 @@
 // The fault suite: what a provider was told "accepted" is stored exactly once, through a Directus instance killed
 // with SIGKILL mid-burst, a database crash-restart mid-drain, and the same delivery replayed 300 times.
-import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
@@ -10,6 +8,7 @@ import { twilioSignature } from '../../extensions/activity-hub/src/shared/provid
 import { call, createChannel, createUser } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';
+import { startWorker, type Worker } from '../harness/workers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -140,39 +139,27 @@ describe.each(vendors())('faults on %s', (vendor) => {
 		const ids: string[] = (await instance.db('activities').where({ channel: channel.id }).select('id')).map((r: { id: string }) => r.id);
 		await instance.db('activities').whereIn('id', ids).update({ status: 'raw', attempts: 0, available_at: new Date(Date.now() - 1000) });
 
-		const worker = join(process.cwd(), 'examples', 'agent-worker.ts');
-		const completed: string[] = [];
-		const workers = Array.from({ length: 4 }, () => {
-			const child = spawn(process.execPath, ['--import', 'tsx', worker, '--once', '--batch', '10', '--lease-seconds', '5', '--work-ms', '2'], { env: { ...process.env, DIRECTUS_URL: instance.url, DIRECTUS_TOKEN: agentToken }, stdio: ['ignore', 'pipe', 'pipe'] });
-			let buffer = '';
-			child.stdout!.on('data', (chunk) => {
-				buffer += chunk;
-				const lines = buffer.split('\n');
-				buffer = lines.pop() ?? '';
-				for (const line of lines) if (line.startsWith('{')) completed.push(JSON.parse(line).completed);
-			});
-			child.stderr!.on('data', () => {});
-			return new Promise<number | null>((resolve) => child.once('exit', resolve));
-		});
-		await expect.poll(() => completed.length, { timeout: 60_000, interval: 20 }).toBeGreaterThan(300);
+		const workers = Array.from({ length: 4 }, () => startWorker(instance.url, agentToken, ['--batch', '10', '--lease-seconds', '5', '--work-ms', '2']));
+		const completedBy = (list: Worker[]) => list.flatMap((w) => w.completed);
+		await expect.poll(() => completedBy(workers).length, { timeout: 60_000, interval: 20 }).toBeGreaterThan(300);
 		const restartStarted = Date.now();
 		await instance.restartDatabase('immediate');
-		console.log(`[faults:pg] database crash-restarted after ${completed.length} completions, down ${Date.now() - restartStarted} ms`);
-		expect(await Promise.all(workers)).toEqual([0, 0, 0, 0]);
+		console.log(`[faults:pg] database crash-restarted after ${completedBy(workers).length} completions, down ${Date.now() - restartStarted} ms`);
+		expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
+		const later: Worker[] = [];
 		// Leases the restart orphaned expire (5 s) and the reaper requeues them: drain what is left.
 		for (let round = 0; round < 10; round++) {
 			const left = Number((await instance.db('activities').whereIn('id', ids).whereNot({ status: 'completed' }).count({ n: '*' }).first())!['n']);
 			if (left === 0) break;
 			await sleep(6000);
-			const more = spawn(process.execPath, ['--import', 'tsx', worker, '--once', '--batch', '10'], { env: { ...process.env, DIRECTUS_URL: instance.url, DIRECTUS_TOKEN: agentToken }, stdio: ['ignore', 'pipe', 'ignore'] });
-			let buffer = '';
-			more.stdout!.on('data', (chunk) => (buffer += chunk));
-			await new Promise((resolve) => more.once('exit', resolve));
-			for (const line of buffer.split('\n')) if (line.startsWith('{')) completed.push(JSON.parse(line).completed);
+			const more = startWorker(instance.url, agentToken, ['--batch', '10']);
+			await more.exited;
+			later.push(more);
 		}
 		const rows = await instance.db('activities').whereIn('id', ids).select('id', 'status');
 		expect(rows.filter((r: { status: string }) => r.status !== 'completed')).toEqual([]);
 		// Completed once: no id reported twice, and one agent note per activity (the note is written with the completion).
+		const completed = completedBy([...workers, ...later]);
 		expect(completed.length).toBe(new Set(completed).size);
 		const notes = await instance.db('contact_notes').whereIn('activity', ids).select('activity');
 		expect(notes).toHaveLength(total);

@@ -1,36 +1,12 @@
 // Real worker processes (examples/agent-worker.ts) against real Directus processes: many workers, workers killed
 // mid-lease, and several Directus instances on one PostgreSQL with Redis.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { startRedis, type RedisServer } from '../../scripts/lib/redis.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
-
-const WORKER = join(process.cwd(), 'examples', 'agent-worker.ts');
-
-interface Worker {
-	child: ChildProcess;
-	completed: string[];
-	exited: Promise<number | null>;
-}
-
-function startWorker(url: string, token: string, args: string[]): Worker {
-	// One process (tsx as a loader, not its launcher, which would run the worker in a child), so SIGKILL hits the worker.
-	const child = spawn(process.execPath, ['--import', 'tsx', WORKER, '--once', ...args], { env: { ...process.env, DIRECTUS_URL: url, DIRECTUS_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
-	const completed: string[] = [];
-	let buffer = '';
-	child.stdout!.on('data', (chunk) => {
-		buffer += chunk;
-		const lines = buffer.split('\n');
-		buffer = lines.pop() ?? '';
-		for (const line of lines) if (line.startsWith('{')) completed.push(JSON.parse(line).completed);
-	});
-	child.stderr!.on('data', () => {});
-	return { child, completed, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
+import { startWorker, type Worker } from '../harness/workers.js';
 
 async function seed(instance: Instance, channel: string, count: number, tag: string) {
 	const now = instance.vendor === 'sqlite' ? Date.now() - 1000 : new Date(Date.now() - 1000);
