@@ -86,3 +86,11 @@ export function translate(key: MessageKey, vars: Record<string, string | number>
 function pageLocale(): string {
 	return (typeof document !== 'undefined' && document.documentElement.lang) || 'en';
 }
+
+/** What went wrong with an API call, in the server's words when it gave any (Directus `{ errors: [{ message }] }`). */
+export function errorMessage(error: unknown): string {
+	const failure = error as { response?: { data?: { errors?: Array<{ message?: unknown }> } }; message?: unknown } | null;
+	const message = failure?.response?.data?.errors?.[0]?.message;
+	if (typeof message === 'string' && message) return message;
+	return typeof failure?.message === 'string' ? failure.message : String(error);
+}
