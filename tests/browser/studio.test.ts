@@ -239,12 +239,41 @@ describe('Studio', () => {
 		expect(await rows.nth(2).getByTestId('upload-error').innerText()).toMatch(/not allowed on this channel/);
 		expect(await rows.nth(3).getByTestId('upload-error').innerText()).toMatch(/limit of 64 KB/);
 		await rows.nth(2).getByTestId('upload-retry').waitFor();
+		// Drag and drop: a file dropped on the zone joins the list and uploads like a picked one.
+		await setup.getByTestId('drop-zone').evaluate((zone, bytes) => {
+			const transfer = new DataTransfer();
+			transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.pdf', { type: 'application/pdf' }));
+			zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+		}, [...pdf]);
+		await expect.poll(() => rows.filter({ hasText: 'dropped.pdf' }).getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+		// Bounded parallelism: with the server held up, at most four uploads are in flight at once.
+		let inFlight = 0;
+		let most = 0;
+		await page.route('**/activity-hub/channels/*/upload', async (route) => {
+			most = Math.max(most, ++inFlight);
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			await route.continue();
+			inFlight--;
+		});
+		await setup.getByTestId('file-input').setInputFiles(Array.from({ length: 6 }, (_, i) => ({ name: `batch-${i}.pdf`, mimeType: 'application/pdf', buffer: pdf })));
+		const batchStates = async () => (await rows.filter({ hasText: 'batch-' }).evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).join(',');
+		await expect.poll(batchStates, { timeout: 15_000 }).toBe(Array(6).fill('done').join(','));
+		expect(most).toBe(4);
+		// Cancel one while the server holds it up; it stays cancelled until retried, then uploads.
+		await setup.getByTestId('file-input').setInputFiles([{ name: 'second-thoughts.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+		const pending = rows.filter({ hasText: 'second-thoughts.pdf' });
+		await expect.poll(() => pending.getAttribute('data-state'), { timeout: 5000, interval: 20 }).toBe('uploading');
+		await pending.getByTestId('upload-cancel').click();
+		await expect.poll(() => pending.getAttribute('data-state'), { timeout: 5000 }).toBe('cancelled');
+		await pending.getByTestId('upload-retry').click();
+		await expect.poll(() => pending.getAttribute('data-state'), { timeout: 5000 }).toBe('done');
+		await page.unroute('**/activity-hub/channels/*/upload');
 		await setup.screenshot({ path: `${ARTIFACTS}/channel-setup.png` });
 		await page.screenshot({ path: `${ARTIFACTS}/channel-page.png`, fullPage: true });
 
 		const stored = await instance.db('activities').where({ channel: channel.id });
-		expect(stored.map((row: { subject: string }) => row.subject).sort()).toEqual(['Test event from Activity Hub', 'letter-1.png', 'letter-2.pdf']);
-		expect(await instance.db('directus_files').where({ folder: channel.id })).toHaveLength(2);
+		expect(stored.map((row: { subject: string }) => row.subject).sort()).toEqual(['Test event from Activity Hub', ...Array.from({ length: 6 }, (_, i) => `batch-${i}.pdf`), 'dropped.pdf', 'letter-1.png', 'letter-2.pdf', 'second-thoughts.pdf']);
+		expect(await instance.db('directus_files').where({ folder: channel.id })).toHaveLength(10);
 	});
 
 	it('shows the Queue health and Dual timeline panels on an Insights dashboard', async () => {
