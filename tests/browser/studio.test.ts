@@ -9,6 +9,7 @@ import { startInstance, type Instance } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';
 import { ADMIN } from '../harness/shared.js';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
+import { DASHBOARD_ID } from '../../migrations/z0006-activity-hub-dashboard.js';
 
 const ARTIFACTS = 'test-artifacts';
 const PNG = png(16, 16);
@@ -281,7 +282,13 @@ describe('Studio', () => {
 		for (const content of ['first', 'second', 'third']) await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', sender: '+1 202 555 0100', content: `panel ${content}` } });
 		const [claimed] = (await admin(instance).post('/activity-hub/queue/claim', { limit: 1, channels: [channel.id] })).body.data;
 		await admin(instance).post(`/activity-hub/queue/${claimed.id}/fail`, { lease_token: claimed.lease_token, error: 'transcription service down', retry: false });
-		const dashboard = (await admin(instance).post('/dashboards', { name: 'Activity Hub', icon: 'timeline' })).body.data.id;
+		// The seeded "Activity Hub" dashboard shows both panels out of the box: the feed holds every activity.
+		await page.goto(`${instance.url}/admin/insights/${DASHBOARD_ID}`);
+		await page.getByTestId('queue-health').getByTestId('health-queued').waitFor({ timeout: 30_000 });
+		await dismissDialogs();
+		await page.getByTestId('timeline-panel').getByTestId('activity-row').filter({ hasText: 'panel third' }).waitFor({ timeout: 5000 });
+
+		const dashboard = (await admin(instance).post('/dashboards', { name: 'Channel feed', icon: 'timeline' })).body.data.id;
 		const panel = (fields: Record<string, unknown>) => admin(instance).post('/panels', { dashboard, show_header: true, position_x: 1, position_y: 1, width: 24, height: 18, ...fields });
 		expect((await panel({ name: 'Queue health', type: 'activity-hub-queue-health', options: { refresh: 2 } })).status).toBe(200);
 		expect((await panel({ name: 'Feed', type: 'activity-hub-dual-timeline', position_x: 25, options: { channel: { key: channel.id, collection: 'ingestion_channels' } } })).status).toBe(200);
