@@ -80,6 +80,12 @@ describe('Studio', () => {
 		await instance?.stop();
 	});
 
+	/** Picks an item in one of the timeline's Directus selects (its menu opens in Studio's overlay). */
+	async function choose(testId: string, item: string) {
+		await page.getByTestId(testId).click();
+		await page.locator('.v-list-item').filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) }).first().click();
+	}
+
 	/** Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would. */
 	async function dismissDialogs() {
 		const remindLater = page.getByRole('button', { name: 'Remind Later' });
@@ -138,15 +144,15 @@ describe('Studio', () => {
 		expect(await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).innerText()).toContain('Agent');
 
 		// A person's note, written in the composer, arrives live like any other.
-		await timeline.getByTestId('note-composer').fill('Sent the contract by post');
+		await timeline.getByTestId('note-composer').locator('textarea').fill('Sent the contract by post');
 		await timeline.getByTestId('add-note').click();
 		await timeline.getByTestId('note-row').filter({ hasText: 'Sent the contract by post' }).waitFor({ timeout: 2000 });
 		expect(await instance.db('contact_notes').where({ contact, content: 'Sent the contract by post' })).toHaveLength(1);
 
 		// Filters and search narrow the list on the server.
-		await timeline.getByTestId('filter-type').selectOption('sms');
+		await choose('filter-type', 'sms');
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(1);
-		await timeline.getByTestId('filter-type').selectOption('');
+		await choose('filter-type', 'All types');
 		await timeline.getByTestId('timeline-search').fill('quote');
 		await expect.poll(async () => (await timeline.getByTestId('activity-row').allInnerTexts()).join('|'), { timeout: 3000 }).toMatch(/^[^|]*Quote 1042[^|]*$/);
 		await timeline.getByTestId('timeline-search').fill('');
