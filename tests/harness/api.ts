@@ -52,3 +52,13 @@ export async function createUser(instance: Target, role: string | null, token: s
 	if (reply.status !== 200) throw new Error(`user: ${reply.status} ${reply.text}`);
 	return reply.body.data.id as string;
 }
+
+/** A Studio user (app access, not admin) whose own policy grants whole-collection `permissions`, as the Core tier allows. */
+export async function createStudioUser(instance: Target, token: string, permissions: Array<{ collection: string; action: string }>) {
+	const policy = await admin(instance).post('/policies', { name: `Policy of ${token}`, app_access: true, admin_access: false, permissions: permissions.map((p) => ({ ...p, fields: ['*'] })) });
+	if (policy.status !== 200) throw new Error(`policy: ${policy.status} ${policy.text}`);
+	const user = await createUser(instance, null, token);
+	const access = await admin(instance).post('/access', { user, policy: policy.body.data.id });
+	if (access.status !== 200) throw new Error(`access: ${access.status} ${access.text}`);
+	return user;
+}

@@ -135,9 +135,7 @@ describe.each(vendors())('faults on %s', (vendor) => {
 		const channel = await createChannel(instance, { provider: 'generic' });
 		const contact = (await call(`${instance.url}/items/contacts`, { method: 'POST', token: instance.token, json: { first_name: 'Drain' } })).body.data.id;
 		const total = 1500;
-		await seedActivities(instance.db, contact, total, channel.id);
-		const ids: string[] = (await instance.db('activities').where({ channel: channel.id }).select('id')).map((r: { id: string }) => r.id);
-		await instance.db('activities').whereIn('id', ids).update({ status: 'raw', attempts: 0, available_at: new Date(Date.now() - 1000) });
+		const ids = await seedActivities(instance.db, total, { contact, channel: channel.id, queued: true });
 
 		const workers = Array.from({ length: 4 }, () => startWorker(instance.url, agentToken, ['--batch', '10', '--lease-seconds', '5', '--work-ms', '2']));
 		const completedBy = (list: Worker[]) => list.flatMap((w) => w.completed);

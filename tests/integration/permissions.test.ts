@@ -3,7 +3,7 @@
 // logs, API responses — except in the one-time reveal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
-import { admin, call, createUser } from '../harness/api.js';
+import { admin, call, createStudioUser, createUser } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
 
 const COLLECTIONS = ['contacts', 'contact_notes', 'activities', 'activity_files', 'ingestion_channels', 'ingestion_channel_secrets', 'contact_identities', 'agent_preferences'];
@@ -39,14 +39,7 @@ describe.each(vendors())('permissions on %s', (vendor) => {
 		instance = await startInstance(vendor, { LOG_LEVEL: 'info' });
 		await createUser(instance, AGENT_ROLE_ID, agentToken);
 		// A Studio user allowed everything on channels and activities — everything the Core tier can grant — but not admin.
-		const policy = await admin(instance).post('/policies', {
-			name: `Channel editors ${vendor}`,
-			app_access: true,
-			admin_access: false,
-			permissions: ['create', 'read', 'update', 'delete'].flatMap((action) => ['ingestion_channels', 'activities'].map((collection) => ({ collection, action, fields: ['*'] }))),
-		});
-		const editor = await createUser(instance, null, editorToken);
-		await admin(instance).post('/access', { user: editor, policy: policy.body.data.id });
+		await createStudioUser(instance, editorToken, ['create', 'read', 'update', 'delete'].flatMap((action) => ['ingestion_channels', 'activities'].map((collection) => ({ collection, action }))));
 
 		const created = await admin(instance).post('/items/ingestion_channels', { name: 'Secrets', provider: 'generic', secrets: SECRETS });
 		expect(created.status).toBe(200);

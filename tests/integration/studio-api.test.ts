@@ -2,7 +2,7 @@
 // uploads through the webhook pipeline authenticated by the Directus session instead of an ingestion key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
-import { admin, call, createChannel, createUser } from '../harness/api.js';
+import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -24,10 +24,7 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 		await createUser(instance, AGENT_ROLE_ID, agentToken);
 		await createUser(instance, null, nobodyToken);
 		// A Studio user whose policy allows creating activities (whole collection: the Core tier's only kind of rule).
-		const policy = await admin(instance).post('/policies', { name: `Uploaders ${vendor}`, app_access: true, admin_access: false, permissions: [{ collection: 'activities', action: 'create', fields: ['*'] }] });
-		expect(policy.status).toBe(200);
-		const user = await createUser(instance, null, uploaderToken);
-		expect((await admin(instance).post('/access', { user, policy: policy.body.data.id })).status).toBe(200);
+		await createStudioUser(instance, uploaderToken, [{ collection: 'activities', action: 'create' }]);
 	});
 	afterAll(() => instance?.stop());
 

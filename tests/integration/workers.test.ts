@@ -6,17 +6,8 @@ import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.
 import { startRedis, type RedisServer } from '../../scripts/lib/redis.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';
 import { startInstance, vendors, type Instance } from '../harness/instance.js';
+import { seedActivities } from '../harness/seed.js';
 import { startWorker, type Worker } from '../harness/workers.js';
-
-async function seed(instance: Instance, channel: string, count: number, tag: string) {
-	const now = instance.vendor === 'sqlite' ? Date.now() - 1000 : new Date(Date.now() - 1000);
-	const rows = Array.from({ length: count }, (_, i) => ({
-		id: randomUUID(), type: 'sms', direction: 'inbound', status: 'raw', channel, content: `${tag} ${i}`, match_status: 'unmatched',
-		attempts: 0, max_attempts: 5, available_at: now, occurred_at: now, external_id: `${tag}-${i}`,
-	}));
-	for (let i = 0; i < rows.length; i += 200) await instance.db('activities').insert(rows.slice(i, i + 200));
-	return rows.map((r) => r.id);
-}
 
 const exactlyOnce = (workers: Worker[]) => {
 	const all = workers.flatMap((w) => w.completed);
@@ -34,7 +25,7 @@ describe.each(vendors())('worker processes on %s', (vendor) => {
 
 	it('8 worker processes drain 5,000 activities, each completed exactly once', async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ids = await seed(instance, channel.id, 5000, 'drain');
+		const ids = await seedActivities(instance.db, 5000, { channel: channel.id, queued: true });
 		const workers = Array.from({ length: 8 }, () => startWorker(instance.url, token, ['--batch', '25', '--lease-seconds', '60']));
 		expect(await Promise.all(workers.map((w) => w.exited))).toEqual(Array(8).fill(0));
 		const { all, unique } = exactlyOnce(workers);
@@ -47,7 +38,7 @@ describe.each(vendors())('worker processes on %s', (vendor) => {
 
 	it('workers killed with SIGKILL mid-lease lose nothing: their activities are re-claimed and completed once', async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ids = await seed(instance, channel.id, 120, 'kill');
+		const ids = await seedActivities(instance.db, 120, { channel: channel.id, queued: true });
 		const slow = ['--batch', '5', '--lease-seconds', '5', '--work-ms', '150'];
 		const first = Array.from({ length: 4 }, () => startWorker(instance.url, token, slow));
 		// Kill two workers once each has finished one activity: they still hold the rest of their batch.
@@ -96,7 +87,7 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 
 	it('workers spread over the instances never double-process', async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ids = await seed(instance, channel.id, 900, 'cluster');
+		const ids = await seedActivities(instance.db, 900, { channel: channel.id, queued: true });
 		const urls = [instance.url, ...siblings.map((s) => s.url)];
 		const workers = urls.flatMap((url) => [startWorker(url, token, ['--batch', '10']), startWorker(url, token, ['--batch', '10'])]);
 		await Promise.all(workers.map((w) => w.exited));
