@@ -59,7 +59,7 @@ export default defineEndpoint({
 				throw new HttpError(403, 'FORBIDDEN', `You may not ${action} ${collection}`);
 			}
 		};
-		const channelId = async (req: Request) => {
+		const findChannel = async (req: Request) => {
 			const id = String(req.params['id']);
 			const channel = UUID.test(id) ? await db('ingestion_channels').where({ id }).first('id', 'provider') : null;
 			if (!channel) throw new HttpError(404, 'NOT_FOUND', 'No such channel');
@@ -92,7 +92,7 @@ export default defineEndpoint({
 
 		router.post('/channels/:id/key', route(async (req, res) => {
 			requireAdmin(req.accountability);
-			const { id } = await channelId(req);
+			const { id } = await findChannel(req);
 			const { key, hash, prefix } = generateIngestionKey();
 			await db.transaction(async (trx) => {
 				await channelStore().writeKeyHash(trx, id, hash);
@@ -106,7 +106,7 @@ export default defineEndpoint({
 
 		router.post('/channels/:id/test', route(async (req, res) => {
 			requireAdmin(req.accountability);
-			const { id } = await channelId(req);
+			const { id } = await findChannel(req);
 			res.status(202).json({ data: await ingestPipeline().writeTestEvent(id) });
 		}));
 
@@ -114,7 +114,7 @@ export default defineEndpoint({
 		// the Directus session instead of an ingestion key. Directus leaves multipart bodies unread for us.
 		router.post('/channels/:id/upload', route(async (req, res) => {
 			await requirePermission(req, 'create', 'activities');
-			const channel = await channelId(req);
+			const channel = await findChannel(req);
 			if (channel.provider !== 'upload') throw new HttpError(422, 'NOT_AN_UPLOAD_CHANNEL', 'Files can be uploaded only into channels whose provider is "upload"');
 			await ingestPipeline().ingestAuthenticated(req, res, channel.id);
 		}));

@@ -31,12 +31,19 @@ export function relativeTime(iso: string | null | undefined, now: number, locale
 	if (Number.isNaN(seconds)) return '';
 	// The screen's clock ticks every 30 s and servers' clocks drift: a just-arrived row is "now", not "in 1 second".
 	if (seconds < 0 && seconds > -300) seconds = 0;
-	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-	const steps: Array<[number, Intl.RelativeTimeFormatUnit]> = [[60, 'second'], [3600, 'minute'], [86400, 'hour'], [86400 * 30, 'day'], [86400 * 365, 'month']];
-	const divisors: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, month: 86400 * 30, year: 86400 * 365 };
-	const unit = steps.find(([limit]) => Math.abs(seconds) < limit)?.[1] ?? 'year';
-	return format.format(-Math.round(seconds / divisors[unit]!), unit);
+	const [, unit, size] = TIME_UNITS.find(([below]) => Math.abs(seconds) < below)!;
+	return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-Math.round(seconds / size), unit);
 }
+
+/** [used below this many seconds, unit, seconds per unit] */
+const TIME_UNITS: Array<[number, Intl.RelativeTimeFormatUnit, number]> = [
+	[60, 'second', 1],
+	[3600, 'minute', 60],
+	[86400, 'hour', 3600],
+	[86400 * 30, 'day', 86400],
+	[86400 * 365, 'month', 86400 * 30],
+	[Infinity, 'year', 86400 * 365],
+];
 
 export interface TimelineFilters {
 	contact?: string | number | null;
@@ -49,16 +56,20 @@ export interface TimelineFilters {
 	before?: string | null;
 }
 
+/** Filters that match a field exactly, and the fields the text search looks in (server query and live rows alike). */
+const EXACT_FILTERS = ['type', 'status', 'channel', 'owner'] as const;
+const SEARCHED_FIELDS = ['subject', 'content', 'sender', 'recipient'] as const;
+
 /** The Directus filter for one timeline page: served by the (contact, occurred_at) index for a contact's page. */
 export function timelineFilter(filters: TimelineFilters): Record<string, unknown> {
 	const and: Record<string, unknown>[] = [];
 	if (filters.contact != null && filters.contact !== '') and.push({ contact: { _eq: filters.contact } });
-	for (const field of ['type', 'status', 'channel', 'owner'] as const) {
+	for (const field of EXACT_FILTERS) {
 		const value = filters[field];
 		if (value) and.push({ [field]: { _eq: value } });
 	}
 	const search = filters.search?.trim();
-	if (search) and.push({ _or: ['subject', 'content', 'sender', 'recipient'].map((field) => ({ [field]: { _icontains: search } })) });
+	if (search) and.push({ _or: SEARCHED_FIELDS.map((field) => ({ [field]: { _icontains: search } })) });
 	if (filters.before) and.push({ occurred_at: { _lte: filters.before } });
 	return and.length ? { _and: and } : {};
 }
@@ -102,11 +113,11 @@ export function appendPage<T extends { id: string | number }>(shown: T[], page: 
 export function matchesFilters(row: Record<string, unknown>, filters: TimelineFilters): boolean {
 	const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '');
 	if (filters.contact != null && filters.contact !== '' && !same(row['contact'], filters.contact)) return false;
-	for (const field of ['type', 'status', 'channel', 'owner'] as const) {
+	for (const field of EXACT_FILTERS) {
 		const value = filters[field];
 		if (value && !same(row[field], value)) return false;
 	}
 	const search = filters.search?.trim().toLowerCase();
-	if (search) return ['subject', 'content', 'sender', 'recipient'].some((field) => String(row[field] ?? '').toLowerCase().includes(search));
+	if (search) return SEARCHED_FIELDS.some((field) => String(row[field] ?? '').toLowerCase().includes(search));
 	return true;
 }
