@@ -1,5 +1,6 @@
-// Indexes and unique constraints the schema snapshot cannot express (the queue's partial indexes are in z0003). Versions start with "z" so they sort
-// after every core migration; the installer runs them after the snapshot has created the tables.
+// Indexes and unique constraints the schema snapshot cannot express (the queue's partial indexes are in z0003).
+// An install step: the bundle's installer runs it once, after the snapshot has created the tables; IF NOT EXISTS
+// keeps it a no-op on databases where 0.1.0 already made these (as a unique constraint of the same name on PostgreSQL).
 const INDEXES = [
 	// Timeline: WHERE contact = ? ORDER BY occurred_at DESC.
 	{ table: 'activities', name: 'activities_timeline_idx', columns: ['contact', 'occurred_at'] },
@@ -13,23 +14,8 @@ const INDEXES = [
 ];
 
 export async function up(knex) {
-	for (const { table } of INDEXES) {
-		if (!(await knex.schema.hasTable(table)))
-			throw new Error(`Activity Hub: table ${table} is missing — apply snapshots/activity-hub.json first (npm start does)`);
-	}
 	for (const index of INDEXES) {
-		await knex.schema.alterTable(index.table, (t) => {
-			if (index.unique) t.unique(index.columns, { indexName: index.name });
-			else t.index(index.columns, index.name);
-		});
-	}
-}
-
-export async function down(knex) {
-	for (const index of [...INDEXES].reverse()) {
-		await knex.schema.alterTable(index.table, (t) => {
-			if (index.unique) t.dropUnique(index.columns, index.name);
-			else t.dropIndex(index.columns, index.name);
-		});
+		const columns = index.columns.map(() => '??').join(', ');
+		await knex.raw(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})`, [index.name, index.table, ...index.columns]);
 	}
 }

@@ -34,10 +34,3 @@ export async function up(knex) {
 		if (!exists) await knex('directus_permissions').insert({ policy: AGENT_POLICY_ID, collection, action, fields: '*', permissions: null, validation: null, presets: null });
 	}
 }
-
-export async function down(knex) {
-	await knex('directus_permissions').where({ policy: AGENT_POLICY_ID }).delete();
-	await knex('directus_access').where({ id: ACCESS_ID }).delete();
-	await knex('directus_policies').where({ id: AGENT_POLICY_ID }).delete();
-	await knex('directus_roles').where({ id: AGENT_ROLE_ID }).delete();
-}

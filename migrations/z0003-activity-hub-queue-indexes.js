@@ -18,7 +18,3 @@ const INDEXES = [
 export async function up(knex) {
 	for (const [name, definition] of INDEXES) await knex.raw(`CREATE INDEX IF NOT EXISTS ${name} ON activities ${definition}`);
 }
-
-export async function down(knex) {
-	for (const [name] of INDEXES) await knex.raw(`DROP INDEX IF EXISTS ${name}`);
-}

@@ -46,9 +46,3 @@ export async function up(knex) {
 	});
 	await knex('directus_flows').where({ id: AI_FLOW_ID }).update({ operation: CLAIM_OPERATION_ID });
 }
-
-export async function down(knex) {
-	await knex('directus_flows').where({ id: AI_FLOW_ID }).update({ operation: null });
-	await knex('directus_operations').where({ flow: AI_FLOW_ID }).delete();
-	await knex('directus_flows').where({ id: AI_FLOW_ID }).delete();
-}

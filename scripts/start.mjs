@@ -1,11 +1,11 @@
-// npm start: a running Directus with Activity Hub installed. First run bootstraps SQLite under ./data (or the
-// database in DB_*), installs the schema additively, builds the bundle and prints the admin credentials; later
-// runs reuse the database and the generated credentials.
+// npm start: a running Directus with Activity Hub. Builds the bundle, bootstraps Directus (SQLite under ./data, or
+// the database in DB_*) and starts it; the bundle installs itself as it starts, exactly as in any team's project.
+// Prints the admin credentials; later runs reuse the database and the generated credentials.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { directusEnv, installActivityHub, ROOT, startDirectus } from './lib/directus.mjs';
+import { directusCli, directusEnv, ROOT, startDirectus } from './lib/directus.mjs';
 
 function readDotEnv(path) {
 	if (!existsSync(path)) return {};
@@ -41,16 +41,19 @@ const db =
 		? { client, filename: settings.DB_FILENAME ? (isAbsolute(settings.DB_FILENAME) ? settings.DB_FILENAME : resolve(ROOT, settings.DB_FILENAME)) : join(dataDir, 'data.db') }
 		: { client: 'pg', host: settings.DB_HOST ?? '127.0.0.1', port: Number(settings.DB_PORT ?? 5432), user: settings.DB_USER ?? 'directus', password: settings.DB_PASSWORD ?? '', database: settings.DB_DATABASE ?? 'directus' };
 
-// Pass through every other Directus variable the user set (REDIS, CACHE_*, ACTIVITY_HUB_*, …).
-const passthrough = Object.fromEntries(Object.entries(settings).filter(([key]) => /^(HOST$|ACTIVITY_HUB_|REDIS|CACHE_|SYNCHRONIZATION_|RATE_LIMITER_|LOG_|STORAGE_|CORS_|IP_|EMAIL_|PROJECT_|MAX_PAYLOAD_SIZE|WEBSOCKETS_)/.test(key)));
-const env = directusEnv({ db, port, dataDir, publicUrl: settings.PUBLIC_URL, admin, extra: { LOG_LEVEL: settings.LOG_LEVEL ?? 'info', ...passthrough } });
+// Every variable the user set (.env, then the shell) reaches Directus as set: METRICS_*, AUTH_*, REDIS, KEY, …
+// Only the ones this script derived above (database, port, admin, secret) are its own.
+const derived = new Set(['DB_CLIENT', 'DB_FILENAME', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_DATABASE', 'PORT', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'ADMIN_TOKEN', 'SECRET']);
+const passthrough = Object.fromEntries(Object.entries(settings).filter(([key, value]) => !derived.has(key) && typeof value === 'string'));
+const env = directusEnv({ db, port, dataDir, publicUrl: settings.PUBLIC_URL, admin, extra: { LOG_LEVEL: 'info', ...passthrough } });
 
 const step = (message) => console.log(`[activity-hub] ${message}`);
 step('building the bundle');
 const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-await installActivityHub(env, step);
-step('starting Directus');
+step('bootstrapping Directus');
+await directusCli(['bootstrap'], env);
+step('starting Directus (Activity Hub installs or upgrades itself)');
 const server = await startDirectus(env, { inheritOutput: true });
 console.log(`
   Activity Hub is running: ${server.url}/admin

@@ -14,11 +14,10 @@ export interface AdminConfig {
 
 export type DirectusEnv = Record<string, string>;
 
-export interface Snapshot {
-	collections: Array<{ collection: string; [key: string]: unknown }>;
-	fields: Array<{ collection: string; field: string; schema?: unknown; [key: string]: unknown }>;
-	relations: Array<{ collection: string; [key: string]: unknown }>;
-	[key: string]: unknown;
+/** Where a Directus project lives: its folder and its CLI (default: this repository's). */
+export interface ProjectLocation {
+	cwd?: string;
+	cli?: string;
 }
 
 export interface RunningDirectus {
@@ -30,14 +29,13 @@ export interface RunningDirectus {
 
 export const ROOT: string;
 export const SNAPSHOT_PATH: string;
-export const MIGRATIONS_DIR: string;
+export const CLI: string;
 export const EXTENSIONS_DIR: string;
+export const CARRIED_NODE_DIR: string;
 export function nodeBinary(): string;
 export function freePort(): Promise<number>;
 export function directusEnv(options: { db: DatabaseConfig | Record<string, unknown>; port: number; dataDir: string; publicUrl?: string; admin: AdminConfig; extra?: Record<string, string> }): DirectusEnv;
-export function directusCli(args: string[], env: Record<string, string | undefined>, options?: { cwd?: string }): Promise<{ stdout: string; stderr: string }>;
-export function mergeSnapshot(current: Snapshot, ours: Snapshot): Snapshot;
-export function retargetContacts(ours: Snapshot, current: Snapshot, target?: string): Snapshot;
-export function installActivityHub(env: Record<string, string | undefined>, log?: (step: string) => void): Promise<void>;
+export function directusCli(args: string[], env: Record<string, string | undefined>, options?: ProjectLocation): Promise<{ stdout: string; stderr: string }>;
+export function installActivityHub(env: Record<string, string | undefined>, log?: (step: string) => void, options?: ProjectLocation): Promise<void>;
 export function waitForPing(url: string, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
-export function startDirectus(env: Record<string, string | undefined>, options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void }): Promise<RunningDirectus>;
+export function startDirectus(env: Record<string, string | undefined>, options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void } & ProjectLocation): Promise<RunningDirectus>;

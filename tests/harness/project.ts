@@ -1,49 +1,121 @@
-// A plain Directus project (no Activity Hub yet) on a fresh database: the "existing project" teams install into.
-import { mkdtempSync } from 'node:fs';
+// A plain Directus 12 project, as a team has it before adding Activity Hub: its own folder with a package.json that
+// depends only on `directus`, its own database, Directus's default paths (./extensions, ./uploads, no migrations),
+// and — once `addExtension()` is called — the extension unpacked from the `npm pack` tarball into ./extensions.
+// Its node_modules links to this repository's install of the same pinned directus release (an `npm install
+// directus@12.4.0` would fetch exactly those files again and take minutes); nothing else of the repository is used.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import knex from 'knex';
+import knex, { type Knex } from 'knex';
 import { inject } from 'vitest';
-import { directusCli, directusEnv, freePort, startDirectus, type DirectusEnv } from '../../scripts/lib/directus.mjs';
+import { directusCli, freePort, ROOT, startDirectus, type RunningDirectus } from '../../scripts/lib/directus.mjs';
+import { hostRelease } from './host-release.js';
 import type { Vendor } from './instance.js';
 import { ADMIN } from './shared.js';
 
+export const PACKAGE_NAME = 'directus-extension-activity-hub';
+
 export interface PlainProject {
-	env: DirectusEnv;
+	dir: string;
+	env: Record<string, string>;
 	url: string;
-	/** REST call with the admin token. */
+	db: Knex;
+	/** REST call with the admin token; throws on a non-2xx answer. */
 	api: (method: string, path: string, body?: unknown) => Promise<any>;
-	/** Start Directus; with Activity Hub's extensions unless `withBundle` is false. */
-	start: (withBundle?: boolean, extra?: Record<string, string>) => ReturnType<typeof startDirectus>;
+	/** Unpack the extension's release tarball into ./extensions, as a team installs it. */
+	addExtension: () => void;
+	/** `directus start` in the project's folder; `extra` adds environment variables. */
+	start: (extra?: Record<string, string>) => Promise<RunningDirectus>;
+	/** The project's own Directus CLI (e.g. `activity-hub install`). */
+	cli: (args: string[], extra?: Record<string, string>) => Promise<{ stdout: string; stderr: string }>;
+	close: () => Promise<void>;
 }
 
-export async function plainProject(vendor: Vendor, label: string): Promise<PlainProject> {
-	const harness = inject('harness');
-	const dataDir = mkdtempSync(join(harness.root, `${label}-${vendor}-`));
-	let db: Record<string, unknown>;
-	if (vendor === 'sqlite') db = { client: 'sqlite3', filename: join(dataDir, 'project.db') };
-	else {
-		const pg = harness.pg!;
-		const database = `${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-		const server = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
-		await server.raw(`CREATE DATABASE ${database}`);
-		await server.destroy();
-		db = { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database };
+/** A new database of the vendor: a SQLite file in `dir`, or a database on the harness's PostgreSQL server. */
+export async function newDatabase(vendor: Vendor, dir: string, label: string): Promise<{ env: Record<string, string>; db: Knex }> {
+	if (vendor === 'sqlite') {
+		const filename = join(dir, 'data.db');
+		return {
+			env: { DB_CLIENT: 'sqlite3', DB_FILENAME: filename },
+			db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }),
+		};
 	}
-	const none = join(dataDir, 'none');
-	const env = directusEnv({ db, port: await freePort(), dataDir, admin: ADMIN, extra: { ACTIVITY_HUB_DEFAULT_REGION: 'US' } });
-	await directusCli(['bootstrap'], { ...env, MIGRATIONS_PATH: none });
-	const url = `http://127.0.0.1:${env['PORT']}`;
+	const pg = inject('harness').pg!;
+	const database = `${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+	const server = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
+	await server.raw(`CREATE DATABASE ${database}`);
+	await server.destroy();
 	return {
+		env: { DB_CLIENT: 'pg', DB_HOST: pg.host, DB_PORT: String(pg.port), DB_USER: pg.user, DB_PASSWORD: pg.password, DB_DATABASE: database },
+		db: knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database }, pool: { min: 0, max: 4 } }),
+	};
+}
+
+/** `host`: another Directus release (see host-release.ts) instead of the pinned 12.4.0. */
+export async function plainProject(vendor: Vendor, label: string, { bootstrap = true, host }: { bootstrap?: boolean; host?: string } = {}): Promise<PlainProject> {
+	const harness = inject('harness');
+	const dir = mkdtempSync(join(harness.root, `${label}-${vendor}-`));
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${label}-project`, private: true, dependencies: { directus: host ?? '12.4.0' } }, null, 2));
+	symlinkSync(join(host ? hostRelease(host) : ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+	mkdirSync(join(dir, 'extensions'));
+	const { env: dbEnv, db } = await newDatabase(vendor, dir, label);
+	const port = await freePort();
+	const env = {
+		...dbEnv,
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		PUBLIC_URL: `http://127.0.0.1:${port}`,
+		SECRET: ADMIN.secret,
+		ADMIN_EMAIL: ADMIN.email,
+		ADMIN_PASSWORD: ADMIN.password,
+		ADMIN_TOKEN: ADMIN.token,
+		ACCEPT_TERMS: 'true',
+		TELEMETRY: 'false',
+		WEBSOCKETS_ENABLED: 'true',
+		LOG_LEVEL: 'info',
+		LOG_STYLE: 'raw',
+		ACTIVITY_HUB_DEFAULT_REGION: 'US',
+		// Directus answers 503 "Under pressure" while its event loop lags, as it does for a moment after start on
+		// a 2-core machine running several Directus processes; these tests are about installing, not load shedding.
+		PRESSURE_LIMITER_ENABLED: 'false',
+	};
+	const location = { cwd: dir, cli: join(dir, 'node_modules', 'directus', 'cli.js') };
+	if (bootstrap) await directusCli(['bootstrap'], env, location);
+	const url = `http://127.0.0.1:${port}`;
+	return {
+		dir,
 		env,
 		url,
+		db,
 		async api(method, path, body) {
-			const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+			const response = await fetch(`${url}${path}`, {
+				method,
+				headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json' },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
 			const text = await response.text();
 			if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
 			return text ? JSON.parse(text) : null;
 		},
-		start: (withBundle = true, extra = {}) =>
-			startDirectus(withBundle ? { ...env, ...extra } : { ...env, ...extra, EXTENSIONS_PATH: none, EXTENSIONS_MUST_LOAD: 'false', MIGRATIONS_PATH: none }),
+		addExtension() {
+			const into = join(dir, 'extensions');
+			execFileSync('tar', ['-xzf', harness.tarball, '-C', into]);
+			renameSync(join(into, 'package'), join(into, PACKAGE_NAME));
+		},
+		start: (extra = {}) => startDirectus({ ...env, ...extra }, location),
+		cli: (args, extra = {}) => directusCli(args, { ...env, ...extra }, location),
+		close: () => db.destroy(),
 	};
 }
+
+/** The names of the collections Directus knows in this project (system ones left out). */
+export async function userCollections(project: PlainProject): Promise<string[]> {
+	const { data } = await project.api('GET', '/collections');
+	return data
+		.map((c: { collection: string }) => c.collection)
+		.filter((name: string) => !name.startsWith('directus_'))
+		.sort();
+}
+
+export const extensionFiles = (project: PlainProject) => readdirSync(join(project.dir, 'extensions', PACKAGE_NAME)).sort();

@@ -19,6 +19,8 @@ export interface HarnessInfo {
 	root: string;
 	sqliteTemplate: string | null;
 	pg: PgServer | null;
+	/** The extension's release artefact: `npm pack` of extensions/activity-hub, made once per run. */
+	tarball: string;
 }
 
 declare module 'vitest' {

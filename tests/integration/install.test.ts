@@ -1,69 +1,278 @@
-// Installing is additive: a project's own collections and data survive install and re-install, and every
-// bundle collection is usable over REST with @directus/sdk.
-import { randomUUID } from 'node:crypto';
-import { createDirectus, createItem, readItems, rest, staticToken } from '@directus/sdk';
+// Installing Activity Hub as a team does: a plain Directus project with its own collections and data, the extension
+// unpacked from the release tarball into ./extensions, and `directus start` — the bundle installs itself, additively,
+// once per cluster; upgrades a 0.1.0 database; waits for `directus activity-hub install` when auto-install is off;
+// adopts a team's own `contacts` or refuses a clash before writing anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installActivityHub } from '../../scripts/lib/directus.mjs';
+import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
+import { AI_FLOW_ID } from '../../migrations/z0004-activity-hub-ai-flow.js';
+import { DASHBOARD_ID } from '../../migrations/z0006-activity-hub-dashboard.js';
+import { generateIngestionKey } from '../../extensions/activity-hub/src/shared/keys.js';
+import { deriveKey, seal } from '../../extensions/activity-hub/src/shared/secret-box.js';
+import { startRedis } from '../../scripts/lib/redis.mjs';
+import { freePort, type RunningDirectus } from '../../scripts/lib/directus.mjs';
+import { call, createChannel, createUser } from '../harness/api.js';
+import { vendors } from '../harness/instance.js';
+import { installLegacy } from '../harness/legacy.js';
+import { plainProject, userCollections, type PlainProject } from '../harness/project.js';
 import { ADMIN } from '../harness/shared.js';
-import { admin } from '../harness/api.js';
-import { startInstance, vendors, type Instance } from '../harness/instance.js';
-import { plainProject } from '../harness/project.js';
 
-describe.each(vendors())('install on %s', (vendor) => {
-	it('keeps a pre-existing user collection and its data through install and re-install', async () => {
-		// A plain Directus project that already has its own collection and data.
-		const project = await plainProject(vendor, 'existing');
-		let server = await project.start(false);
-		await project.api('POST', '/collections', {
-			collection: 'products',
-			schema: {},
-			meta: {},
-			fields: [{ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true } }, { field: 'title', type: 'string' }],
-		});
-		const client = createDirectus(project.url).with(staticToken(ADMIN.token)).with(rest());
-		await client.request(createItem('products', { title: 'Widget' }));
+const BUNDLE = ['activities', 'activity_files', 'agent_preferences', 'contact_identities', 'contact_notes', 'contacts', 'ingestion_channel_secrets', 'ingestion_channels'];
+const RECORD = 'activity_hub_install';
+const INSTALLED = /Activity Hub: installed 0\.2\.0 in \d+ ms/;
+/** The messages logged at error level or worse (pino: 50 error, 60 fatal). */
+const errors = (output: string) =>
+	output
+		.split('\n')
+		.filter((line) => /"level":(5|6)0/.test(line))
+		.map((line) => (JSON.parse(line) as { msg: string }).msg);
+const target = (project: PlainProject) => ({ url: project.url, token: ADMIN.token });
+const fieldsOf = async (project: PlainProject, collection: string) =>
+	(await project.api('GET', `/fields/${collection}`)).data.map((f: { field: string; type: string; schema: unknown }) => ({ field: f.field, type: f.type, schema: f.schema }));
+
+/** A collection as Studio's data model creates one: an auto-increment id and fields with their Studio metadata. */
+async function createCollection(project: PlainProject, collection: string, fields: Array<{ field: string; type: string }>) {
+	await project.api('POST', '/collections', {
+		collection,
+		schema: {},
+		meta: {},
+		fields: [
+			{ field: 'id', type: 'integer', meta: { hidden: true, readonly: true, interface: 'input' }, schema: { is_primary_key: true, has_auto_increment: true } },
+			...fields.map((field) => ({ ...field, meta: { interface: 'input' } })),
+		],
+	});
+}
+
+async function unavailable(project: PlainProject) {
+	const health = await call(`${project.url}/activity-hub/queue/health`, { token: ADMIN.token });
+	const ingest = await call(`${project.url}/ingest/6f1b3e2a-9c4d-4e7f-8a1b-000000000000`, { method: 'POST', json: {} });
+	expect(ingest.status).toBe(503);
+	expect(ingest.body).toEqual(health.body);
+	expect(health.status).toBe(503);
+	return health.body.errors[0] as { message: string; extensions: { code: string } };
+}
+
+describe.each(vendors())('a plain Directus project on %s', (vendor) => {
+	let project: PlainProject;
+	let server: RunningDirectus;
+	let productFields: unknown;
+
+	beforeAll(async () => {
+		project = await plainProject(vendor, 'plain');
+		const plain = await project.start();
+		await createCollection(project, 'products', [{ field: 'title', type: 'string' }]);
+		await project.api('POST', '/items/products', [{ title: 'Widget' }, { title: 'Gadget' }]);
+		productFields = await fieldsOf(project, 'products');
+		await plain.stop();
+		project.addExtension();
+		server = await project.start();
+	}, 240_000);
+	afterAll(async () => {
+		await server?.stop();
+		await project?.close();
+	});
+
+	it('installs itself as Directus starts: collections, agent role and policy, flow, dashboard, record', async () => {
+		expect(server.output()).toMatch(INSTALLED);
+		expect(await userCollections(project)).toEqual([...BUNDLE, RECORD, 'products'].sort());
+		expect((await project.api('GET', `/roles/${AGENT_ROLE_ID}`)).data.name).toBe('Activity Agent');
+		expect((await project.api('GET', `/flows/${AI_FLOW_ID}`)).data).toMatchObject({ status: 'inactive', trigger: 'schedule' });
+		expect((await project.api('GET', `/dashboards/${DASHBOARD_ID}?fields=name,panels.type`)).data.panels.map((p: { type: string }) => p.type).sort()).toEqual([
+			'activity-hub-dual-timeline',
+			'activity-hub-queue-health',
+		]);
+		const record = await project.db(RECORD).select('key', 'value');
+		expect(record.find((r) => r.key === 'version')?.value).toBe('0.2.0');
+		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(Array(6).fill('applied'));
+	});
+
+	it('serves the Studio entries from the unpacked package', async () => {
+		const { data } = await project.api('GET', '/extensions');
+		const bundle = data.find((e: { schema?: { name?: string } }) => e.schema?.name === 'directus-extension-activity-hub');
+		expect(bundle).toBeDefined();
+		const app = await (await fetch(`${project.url}/extensions/sources/index.js`, { headers: { authorization: `Bearer ${ADMIN.token}` } })).text();
+		for (const id of ['activity-hub-timeline', 'activity-hub-channel-setup', 'activity-hub-dual-timeline', 'activity-hub-queue-health', 'activity-hub-claim']) expect(app).toContain(id);
+	});
+
+	it('ingests a webhook, matches it, and an agent claims and completes it', async () => {
+		const contact = (await project.api('POST', '/items/contacts', { first_name: 'Ana', emails: [{ email: 'ana@acme.example', type: 'work' }] })).data;
+		const channel = await createChannel(target(project), { provider: 'generic' });
+		await createUser(target(project), AGENT_ROLE_ID, `agent-${vendor}`);
+		const send = () => call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'Ana <ana@acme.example>', subject: 'Hello' } });
+		await expect.poll(async () => (await send()).body.data?.contact, { timeout: 10_000 }).toBe(contact.id);
+		const agent = (path: string, json: unknown) => call(`${project.url}/activity-hub${path}`, { method: 'POST', token: `agent-${vendor}`, json });
+		const claimed = (await agent('/queue/claim', { limit: 50 })).body.data;
+		expect(claimed.length).toBeGreaterThan(0);
+		for (const item of claimed) expect((await agent(`/queue/${item.id}/complete`, { lease_token: item.lease_token, note: 'handled' })).status).toBe(200);
+		expect(Number((await project.db('contact_notes').where({ contact: contact.id }).count({ n: '*' }))[0]!.n)).toBe(claimed.length);
+	});
+
+	it('leaves the project’s own collection and data exactly as they were', async () => {
+		expect(await fieldsOf(project, 'products')).toEqual(productFields);
+		expect((await project.api('GET', '/items/products?sort=id')).data).toEqual([
+			{ id: 1, title: 'Widget' },
+			{ id: 2, title: 'Gadget' },
+		]);
+	});
+
+	it('restarts without changing anything and without an error in the log', async () => {
 		await server.stop();
+		const before = await project.db(RECORD).select().orderBy('key');
+		server = await project.start();
+		expect(server.output()).not.toMatch(/Activity Hub: (installed|applying|running)/);
+		expect(errors(server.output())).toEqual([]);
+		expect(await project.db(RECORD).select().orderBy('key')).toEqual(before);
+		expect((await call(`${project.url}/activity-hub/queue/health`, { token: ADMIN.token })).status).toBe(200);
+	});
+});
 
-		for (let round = 0; round < 2; round++) {
-			await installActivityHub(project.env);
-			server = await project.start();
-			expect(await client.request(readItems('products'))).toEqual([{ id: 1, title: 'Widget' }]);
-			const collections = (await project.api('GET', '/collections')).data.map((c: { collection: string }) => c.collection);
-			expect(collections).toEqual(expect.arrayContaining(['products', 'contacts', 'activities', 'ingestion_channels', 'contact_notes']));
-			await server.stop();
+describe.each(vendors().filter((v) => v === 'pg'))('a cluster on %s', (vendor) => {
+	it('three instances starting at once on one empty database install once, and all three serve', async () => {
+		const project = await plainProject(vendor, 'cluster');
+		project.addExtension();
+		const redis = await startRedis();
+		const cluster = { REDIS: redis.url, SYNCHRONIZATION_STORE: 'redis', CACHE_ENABLED: 'true', CACHE_STORE: 'redis' };
+		const servers = await Promise.all(
+			[0, 1, 2].map(async () => {
+				const port = String(await freePort());
+				return project.start({ ...cluster, PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` });
+			}),
+		);
+		try {
+			const outputs = servers.map((s) => s.output());
+			expect(outputs.filter((o) => INSTALLED.test(o))).toHaveLength(1);
+			expect(outputs.filter((o) => /Activity Hub: running z0001/.test(o))).toHaveLength(1);
+			for (const output of outputs) expect(errors(output)).toEqual([]);
+			for (const s of servers) expect((await call(`${s.url}/activity-hub/queue/health`, { token: ADMIN.token })).status).toBe(200);
+			expect(await project.db('directus_roles').where({ id: AGENT_ROLE_ID }).count({ n: '*' })).toEqual([{ n: '1' }]);
+			expect(await project.db('directus_dashboards').where({ name: 'Activity Hub' }).count({ n: '*' })).toEqual([{ n: '1' }]);
+			expect(await project.db('directus_flows').where({ id: AI_FLOW_ID }).count({ n: '*' })).toEqual([{ n: '1' }]);
+		} finally {
+			await Promise.all(servers.map((s) => s.stop()));
+			await redis.stop();
+			await project.close();
 		}
 	});
 });
 
-describe.each(vendors())('REST on %s', (vendor) => {
-	let instance: Instance;
-	beforeAll(async () => {
-		instance = await startInstance(vendor);
-	});
-	afterAll(() => instance?.stop());
+describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
+	it('keeps every row and every key, and records 0.1.0’s steps instead of running them again', async () => {
+		const project = await plainProject(vendor, 'upgrade');
+		await installLegacy(project);
+		let server = await project.start();
+		const contact = (await project.api('POST', '/items/contacts', { first_name: 'Ana', emails: [{ email: 'ana@acme.example', type: 'work' }] })).data;
+		const channel = (await project.api('POST', '/items/ingestion_channels', { name: 'Webhooks', provider: 'generic' })).data;
+		const { key, hash } = generateIngestionKey();
+		await project.db('ingestion_channel_secrets').insert({ id: channel.id, key_hash: hash, secrets: seal(deriveKey(ADMIN.secret), '{}') });
+		const activity = (await project.api('POST', '/items/activities', { type: 'sms', direction: 'inbound', status: 'completed', channel: channel.id, contact: contact.id, content: 'hi', external_id: 'old-1' })).data;
+		await project.api('POST', '/items/contact_notes', { contact: contact.id, activity: activity.id, content: 'Called back' });
+		await server.stop();
+		const tables = ['contacts', 'activities', 'contact_notes', 'ingestion_channels', 'ingestion_channel_secrets', 'directus_flows', 'directus_dashboards', 'directus_roles'];
+		const snapshot = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await project.db(t).select().orderBy('id')])));
+		const before = await snapshot();
 
-	it('creates and reads every bundle collection with @directus/sdk', async () => {
-		const client = createDirectus(instance.url).with(staticToken(instance.token)).with(rest());
-		const contact = await client.request(createItem('contacts', { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'work' }] }));
-		const channel = await client.request(createItem('ingestion_channels', { name: 'Support SMS', provider: 'twilio' }));
-		const note = await client.request(createItem('contact_notes', { contact: contact.id, content: 'Met at the fair' }));
-		const activity = await client.request(createItem('activities', { type: 'note', direction: 'inbound', content: 'typed in Studio', contact: contact.id, channel: channel.id }));
-		expect(activity).toMatchObject({ status: 'raw', match_status: 'matched', contact: contact.id });
-		expect(note).toMatchObject({ source: 'person', author: expect.any(String) });
-		await client.request(createItem('agent_preferences', { user: note.author, stale_threshold_minutes: 30 }));
-		const timeline = await client.request(readItems('activities', { filter: { contact: { _eq: contact.id } }, sort: ['-occurred_at'] }));
-		expect(timeline.map((a) => a['id'])).toEqual([activity.id]);
+		project.addExtension();
+		server = await project.start();
+		try {
+			expect(server.output()).toMatch(INSTALLED);
+			expect(errors(server.output())).toEqual([]);
+			expect(await snapshot()).toEqual(before);
+			const steps = await project.db(RECORD).where('key', 'like', 'step:%').select('value');
+			expect(steps.map((s) => s.value)).toEqual(Array(6).fill('applied by 0.1.0'));
+			const reply = await call(`${project.url}/ingest/${channel.id}`, { method: 'POST', headers: { 'x-ingestion-key': key }, json: { type: 'sms', sender: '+12025550143', content: 'after the upgrade' } });
+			expect(reply.status).toBe(202);
+		} finally {
+			await server.stop();
+			await project.close();
+		}
+	});
+});
+
+// The command runs the same install as the start-up hook (covered on both databases above): SQLite suffices here.
+describe.each(vendors().filter((v) => v === 'sqlite'))('ACTIVITY_HUB_AUTO_INSTALL=false on %s', (vendor) => {
+	it('answers 503 until `directus activity-hub install` has run, then serves', async () => {
+		const project = await plainProject(vendor, 'manual');
+		project.addExtension();
+		const manual = { ACTIVITY_HUB_AUTO_INSTALL: 'false' };
+		let server = await project.start(manual);
+		try {
+			const refusal = await unavailable(project);
+			expect(refusal.extensions.code).toBe('ACTIVITY_HUB_NOT_INSTALLED');
+			expect(refusal.message).toContain('directus activity-hub install');
+			expect(await userCollections(project)).toEqual([]);
+			await server.stop();
+
+			const { stdout } = await project.cli(['activity-hub', 'install'], manual);
+			expect(stdout).toMatch(/Activity Hub 0\.2\.0 installed in \d+ ms \(schema, z0001/);
+			expect((await project.cli(['activity-hub', 'install'], manual)).stdout).toContain('Activity Hub 0.2.0 is already installed');
+			expect((await project.cli(['activity-hub', 'status'], manual)).stdout).toContain('Activity Hub 0.2.0 is installed');
+			server = await project.start(manual);
+			expect((await call(`${project.url}/activity-hub/queue/health`, { token: ADMIN.token })).status).toBe(200);
+		} finally {
+			await server.stop();
+			await project.close();
+		}
+	});
+});
+
+describe.each(vendors())('a project with its own collections named like the bundle’s on %s', (vendor) => {
+	it('adopts its own `contacts` once told where e-mails and phones are, never altering it', async () => {
+		const project = await plainProject(vendor, 'owncontacts');
+		let server = await project.start();
+		await createCollection(project, 'contacts', [
+			{ field: 'full_name', type: 'string' },
+			{ field: 'email_address', type: 'string' },
+			{ field: 'mobile', type: 'string' },
+		]);
+		const person = (await project.api('POST', '/items/contacts', { full_name: 'Ana Ruiz', email_address: 'Ana.Ruiz@acme.example', mobile: '(202) 555-0143' })).data;
+		const fieldsBefore = await fieldsOf(project, 'contacts');
+		await server.stop();
+		project.addExtension();
+		try {
+			server = await project.start();
+			const refusal = await unavailable(project);
+			expect(refusal.extensions.code).toBe('CONTACTS_FIELDS_REQUIRED');
+			expect(refusal.message).toMatch(/ACTIVITY_HUB_CONTACT_EMAIL_FIELDS.*full_name, email_address, mobile/);
+			expect(errors(server.output()).join('\n')).toContain('ACTIVITY_HUB_CONTACT_EMAIL_FIELDS');
+			expect(await userCollections(project)).toEqual(['contacts']);
+			await server.stop();
+
+			server = await project.start({ ACTIVITY_HUB_CONTACTS_COLLECTION: 'contacts', ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email_address', ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile' });
+			expect(server.output()).toMatch(INSTALLED);
+			expect(await fieldsOf(project, 'contacts')).toEqual(fieldsBefore);
+			expect((await project.api('GET', `/items/contacts/${person.id}`)).data).toEqual(person);
+			// The people already there are indexed by the install: their next message matches at once.
+			const channel = await createChannel(target(project), { provider: 'generic', create_unknown_contacts: true });
+			const send = (json: unknown) => call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json });
+			await expect.poll(async () => (await send({ type: 'sms', sender: '+12025550143' })).body.data.contact, { timeout: 10_000 }).toBe(person.id);
+			expect((await send({ type: 'email', sender: 'ana.ruiz@acme.example' })).body.data.contact).toBe(person.id);
+			// Unknown senders never become rows in a team's own collection.
+			expect((await send({ type: 'email', sender: 'stranger@elsewhere.example' })).body.data.contact).toBeNull();
+			expect(Number((await project.db('contacts').count({ n: '*' }))[0]!.n)).toBe(1);
+		} finally {
+			await server.stop();
+			await project.close();
+		}
 	});
 
-	it('enforces idempotency and one note per activity with unique indexes', async () => {
-		const channel = (await admin(instance).post('/items/ingestion_channels', { name: 'x', provider: 'generic' })).body.data.id;
-		const row = { id: randomUUID(), type: 'note', direction: 'inbound', status: 'raw', channel, external_id: 'same', attempts: 0, max_attempts: 5, match_status: 'unmatched' };
-		await instance.db('activities').insert(row);
-		await expect(instance.db('activities').insert({ ...row, id: randomUUID() })).rejects.toThrow(/unique|UNIQUE/);
-		const indexes =
-			vendor === 'pg'
-				? (await instance.db.raw(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'activities'`)).rows
-				: await instance.db.raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities'`);
-		expect(indexes.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['activities_queued_idx', 'activities_queued_global_idx', 'activities_leased_idx', 'activities_timeline_idx', 'activities_channel_external_id_unique']));
+	it('refuses its own `activities` before writing anything, naming the clash', async () => {
+		const project = await plainProject(vendor, 'clash');
+		let server = await project.start();
+		await createCollection(project, 'activities', [{ field: 'what', type: 'string' }]);
+		await project.api('POST', '/items/activities', { what: 'a call' });
+		await server.stop();
+		project.addExtension();
+		server = await project.start();
+		try {
+			const refusal = await unavailable(project);
+			expect(refusal.extensions.code).toBe('COLLECTION_CLASH');
+			expect(refusal.message).toContain('"activities"');
+			expect(errors(server.output()).join('\n')).toContain('already has "activities"');
+			expect(await userCollections(project)).toEqual(['activities']);
+			expect(await project.db.schema.hasTable(RECORD)).toBe(false);
+			expect((await project.api('GET', '/items/activities')).data).toEqual([{ id: 1, what: 'a call' }]);
+		} finally {
+			await server.stop();
+			await project.close();
+		}
 	});
 });

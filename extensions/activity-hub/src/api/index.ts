@@ -10,7 +10,7 @@ import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { Accountability, HubContext } from '../runtime/context.js';
 import { dbTime } from '../runtime/context.js';
 import { emitCreated, emitUpdated } from '../runtime/events.js';
-import { validateAccess } from '@directus/api/permissions/modules/validate-access/validate-access';
+import { checkAccess } from '../host/directus.js';
 import { IngestError } from '../shared/providers/types.js';
 import { claim, complete, completeMany, fail, heartbeat, isAgent, LeaseLost, queueHealth, retryFailed } from '../runtime/queue.js';
 import { channelStore, ingestPipeline } from '../runtime/registry.js';
@@ -54,7 +54,7 @@ export default defineEndpoint({
 		const requirePermission = async (req: { accountability?: Accountability; schema?: unknown }, action: 'create' | 'read', collection: string) => {
 			if (!req.accountability?.user) throw new HttpError(401, 'UNAUTHENTICATED', 'Log in or send a token');
 			try {
-				await validateAccess({ accountability: req.accountability, action, collection }, { schema: req.schema, knex: db });
+				await checkAccess({ accountability: req.accountability, action, collection }, { schema: req.schema, knex: db });
 			} catch {
 				throw new HttpError(403, 'FORBIDDEN', `You may not ${action} ${collection}`);
 			}

@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
-import { contactSource } from '../shared/matching.js';
+import { installedContacts } from '../install/status.js';
 import { hashKey, keyFromRequest, redactIngestionKey, safeEqual } from '../shared/keys.js';
 import { adapters, assertDraftStorable, bodyKind, IngestError, parseForm, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
@@ -35,7 +35,9 @@ export default defineHook(({ init }, context) => {
 			region: ACTIVITY_HUB_DEFAULTS.region(env),
 			matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false',
 			// A team's own contacts collection has its own shape: the bundle creates contacts only in its own.
-			createContacts: contactSource(env).collection === 'contacts',
+			get createContacts() {
+				return installedContacts()?.owned === true;
+			},
 		},
 		({ rows, contacts, orphanFileIds }) => {
 			void files.remove(orphanFileIds).catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));

@@ -11,6 +11,7 @@ import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/ident
 import { isAgentUser, reap } from '../runtime/queue.js';
 import { KeyBatcher } from '../shared/batcher.js';
 import { channelStore } from '../runtime/registry.js';
+import { isInstalled } from '../install/status.js';
 
 const InvalidSecrets = createError('INVALID_PAYLOAD', (extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`, 400);
 
@@ -93,6 +94,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
 	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
+		if (!isInstalled()) return;
 		ctx.logger.debug(`Activity Hub: reaper tick ${Math.floor(Date.now() / 1000)}`);
 		const reaped = await reap(ctx.database);
 		if (reaped.length === 0) return;

@@ -1,12 +1,12 @@
-// Item events on Directus's own emitter, so websocket subscribers (across instances, via the bus) and flows
-// see what the bundle writes with plain SQL for speed.
-import emitter from '@directus/api/emitter';
+// Item events for what the bundle writes with plain SQL for speed, so websocket subscribers (across instances, via
+// the bus) and flows see it as if Directus had written it.
+import { emitItemAction } from '../host/directus.js';
 
 export function emitCreated(collection: string, key: string | number, payload: Record<string, unknown>, context: Record<string, unknown>) {
-	emitter.emitAction([`${collection}.items.create`, 'items.create'], { collection, key, payload }, context);
+	emitItemAction('create', collection, { key, payload }, context);
 }
 
 export function emitUpdated(collection: string, keys: Array<string | number>, payload: Record<string, unknown>, context: Record<string, unknown>) {
 	if (keys.length === 0) return;
-	emitter.emitAction([`${collection}.items.update`, 'items.update'], { collection, keys, payload }, context);
+	emitItemAction('update', collection, { keys, payload }, context);
 }

@@ -61,6 +61,22 @@ export async function reindexContacts(
 	return indexed;
 }
 
+/** Index every contact of the source, page by page, and link the orphans it resolves (after an install adopts a collection). */
+export async function indexAllContacts(database: Knex, source: ContactSource, region: string | undefined, warn: (message: string) => void) {
+	let indexed = 0;
+	let linked = 0;
+	for (let after: unknown = null; ; ) {
+		const query = database(source.collection).select(source.primaryKey).orderBy(source.primaryKey).limit(2000);
+		if (after !== null) query.where(source.primaryKey, '>', after as string | number);
+		const ids = (await query).map((row: Record<string, string | number>) => row[source.primaryKey]!);
+		if (ids.length === 0) return { indexed, linked };
+		const identities = await reindexContacts(database, source, ids, region, warn);
+		linked += identities.length ? (await rematchOrphans(database, region, identities)).length : 0;
+		indexed += ids.length;
+		after = ids[ids.length - 1];
+	}
+}
+
 /**
  * Link unmatched and ambiguous activities that the current index now resolves, in batches. Returns the ids
  * changed, with their new match, so the caller can emit update events.

@@ -1,7 +1,10 @@
-// Types for the host modules the bundle imports at runtime (kept external by extension.config.js).
+// Types for the Directus internals that host/directus.ts imports at runtime (kept external by extension.config.js).
 declare module '@directus/api/emitter' {
+	type ActionHandler = (meta: Record<string, unknown>, context: Record<string, unknown> | null) => void;
 	const emitter: {
 		emitAction(event: string | string[], meta: Record<string, unknown>, context?: Record<string, unknown> | null): void;
+		onAction(event: string, handler: ActionHandler): void;
+		offAction(event: string, handler: ActionHandler): void;
 	};
 	export default emitter;
 }
@@ -12,4 +15,9 @@ declare module '@directus/api/permissions/modules/validate-access/validate-acces
 		options: { accountability: unknown; action: 'create' | 'read' | 'update' | 'delete'; collection: string; primaryKeys?: Array<string | number> },
 		context: { schema: unknown; knex: unknown },
 	): Promise<void>;
+}
+
+declare module '@directus/api/cache' {
+	/** Clears the system (schema, permissions) and data caches on every instance (through the bus). */
+	export function flushCaches(forced?: boolean): Promise<void>;
 }

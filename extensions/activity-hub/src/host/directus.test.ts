@@ -1,0 +1,30 @@
+// Smoke test of the host boundary against the Directus installed here: the internals host/directus.ts imports exist
+// where it imports them and behave as it relies on. Run against every Directus release the package's host range names.
+import { describe, expect, it } from 'vitest';
+import emitter from '@directus/api/emitter';
+import { checkAccess, emitItemAction, flushHostCaches } from './directus.js';
+
+describe('Directus host adapter', () => {
+	it('emits item actions on the emitter Directus itself listens to', async () => {
+		const seen: unknown[] = [];
+		const listener = (meta: unknown) => void seen.push(meta);
+		emitter.onAction('activities.items.create', listener);
+		try {
+			emitItemAction('create', 'activities', { key: 'a1', payload: { status: 'raw' } }, { accountability: null });
+			await expect.poll(() => seen).toEqual([expect.objectContaining({ collection: 'activities', key: 'a1', payload: { status: 'raw' } })]);
+		} finally {
+			emitter.offAction('activities.items.create', listener);
+		}
+	});
+
+	it('checks access with Directus’s own rules: unknown collections are forbidden, admins pass without a database read', async () => {
+		const admin = { user: 'u', role: null, roles: [], admin: true, app: true, ip: null };
+		const schema = { collections: { activities: {} }, relations: [] };
+		await expect(checkAccess({ accountability: admin, action: 'create', collection: 'activities' }, { schema, knex: null })).resolves.toBeUndefined();
+		await expect(checkAccess({ accountability: admin, action: 'read', collection: 'nope' }, { schema, knex: null })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+	});
+
+	it('flushes the host caches', async () => {
+		await expect(flushHostCaches()).resolves.toBeUndefined();
+	});
+});

@@ -1,0 +1,32 @@
+// What an install consists of, built into the package: the schema (snapshots/activity-hub.json) and the steps in
+// migrations/ that a snapshot cannot express. The repository's snapshots/ and migrations/ are their source; the build
+// inlines them, so an installed package never reads the repository.
+import type { Knex } from 'knex';
+import bundleSnapshot from '../../../../snapshots/activity-hub.json';
+import * as indexes from '../../../../migrations/z0001-activity-hub-indexes.js';
+import * as agentAccess from '../../../../migrations/z0002-activity-hub-agent-access.js';
+import * as queueIndexes from '../../../../migrations/z0003-activity-hub-queue-indexes.js';
+import * as aiFlow from '../../../../migrations/z0004-activity-hub-ai-flow.js';
+import * as healthIndexes from '../../../../migrations/z0005-activity-hub-health-indexes.js';
+import * as dashboard from '../../../../migrations/z0006-activity-hub-dashboard.js';
+import type { Snapshot } from '../shared/install-plan.js';
+
+export interface InstallStep {
+	/** Recorded once applied; 0.1.0 ran the same steps as Directus migrations, recorded by the part before the first '-'. */
+	id: string;
+	up: (knex: Knex) => Promise<void>;
+}
+
+export const BUNDLE_SNAPSHOT = bundleSnapshot as unknown as Snapshot;
+
+/** In order; each runs once, in its own transaction with its record, and is idempotent should it ever run again. */
+export const INSTALL_STEPS: InstallStep[] = [
+	{ id: 'z0001-activity-hub-indexes', up: indexes.up },
+	{ id: 'z0002-activity-hub-agent-access', up: agentAccess.up },
+	{ id: 'z0003-activity-hub-queue-indexes', up: queueIndexes.up },
+	{ id: 'z0004-activity-hub-ai-flow', up: aiFlow.up },
+	{ id: 'z0005-activity-hub-health-indexes', up: healthIndexes.up },
+	{ id: 'z0006-activity-hub-dashboard', up: dashboard.up },
+];
+
+export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;
