@@ -18,10 +18,36 @@ export default typescriptEslint.config(
 	eslintJs.configs.recommended,
 	{
 		rules: {
-			'no-nested-ternary': 'off',
+			'padding-line-between-statements': [
+				'error',
+				{
+					blankLine: 'always',
+					prev: [
+						'block',
+						'block-like',
+						'class',
+						'export',
+						'import',
+						'multiline-block-like',
+						'multiline-const',
+						'multiline-expression',
+						'multiline-let',
+					],
+					next: '*',
+				},
+				{ blankLine: 'always', prev: ['const', 'let'], next: ['block', 'block-like', 'class', 'export', 'import'] },
+				{
+					blankLine: 'always',
+					prev: '*',
+					next: ['multiline-block-like', 'multiline-const', 'multiline-expression', 'multiline-let'],
+				},
+				{ blankLine: 'any', prev: ['export', 'import'], next: ['export', 'import'] },
+			],
+			'lines-between-class-members': ['error', 'always', { exceptAfterSingleLine: true }],
+			'no-nested-ternary': 'error',
 			curly: ['error', 'multi-line'],
 			'no-constant-binary-expression': 'error',
-			'lines-between-class-members': ['error', 'always', { exceptAfterSingleLine: true }],
+			'sort-imports': ['error', { ignoreCase: true, ignoreDeclarationSort: true, allowSeparatedGroups: true }],
 		},
 	},
 	...typescriptEslint.configs.recommended,
@@ -33,7 +59,10 @@ export default typescriptEslint.config(
 	{
 		files: ['**/*.{ts,vue,mjs,js}'],
 		rules: {
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+			],
 			'@typescript-eslint/ban-ts-comment': 'off',
 			// Rows read with raw SQL and Directus's loosely typed hook payloads; narrowed where used.
 			'@typescript-eslint/no-explicit-any': 'off',
@@ -42,7 +71,7 @@ export default typescriptEslint.config(
 	{
 		files: ['**/*.vue'],
 		rules: {
-			'vue/block-order': ['error', { order: ['template', 'script', 'style'] }],
+			'vue/block-order': ['error', { order: ['script', 'template', 'style'] }],
 			'vue/padding-line-between-blocks': 'error',
 			'vue/multi-word-component-names': 'off',
 			'vue/require-default-prop': 'off',

@@ -9,12 +9,17 @@ export interface LoadResult {
 	statuses: Record<number, number>;
 }
 
-export async function load(total: number, concurrency: number, send: (index: number) => Promise<Response>): Promise<LoadResult> {
+export async function load(
+	total: number,
+	concurrency: number,
+	send: (index: number) => Promise<Response>,
+): Promise<LoadResult> {
 	const latencies: number[] = [];
 	const statuses: Record<number, number> = {};
 	let next = 0;
 	let ok = 0;
 	const started = performance.now();
+
 	const worker = async () => {
 		for (;;) {
 			const index = next++;
@@ -27,9 +32,18 @@ export async function load(total: number, concurrency: number, send: (index: num
 			if (response.ok) ok++;
 		}
 	};
+
 	await Promise.all(Array.from({ length: concurrency }, worker));
 	const seconds = (performance.now() - started) / 1000;
-	return { requests: total, ok, seconds, rps: total / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), statuses };
+	return {
+		requests: total,
+		ok,
+		seconds,
+		rps: total / seconds,
+		p50: percentile(latencies, 0.5),
+		p99: percentile(latencies, 0.99),
+		statuses,
+	};
 }
 
 export function percentile(values: number[], p: number): number {
@@ -44,11 +58,13 @@ export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(di
 export async function drain(workers: number, step: () => Promise<number>): Promise<{ done: number; seconds: number }> {
 	let done = 0;
 	const started = performance.now();
+
 	await Promise.all(
 		Array.from({ length: workers }, async () => {
 			for (let finished = await step(); finished > 0; finished = await step()) done += finished;
 		}),
 	);
+
 	return { done, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -57,20 +73,33 @@ export async function subscribe(url: string, token: string) {
 	const socket = new WebSocket(`${url.replace('http', 'ws')}/websocket`);
 	const arrived = new Map<string, number>();
 	const waiting = new Map<string, (at: number) => void>();
+
 	socket.addEventListener('message', (event) => {
 		const at = performance.now();
 		const message = JSON.parse(String(event.data));
 		if (message.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
 		if (message.type !== 'subscription' || message.event !== 'create') return;
+
 		for (const item of message.data ?? []) {
 			arrived.set(item.id, at);
 			waiting.get(item.id)?.(at);
 		}
 	});
+
 	await new Promise((resolve) => socket.addEventListener('open', resolve));
 	socket.send(JSON.stringify({ type: 'auth', access_token: token }));
 	await new Promise((resolve) => setTimeout(resolve, 200));
-	socket.send(JSON.stringify({ type: 'subscribe', collection: 'activities', event: 'create', uid: 'bench', query: { fields: ['id'] } }));
+
+	socket.send(
+		JSON.stringify({
+			type: 'subscribe',
+			collection: 'activities',
+			event: 'create',
+			uid: 'bench',
+			query: { fields: ['id'] },
+		}),
+	);
+
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	return {
 		arrival(id: string): Promise<number> {
@@ -78,6 +107,7 @@ export async function subscribe(url: string, token: string) {
 			if (known !== undefined) return Promise.resolve(known);
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`no websocket event for ${id}`)), 10_000);
+
 				waiting.set(id, (at) => {
 					clearTimeout(timer);
 					resolve(at);

@@ -11,31 +11,73 @@ const profileDir = process.argv[2] ?? mkdtempSync(join(os.tmpdir(), 'activity-hu
 const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-prof-'));
 const pg = await startPostgres(root);
 await pg.createDatabase('prof');
-const admin = { email: 'a@example.com', password: 'password-123', token: 'prof-token', secret: 'prof-secret-0123456789abcdefghijklmnopq' };
-const env = directusEnv({ db: { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'prof' }, port: await freePort(), dataDir: join(root, 'd'), admin, extra: { LOG_LEVEL: 'error', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000' } });
+
+const admin = {
+	email: 'a@example.com',
+	password: 'password-123',
+	token: 'prof-token',
+	secret: 'prof-secret-0123456789abcdefghijklmnopq',
+};
+
+const env = directusEnv({
+	db: { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'prof' },
+	port: await freePort(),
+	dataDir: join(root, 'd'),
+	admin,
+	extra: { LOG_LEVEL: 'error', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000' },
+});
+
 await installActivityHub(env);
 const server = await startDirectus({ ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
+
 const post = (path: string, body: unknown, token = admin.token) =>
-	fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	fetch(`${server.url}${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+
 const channel = (await (await post('/items/ingestion_channels', { name: 'p', provider: 'generic' })).json()).data.id;
 const key = (await (await post(`/activity-hub/channels/${channel}/key`, {})).json()).data.key;
 const mode = process.argv[3] ?? 'queue';
+
 if (mode === 'ingest') {
-	const result = await load(3000, 32, (i) => post(`/ingest/${channel}`, { type: 'sms', sender: `p${i}@x.example`, content: 'hi', external_id: `e${i}` }, key));
+	const result = await load(3000, 32, (i) =>
+		post(`/ingest/${channel}`, { type: 'sms', sender: `p${i}@x.example`, content: 'hi', external_id: `e${i}` }, key),
+	);
+
 	console.log('ingest', result.rps.toFixed(0), '/s');
 } else {
 	await load(2000, 32, (i) => post(`/ingest/${channel}`, { type: 'sms', content: 'hi', external_id: `e${i}` }, key));
 	let done = 0;
 	const started = performance.now();
-	await Promise.all(Array.from({ length: 8 }, async () => {
-		for (;;) {
-			const claimed = (await (await post('/activity-hub/queue/claim', { limit: 50 })).json()).data as Array<{ id: string; lease_token: string }>;
-			if (!claimed.length) return;
-			for (const item of claimed) if ((await post(`/activity-hub/queue/${item.id}/complete`, { lease_token: item.lease_token, processed_data: {} })).ok) done++;
-		}
-	}));
+
+	await Promise.all(
+		Array.from({ length: 8 }, async () => {
+			for (;;) {
+				const claimed = (await (await post('/activity-hub/queue/claim', { limit: 50 })).json()).data as Array<{
+					id: string;
+					lease_token: string;
+				}>;
+
+				if (!claimed.length) return;
+				for (const item of claimed)
+					if (
+						(
+							await post(`/activity-hub/queue/${item.id}/complete`, {
+								lease_token: item.lease_token,
+								processed_data: {},
+							})
+						).ok
+					)
+						done++;
+			}
+		}),
+	);
+
 	console.log('claim+complete', (done / ((performance.now() - started) / 1000)).toFixed(0), '/s');
 }
+
 await server.stop();
 await pg.stop();
 const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
@@ -43,10 +85,13 @@ const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
 const self = new Map<string, number>();
 const dt = profile.timeDeltas as number[];
 const byId = new Map(profile.nodes.map((n: any) => [n.id, n]));
+
 profile.samples.forEach((id: number, i: number) => {
 	const node: any = byId.get(id);
 	const name = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').slice(-3).join('/')}:${node.callFrame.lineNumber}`;
 	self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0));
 });
+
 const total = [...self.values()].reduce((a, b) => a + b, 0);
-for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(((100 * us) / total).toFixed(1).padStart(5), '%', name);
+for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
+	console.log(((100 * us) / total).toFixed(1).padStart(5), '%', name);

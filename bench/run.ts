@@ -6,7 +6,13 @@ import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { PgBoss } from 'pg-boss';
-import { directusEnv, freePort, installActivityHub, startDirectus, type DatabaseConfig } from '../scripts/lib/directus.mjs';
+import {
+	type DatabaseConfig,
+	directusEnv,
+	freePort,
+	installActivityHub,
+	startDirectus,
+} from '../scripts/lib/directus.mjs';
 import { startPostgres } from '../scripts/lib/postgres.mjs';
 import { claim, completeMany } from '../extensions/activity-hub/src/runtime/queue.js';
 import { drain, fmt, load, percentile, subscribe } from './load.js';
@@ -14,37 +20,69 @@ import { startRedis } from '../scripts/lib/redis.mjs';
 import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/display.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
-const ADMIN = { email: 'admin@example.com', password: 'bench-password', token: 'bench-token', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' };
+
+const ADMIN = {
+	email: 'admin@example.com',
+	password: 'bench-password',
+	token: 'bench-token',
+	secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+};
+
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
 const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload,realtime,timeline').split(',');
 const rows: string[][] = [];
+
 /** One line of the table: what, the goal, the figure, the result against the baseline or goal, and how it was run. */
 const row = (measure: string, goal: string, figure: string, result: string, details: string) => {
 	rows.push([measure, goal, figure, result, details]);
 	console.log([measure, goal, figure, result, details].join(' | '));
 };
+
 const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-bench-'));
 const postgres = await startPostgres(root);
 
 async function database(vendor: 'sqlite' | 'pg', name: string): Promise<{ config: DatabaseConfig; db: Knex }> {
 	if (vendor === 'sqlite') {
 		const filename = join(root, `${name}.db`);
-		return { config: { client: 'sqlite3', filename }, db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }) };
+		return {
+			config: { client: 'sqlite3', filename },
+			db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }),
+		};
 	}
+
 	await postgres.createDatabase(name);
-	const connection = { host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: name };
+
+	const connection = {
+		host: postgres.host,
+		port: postgres.port,
+		user: postgres.user,
+		password: postgres.password,
+		database: name,
+	};
+
 	return { config: { client: 'pg', ...connection }, db: knex({ client: 'pg', connection, pool: { min: 1, max: 10 } }) };
 }
 
 async function instance(config: DatabaseConfig, dataDir: string, extra: Record<string, string> = {}, install = true) {
-	const env = directusEnv({ db: config, port: await freePort(), dataDir, admin: ADMIN, extra: { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'error', ...extra } });
+	const env = directusEnv({
+		db: config,
+		port: await freePort(),
+		dataDir,
+		admin: ADMIN,
+		extra: { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'error', ...extra },
+	});
+
 	if (install) await installActivityHub(env);
 	return startDirectus(env);
 }
 
 const api = (url: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-	fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+	fetch(`${url}${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body),
+	});
 
 async function channel(url: string) {
 	const created = await (await api(url, '/items/ingestion_channels', { name: 'bench', provider: 'generic' })).json();
@@ -57,15 +95,53 @@ for (const vendor of SECTIONS.includes('ingest') ? (['sqlite', 'pg'] as const) :
 	const { config, db } = await database(vendor, `ingest_${vendor}`);
 	const server = await instance(config, join(root, `ingest-${vendor}`));
 	const ch = await channel(server.url);
-	await api(server.url, '/items/contacts', Array.from({ length: 200 }, (_, i) => ({ first_name: `P${i}`, emails: [{ email: `person${i}@bench.example`, type: 'work' }] })));
-	const body = (i: number) => ({ type: 'sms', direction: 'inbound', sender: `person${i % 200}@bench.example`, content: `message ${i}` });
+
+	await api(
+		server.url,
+		'/items/contacts',
+		Array.from({ length: 200 }, (_, i) => ({
+			first_name: `P${i}`,
+			emails: [{ email: `person${i}@bench.example`, type: 'work' }],
+		})),
+	);
+
+	const body = (i: number) => ({
+		type: 'sms',
+		direction: 'inbound',
+		sender: `person${i % 200}@bench.example`,
+		content: `message ${i}`,
+	});
+
 	const concurrency = 32;
 	await load(200, concurrency, (i) => api(server.url, '/items/activities', body(i)));
-	await load(200, concurrency, (i) => api(server.url, `/ingest/${ch.id}`, { ...body(i), external_id: `warm-${i}` }, { authorization: `Bearer ${ch.key}` }));
+
+	await load(200, concurrency, (i) =>
+		api(
+			server.url,
+			`/ingest/${ch.id}`,
+			{ ...body(i), external_id: `warm-${i}` },
+			{ authorization: `Bearer ${ch.key}` },
+		),
+	);
+
 	const baseline = await load(N(2000), concurrency, (i) => api(server.url, '/items/activities', body(i)));
-	const ingest = await load(N(8000), concurrency, (i) => api(server.url, `/ingest/${ch.id}`, { ...body(i), external_id: `e-${i}` }, { authorization: `Bearer ${ch.key}` }));
-	const stored = Number((await db('activities').where({ channel: ch.id }).andWhere('external_id', 'like', 'e-%').count({ n: '*' }))[0]!.n);
-	row(`ingest vs POST /items/activities (${vendor})`, '≥ 8×', `${fmt(ingest.rps, 0)}/s vs ${fmt(baseline.rps, 0)}/s`, `**${fmt(ingest.rps / baseline.rps)}×**`, `p50 ${fmt(ingest.p50)} ms, p99 ${fmt(ingest.p99)} ms (baseline p50 ${fmt(baseline.p50)}, p99 ${fmt(baseline.p99)}); ${stored}/${ingest.ok} 2xx stored`);
+
+	const ingest = await load(N(8000), concurrency, (i) =>
+		api(server.url, `/ingest/${ch.id}`, { ...body(i), external_id: `e-${i}` }, { authorization: `Bearer ${ch.key}` }),
+	);
+
+	const stored = Number(
+		(await db('activities').where({ channel: ch.id }).andWhere('external_id', 'like', 'e-%').count({ n: '*' }))[0]!.n,
+	);
+
+	row(
+		`ingest vs POST /items/activities (${vendor})`,
+		'≥ 8×',
+		`${fmt(ingest.rps, 0)}/s vs ${fmt(baseline.rps, 0)}/s`,
+		`**${fmt(ingest.rps / baseline.rps)}×**`,
+		`p50 ${fmt(ingest.p50)} ms, p99 ${fmt(ingest.p99)} ms (baseline p50 ${fmt(baseline.p50)}, p99 ${fmt(baseline.p99)}); ${stored}/${ingest.ok} 2xx stored`,
+	);
+
 	await server.stop();
 	await db.destroy();
 }
@@ -77,48 +153,114 @@ if (SECTIONS.includes('matching')) {
 	const identities = N(1_000_000);
 	const dataDir = join(root, 'matching');
 	const on = await instance(config, dataDir);
-	await db.raw(`INSERT INTO contacts (id, first_name) SELECT g, 'C' || g FROM generate_series(1, ?) g`, [identities / 4]);
+
+	await db.raw(`INSERT INTO contacts (id, first_name) SELECT g, 'C' || g FROM generate_series(1, ?) g`, [
+		identities / 4,
+	]);
+
 	await db.raw(`SELECT setval(pg_get_serial_sequence('contacts', 'id'), ?)`, [identities / 4]);
-	await db.raw(`INSERT INTO contact_identities (kind, value, contact) SELECT 'email', 'person' || g || '@bench.example', (g - 1) / 4 + 1 FROM generate_series(1, ?) g`, [identities]);
+
+	await db.raw(
+		`INSERT INTO contact_identities (kind, value, contact) SELECT 'email', 'person' || g || '@bench.example', (g - 1) / 4 + 1 FROM generate_series(1, ?) g`,
+		[identities],
+	);
+
 	await db.raw('ANALYZE contact_identities');
 	const off = await instance(config, dataDir, { ACTIVITY_HUB_MATCHING: 'false' }, false);
 	const ch = await channel(on.url);
+
 	const send = (url: string, i: number, tag: string) =>
-		api(url, `/ingest/${ch.id}`, { type: 'email', sender: `person${(i * 7919) % identities}@bench.example`, content: 'x', external_id: `${tag}-${i}` }, { authorization: `Bearer ${ch.key}` });
+		api(
+			url,
+			`/ingest/${ch.id}`,
+			{
+				type: 'email',
+				sender: `person${(i * 7919) % identities}@bench.example`,
+				content: 'x',
+				external_id: `${tag}-${i}`,
+			},
+			{ authorization: `Bearer ${ch.key}` },
+		);
+
 	await load(200, 1, (i) => send(on.url, i, 'won'));
 	await load(200, 1, (i) => send(off.url, i, 'woff'));
 	const samplesOn: number[] = [];
 	const samplesOff: number[] = [];
+
 	for (let i = 0; i < N(2000); i++) {
-		for (const [url, samples, tag] of [[on.url, samplesOn, 'on'], [off.url, samplesOff, 'off']] as const) {
+		for (const [url, samples, tag] of [
+			[on.url, samplesOn, 'on'],
+			[off.url, samplesOff, 'off'],
+		] as const) {
 			const begin = performance.now();
 			await (await send(url, i, tag)).arrayBuffer();
 			samples.push(performance.now() - begin);
 		}
 	}
-	const matched = Number((await db('activities').where({ match_status: 'matched' }).andWhere('external_id', 'like', 'on-%').count({ n: '*' }))[0]!.n);
-	row(`matching cost at ${identities.toLocaleString('en')} identities (${vendor})`, '≤ +1 ms p50', `p50 ${fmt(percentile(samplesOn, 0.5), 2)} ms vs ${fmt(percentile(samplesOff, 0.5), 2)} ms`, `**+${fmt(percentile(samplesOn, 0.5) - percentile(samplesOff, 0.5), 2)} ms**`, `${matched}/${samplesOn.length} matched; p99 ${fmt(percentile(samplesOn, 0.99), 2)} vs ${fmt(percentile(samplesOff, 0.99), 2)} ms`);
+
+	const matched = Number(
+		(
+			await db('activities')
+				.where({ match_status: 'matched' })
+				.andWhere('external_id', 'like', 'on-%')
+				.count({ n: '*' })
+		)[0]!.n,
+	);
+
+	row(
+		`matching cost at ${identities.toLocaleString('en')} identities (${vendor})`,
+		'≤ +1 ms p50',
+		`p50 ${fmt(percentile(samplesOn, 0.5), 2)} ms vs ${fmt(percentile(samplesOff, 0.5), 2)} ms`,
+		`**+${fmt(percentile(samplesOn, 0.5) - percentile(samplesOff, 0.5), 2)} ms**`,
+		`${matched}/${samplesOn.length} matched; p99 ${fmt(percentile(samplesOn, 0.99), 2)} vs ${fmt(percentile(samplesOff, 0.99), 2)} ms`,
+	);
 
 	// Re-matching orphans after a contact import.
 	const orphans = N(10_000);
+
 	await db.raw(
 		`INSERT INTO activities (id, type, direction, status, channel, sender, match_status, attempts, max_attempts, available_at, occurred_at)
 		 SELECT gen_random_uuid(), 'email', 'inbound', 'completed', ?, 'orphan' || g || '@import.example', 'unmatched', 1, 5, now(), now() FROM generate_series(1, ?) g`,
 		[ch.id, orphans],
 	);
+
 	const begin = performance.now();
+
 	for (let start = 0; start < orphans; start += 1000) {
-		const batch = Array.from({ length: Math.min(1000, orphans - start) }, (_, i) => ({ first_name: 'Imported', emails: [{ email: `orphan${start + i + 1}@import.example`, type: 'work' }] }));
+		const batch = Array.from({ length: Math.min(1000, orphans - start) }, (_, i) => ({
+			first_name: 'Imported',
+			emails: [{ email: `orphan${start + i + 1}@import.example`, type: 'work' }],
+		}));
+
 		await api(on.url, '/items/contacts', batch);
 	}
+
 	const imported = performance.now() - begin;
+
 	for (;;) {
-		const left = Number((await db('activities').where({ match_status: 'unmatched' }).andWhere('sender', 'like', 'orphan%').count({ n: '*' }))[0]!.n);
+		const left = Number(
+			(
+				await db('activities')
+					.where({ match_status: 'unmatched' })
+					.andWhere('sender', 'like', 'orphan%')
+					.count({ n: '*' })
+			)[0]!.n,
+		);
+
 		if (left === 0 || performance.now() - begin > 600_000) break;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
+
 	const total = (performance.now() - begin) / 1000;
-	row(`re-match ${orphans.toLocaleString('en')} orphans after a contact import (${vendor})`, 'seconds', `${fmt(total)} s`, `**${fmt(total - imported / 1000)} s after the import**`, `the import of ${orphans.toLocaleString('en')} contacts through REST took ${fmt(imported / 1000)} s`);
+
+	row(
+		`re-match ${orphans.toLocaleString('en')} orphans after a contact import (${vendor})`,
+		'seconds',
+		`${fmt(total)} s`,
+		`**${fmt(total - imported / 1000)} s after the import**`,
+		`the import of ${orphans.toLocaleString('en')} contacts through REST took ${fmt(imported / 1000)} s`,
+	);
+
 	await on.stop();
 	await off.stop();
 	await db.destroy();
@@ -132,36 +274,67 @@ if (SECTIONS.includes('queue')) {
 	const workers = 8;
 	const ch = await channel(server.url);
 	const worker = '00000000-0000-4000-8000-000000000001';
+
 	const seedOurs = () =>
 		db.raw(
 			`INSERT INTO activities (id, type, direction, status, channel, content, match_status, attempts, max_attempts, available_at, occurred_at)
 			 SELECT gen_random_uuid(), 'sms', 'inbound', 'raw', ?, 'job ' || g, 'unmatched', 0, 5, now() - interval '1 second', now() FROM generate_series(1, ?) g`,
 			[ch.id, jobs],
 		);
+
 	const runOurs = () =>
 		drain(workers, async () => {
-			const claimed = (await claim(db, { worker, limit: 1, leaseSeconds: 60, now: new Date() })) as Array<{ id: string; lease_token: string }>;
+			const claimed = (await claim(db, { worker, limit: 1, leaseSeconds: 60, now: new Date() })) as Array<{
+				id: string;
+				lease_token: string;
+			}>;
+
 			if (claimed.length === 0) return 0;
-			const results = await completeMany(db, claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })));
+
+			const results = await completeMany(
+				db,
+				claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })),
+			);
+
 			return results.filter((r) => !('error' in r)).length;
 		});
 
-	const boss = new PgBoss({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: 'queue' });
+	const boss = new PgBoss({
+		host: postgres.host,
+		port: postgres.port,
+		user: postgres.user,
+		password: postgres.password,
+		database: 'queue',
+	});
+
 	boss.on('error', () => {});
 	await boss.start();
 	await boss.createQueue('bench');
+
 	const seedBoss = async () => {
-		for (let i = 0; i < jobs; i += 500) await boss.insert('bench', Array.from({ length: Math.min(500, jobs - i) }, (_, j) => ({ data: { n: i + j } })));
+		for (let i = 0; i < jobs; i += 500)
+			await boss.insert(
+				'bench',
+				Array.from({ length: Math.min(500, jobs - i) }, (_, j) => ({ data: { n: i + j } })),
+			);
 	};
+
 	const runBoss = () =>
 		drain(workers, async () => {
 			const fetched = await boss.fetch('bench', { batchSize: 1 });
 			if (!fetched || fetched.length === 0) return 0;
-			await boss.complete('bench', fetched.map((job) => job.id));
+
+			await boss.complete(
+				'bench',
+				fetched.map((job) => job.id),
+			);
+
 			return fetched.length;
 		});
+
 	// Alternate two rounds of each so that neither side gets the warmer machine; totals over both rounds.
 	const totals = { ours: { done: 0, seconds: 0 }, theirs: { done: 0, seconds: 0 } };
+
 	for (let round = 0; round < 2; round++) {
 		await seedOurs();
 		const a = await runOurs();
@@ -172,10 +345,18 @@ if (SECTIONS.includes('queue')) {
 		totals.theirs.done += b.done;
 		totals.theirs.seconds += b.seconds;
 	}
+
 	await boss.stop({ graceful: false });
 	const ours = totals.ours.done / totals.ours.seconds;
 	const theirs = totals.theirs.done / totals.theirs.seconds;
-	row(`claim + complete vs pg-boss fetch + complete (8 workers, pg)`, '≥ 1.0×', `${fmt(ours, 0)}/s vs ${fmt(theirs, 0)}/s`, `**${fmt(ours / theirs, 2)}×**`, `${totals.ours.done}/${2 * jobs} and ${totals.theirs.done}/${2 * jobs} completed over two alternating rounds, one job per fetch`);
+
+	row(
+		`claim + complete vs pg-boss fetch + complete (8 workers, pg)`,
+		'≥ 1.0×',
+		`${fmt(ours, 0)}/s vs ${fmt(theirs, 0)}/s`,
+		`**${fmt(ours / theirs, 2)}×**`,
+		`${totals.ours.done}/${2 * jobs} and ${totals.theirs.done}/${2 * jobs} completed over two alternating rounds, one job per fetch`,
+	);
 
 	// Over HTTP through one Directus instance, batch claims of 50.
 	await db.raw(
@@ -183,21 +364,39 @@ if (SECTIONS.includes('queue')) {
 		 SELECT gen_random_uuid(), 'sms', 'inbound', 'raw', ?, 'http job ' || g, 'unmatched', 0, 5, now() - interval '1 second', now() FROM generate_series(1, ?) g`,
 		[ch.id, jobs],
 	);
+
 	let httpDone = 0;
 	const httpStarted = performance.now();
+
 	await Promise.all(
 		Array.from({ length: workers }, async () => {
 			for (;;) {
-				const claimed = (await (await api(server.url, '/activity-hub/queue/claim', { limit: 50, lease_seconds: 60 })).json()).data as Array<{ id: string; lease_token: string }>;
+				const claimed = (
+					await (await api(server.url, '/activity-hub/queue/claim', { limit: 50, lease_seconds: 60 })).json()
+				).data as Array<{ id: string; lease_token: string }>;
+
 				if (claimed.length === 0) return;
-				const reply = await api(server.url, '/activity-hub/queue/complete', { items: claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })) });
+
+				const reply = await api(server.url, '/activity-hub/queue/complete', {
+					items: claimed.map((item) => ({ id: item.id, lease_token: item.lease_token, processed_data: { ok: true } })),
+				});
+
 				const results = (await reply.json()).data as Array<{ status?: string }>;
 				httpDone += results.filter((r) => r.status === 'completed').length;
 			}
 		}),
 	);
+
 	const http = httpDone / ((performance.now() - httpStarted) / 1000);
-	row(`claim + complete over HTTP, batches of 50, one instance (pg)`, '≥ 1,000/s', `${fmt(http, 0)} activities/s`, http >= 1000 ? '**≥ 1,000/s**' : '**below 1,000/s**', `${httpDone}/${jobs} completed by 8 HTTP workers`);
+
+	row(
+		`claim + complete over HTTP, batches of 50, one instance (pg)`,
+		'≥ 1,000/s',
+		`${fmt(http, 0)} activities/s`,
+		http >= 1000 ? '**≥ 1,000/s**' : '**below 1,000/s**',
+		`${httpDone}/${jobs} completed by 8 HTTP workers`,
+	);
+
 	await server.stop();
 	await db.destroy();
 }
@@ -206,13 +405,33 @@ if (SECTIONS.includes('queue')) {
 if (SECTIONS.includes('upload')) {
 	const { config, db } = await database('sqlite', 'upload');
 	const server = await instance(config, join(root, 'upload'));
-	const created = await (await api(server.url, '/items/ingestion_channels', { name: 'uploads', provider: 'upload', max_file_bytes: 300 * 2 ** 20, max_request_bytes: 310 * 2 ** 20 })).json();
+
+	const created = await (
+		await api(server.url, '/items/ingestion_channels', {
+			name: 'uploads',
+			provider: 'upload',
+			max_file_bytes: 300 * 2 ** 20,
+			max_request_bytes: 310 * 2 ** 20,
+		})
+	).json();
+
 	const key = (await (await api(server.url, `/activity-hub/channels/${created.data.id}/key`, {})).json()).data.key;
-	const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
+	const rss = () =>
+		Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
 	// Warm the path with a small upload, then measure from a settled baseline.
 	const small = new FormData();
 	small.append('file', new Blob([Buffer.alloc(1024, 1)]), 'warm.bin');
-	await (await fetch(`${server.url}/ingest/${created.data.id}`, { method: 'POST', headers: { 'x-ingestion-key': key }, body: small })).arrayBuffer();
+
+	await (
+		await fetch(`${server.url}/ingest/${created.data.id}`, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': key },
+			body: small,
+		})
+	).arrayBuffer();
+
 	await new Promise((resolve) => setTimeout(resolve, 1000));
 	const before = rss();
 	let peak = before;
@@ -220,25 +439,40 @@ if (SECTIONS.includes('upload')) {
 	const size = (QUICK ? 20 : 200) * 2 ** 20;
 	const boundary = 'activityhubbench';
 	const chunk = Buffer.alloc(2 ** 20, 0x41);
+
 	async function* body() {
-		yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+		yield Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+		);
+
 		for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
 		yield Buffer.from(`\r\n--${boundary}--\r\n`);
 	}
+
 	const started = performance.now();
+
 	const reply = await fetch(`${server.url}/ingest/${created.data.id}`, {
 		method: 'POST',
 		headers: { 'x-ingestion-key': key, 'content-type': `multipart/form-data; boundary=${boundary}` },
 		body: Readable.toWeb(Readable.from(body())) as ReadableStream,
 		duplex: 'half',
 	} as RequestInit);
+
 	const status = reply.status;
 	await reply.arrayBuffer();
 	clearInterval(sampler);
 	const seconds = (performance.now() - started) / 1000;
 	const stored = await db('directus_files').where({ folder: created.data.id }).max({ size: 'filesize' });
 	const growth = (peak - before) / 2 ** 20;
-	row(`${size / 2 ** 20} MB multipart upload: server RSS growth`, '≤ 64 MB', `+${fmt(growth)} MB`, growth <= 64 ? '**≤ 64 MB**' : '**over 64 MB**', `status ${status}, ${fmt(size / 2 ** 20 / seconds)} MB/s, largest stored file ${Number(stored[0]!.size) / 2 ** 20} MB; RSS ${fmt(before / 2 ** 20, 0)} → peak ${fmt(peak / 2 ** 20, 0)} MB`);
+
+	row(
+		`${size / 2 ** 20} MB multipart upload: server RSS growth`,
+		'≤ 64 MB',
+		`+${fmt(growth)} MB`,
+		growth <= 64 ? '**≤ 64 MB**' : '**over 64 MB**',
+		`status ${status}, ${fmt(size / 2 ** 20 / seconds)} MB/s, largest stored file ${Number(stored[0]!.size) / 2 ** 20} MB; RSS ${fmt(before / 2 ** 20, 0)} → peak ${fmt(peak / 2 ** 20, 0)} MB`,
+	);
+
 	await server.stop();
 	await db.destroy();
 }
@@ -254,10 +488,12 @@ if (SECTIONS.includes('realtime')) {
 	const ch = await channel(a.url);
 	const subscriber = await subscribe(a.url, ADMIN.token);
 	const samples = N(400);
+
 	/** Per delivery: accepted (its 2xx received) → event, and sent → event (end to end, comparable across paths). */
 	const measure = async (target: string, path: string, headers: Record<string, string>) => {
 		const fromAccepted: number[] = [];
 		const fromSent: number[] = [];
+
 		for (let i = 0; i < samples; i++) {
 			const sent = performance.now();
 			const reply = await api(target, path, { type: 'sms', content: `realtime ${i}` }, headers);
@@ -268,23 +504,35 @@ if (SECTIONS.includes('realtime')) {
 			fromSent.push(event - sent);
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
-		return { p50: percentile(fromAccepted, 0.5), p99: percentile(fromAccepted, 0.99), endToEnd: percentile(fromSent, 0.5) };
+
+		return {
+			p50: percentile(fromAccepted, 0.5),
+			p99: percentile(fromAccepted, 0.99),
+			endToEnd: percentile(fromSent, 0.5),
+		};
 	};
+
 	const webhook = { authorization: `Bearer ${ch.key}` };
 	await measure(a.url, `/ingest/${ch.id}`, webhook); // warm both paths on both instances
 	await measure(b.url, '/items/activities', {});
-	for (const [label, target, goal] of [['one instance', a.url, 'p50 ≤ 30 ms, p99 ≤ 150 ms'], ['across two instances (Redis)', b.url, 'p99 ≤ 300 ms']] as const) {
+
+	for (const [label, target, goal] of [
+		['one instance', a.url, 'p50 ≤ 30 ms, p99 ≤ 150 ms'],
+		['across two instances (Redis)', b.url, 'p99 ≤ 300 ms'],
+	] as const) {
 		const ours = await measure(target, `/ingest/${ch.id}`, webhook);
 		const theirs = await measure(target, '/items/activities', {});
 		const met = label === 'one instance' ? ours.p50 <= 30 && ours.p99 <= 150 : ours.p99 <= 300;
+
 		row(
 			`realtime: webhook accepted → websocket event, ${label} (pg)`,
 			goal,
 			`p50 ${fmt(ours.p50)} ms, p99 ${fmt(ours.p99)} ms`,
 			`**${met ? 'met' : 'missed'}**; sent → event ${fmt(ours.endToEnd)} ms p50 = ${fmt(ours.endToEnd / theirs.endToEnd, 2)}× Directus's own create`,
-			`${samples} sequential webhooks to ${label === 'one instance' ? 'the subscriber\'s instance' : 'the other instance'}; Directus item create: sent → event p50 ${fmt(theirs.endToEnd)} ms, accepted → event p50 ${fmt(theirs.p50)} ms`,
+			`${samples} sequential webhooks to ${label === 'one instance' ? "the subscriber's instance" : 'the other instance'}; Directus item create: sent → event p50 ${fmt(theirs.endToEnd)} ms, accepted → event p50 ${fmt(theirs.p50)} ms`,
 		);
 	}
+
 	subscriber.close();
 	await a.stop();
 	await b.stop();
@@ -299,9 +547,11 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 	const total = N(1_000_000);
 	const big = N(10_000);
 	const contacts = 50_000;
+
 	if (vendor === 'pg') {
 		await db.raw(`INSERT INTO contacts (id, first_name) SELECT g, 'C' || g FROM generate_series(1, ?) g`, [contacts]);
 		await db.raw(`SELECT setval(pg_get_serial_sequence('contacts', 'id'), ?)`, [contacts]);
+
 		await db.raw(
 			`INSERT INTO activities (id, type, direction, status, contact, subject, content, sender, match_status, attempts, max_attempts, available_at, occurred_at)
 			 SELECT gen_random_uuid(), 'email', 'inbound', 'completed', CASE WHEN g <= ? THEN 1 WHEN g <= ? THEN 2 ELSE 3 + g % ? END,
@@ -309,10 +559,16 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 			 FROM generate_series(1, ?) g`,
 			[big, big + 10, contacts - 3, total],
 		);
+
 		await db.raw('ANALYZE activities');
 	} else {
-		await db.raw(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?) INSERT INTO contacts (id, first_name) SELECT n, 'C' || n FROM g`, [contacts]);
+		await db.raw(
+			`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?) INSERT INTO contacts (id, first_name) SELECT n, 'C' || n FROM g`,
+			[contacts],
+		);
+
 		const now = Date.now();
+
 		await db.raw(
 			`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ?)
 			 INSERT INTO activities (id, type, direction, status, contact, subject, content, sender, match_status, attempts, max_attempts, available_at, occurred_at)
@@ -322,30 +578,55 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 			 FROM g`,
 			[total, big, big + 10, contacts - 3, now, now],
 		);
+
 		await db.raw('ANALYZE');
 	}
+
 	const page = async (contact: number, after: { before: string; offset: number } | null = null) => {
 		const query = timelineQuery({ contact }, after);
-		const params = new URLSearchParams({ filter: JSON.stringify(query.filter), sort: query.sort.join(','), limit: String(query.limit), offset: String(query.offset), fields: query.fields.join(',') });
-		const reply = await fetch(`${server.url}/items/activities?${params}`, { headers: { authorization: `Bearer ${ADMIN.token}` } });
+
+		const params = new URLSearchParams({
+			filter: JSON.stringify(query.filter),
+			sort: query.sort.join(','),
+			limit: String(query.limit),
+			offset: String(query.offset),
+			fields: query.fields.join(','),
+		});
+
+		const reply = await fetch(`${server.url}/items/activities?${params}`, {
+			headers: { authorization: `Bearer ${ADMIN.token}` },
+		});
+
 		return (await reply.json()).data as Array<{ occurred_at: string }>;
 	};
+
 	const time = async (run: () => Promise<unknown>) => {
 		const samples: number[] = [];
+
 		for (let i = 0; i < N(300); i++) {
 			const begin = performance.now();
 			await run();
 			samples.push(performance.now() - begin);
 		}
+
 		return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 	};
+
 	const first = await page(1);
 	if (first.length !== 50) throw new Error(`timeline bench: first page has ${first.length} rows`);
 	await time(() => page(1));
 	const busy = await time(() => page(1));
 	const quiet = await time(() => page(2));
 	const second = await time(() => page(1, nextPage(first)));
-	row(`timeline first page: ${big.toLocaleString('en')} of ${total.toLocaleString('en')} activities (${vendor})`, 'API p50 ≤ 30 ms', `p50 ${fmt(busy.p50)} ms, p99 ${fmt(busy.p99)} ms`, `**${busy.p50 <= 30 ? 'met' : 'missed'}**; ${fmt(busy.p50 / quiet.p50, 2)}× a contact with 10`, `the UI's query (50 rows, its fields, attachments); 10 activities: p50 ${fmt(quiet.p50)} ms; second page p50 ${fmt(second.p50)} ms`);
+
+	row(
+		`timeline first page: ${big.toLocaleString('en')} of ${total.toLocaleString('en')} activities (${vendor})`,
+		'API p50 ≤ 30 ms',
+		`p50 ${fmt(busy.p50)} ms, p99 ${fmt(busy.p99)} ms`,
+		`**${busy.p50 <= 30 ? 'met' : 'missed'}**; ${fmt(busy.p50 / quiet.p50, 2)}× a contact with 10`,
+		`the UI's query (50 rows, its fields, attachments); 10 activities: p50 ${fmt(quiet.p50)} ms; second page p50 ${fmt(second.p50)} ms`,
+	);
+
 	await server.stop();
 	await db.destroy();
 }
@@ -354,9 +635,16 @@ await postgres.stop();
 rmSync(root, { recursive: true, force: true });
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}${QUICK ? ' (BENCH_QUICK: 1/10 sizes)' : ''}`;
-const table = ['| measure | goal | figure | result | details |', '|---|---|---|---|---|', ...rows.map((cells) => `| ${cells.join(' | ')} |`)].join('\n');
+
+const table = [
+	'| measure | goal | figure | result | details |',
+	'|---|---|---|---|---|',
+	...rows.map((cells) => `| ${cells.join(' | ')} |`),
+].join('\n');
+
 const report = `Machine: ${machine}\nRun: ${new Date().toISOString()}\n\n${table}\n`;
 writeFileSync(new URL('./last-run.md', import.meta.url), report);
+
 // A full run (every section, full sizes) becomes the README's performance table; docs.test.ts checks they agree.
 if (!QUICK && !process.env['BENCH_ONLY']) {
 	const readme = new URL('../README.md', import.meta.url);
@@ -365,4 +653,5 @@ if (!QUICK && !process.env['BENCH_ONLY']) {
 	if (begin < 0 || end < begin) throw new Error('README.md has no bench markers');
 	writeFileSync(readme, `${text.slice(0, begin + BENCH_BEGIN.length)}\n${report}${text.slice(end)}`);
 }
+
 console.log(`\n${report}`);

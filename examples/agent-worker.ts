@@ -26,12 +26,16 @@ const { values } = parseArgs({
 		'poll-ms': { type: 'string', default: '2000' },
 	},
 });
+
 const url = process.env['DIRECTUS_URL'] ?? 'http://localhost:8055';
 const token = process.env['DIRECTUS_TOKEN'];
 if (!token) throw new Error('Set DIRECTUS_TOKEN to a token of a user with the Activity Agent role');
 const leaseSeconds = Number(values['lease-seconds']);
 const directus = createDirectus(url).with(staticToken(token)).with(rest());
-const post = <T>(path: string, body: unknown) => directus.request<T>(customEndpoint<T>({ path, method: 'POST', body: JSON.stringify(body) }));
+
+const post = <T>(path: string, body: unknown) =>
+	directus.request<T>(customEndpoint<T>({ path, method: 'POST', body: JSON.stringify(body) }));
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const statusOf = (error: unknown) => (error as { response?: { status?: number } })?.response?.status;
 /** Network errors and 5xx (Directus restarting, the database failing over) pass; retry them with backoff. 4xx do not. */
@@ -60,29 +64,47 @@ async function processActivity(activity: Claimed): Promise<{ processed_data: Rec
 
 async function work(activity: Claimed) {
 	// Heartbeat at a third of the lease, so a slow job keeps its lease and a crashed worker loses it quickly.
-	const heartbeat = setInterval(() => {
-		post(`/activity-hub/queue/${activity.id}/heartbeat`, { lease_token: activity.lease_token, lease_seconds: leaseSeconds }).catch(() => {});
-	}, (leaseSeconds * 1000) / 3);
+	const heartbeat = setInterval(
+		() => {
+			post(`/activity-hub/queue/${activity.id}/heartbeat`, {
+				lease_token: activity.lease_token,
+				lease_seconds: leaseSeconds,
+			}).catch(() => {});
+		},
+		(leaseSeconds * 1000) / 3,
+	);
+
 	try {
 		const result = await processActivity(activity);
+
 		// Retried through outages; fenced by the lease token, so a retry after a lost reply cannot complete twice.
-		await withRetry('complete', () => post(`/activity-hub/queue/${activity.id}/complete`, { lease_token: activity.lease_token, ...result }));
+		await withRetry('complete', () =>
+			post(`/activity-hub/queue/${activity.id}/complete`, { lease_token: activity.lease_token, ...result }),
+		);
+
 		console.log(JSON.stringify({ completed: activity.id, pid: process.pid }));
 	} catch (error) {
 		// A 409 means our lease was lost (expired and re-claimed): someone else owns the activity now.
 		const message = error instanceof Error ? error.message : JSON.stringify(error);
-		await post(`/activity-hub/queue/${activity.id}/fail`, { lease_token: activity.lease_token, error: message }).catch(() => {});
+
+		await post(`/activity-hub/queue/${activity.id}/fail`, { lease_token: activity.lease_token, error: message }).catch(
+			() => {},
+		);
 	} finally {
 		clearInterval(heartbeat);
 	}
 }
 
 for (;;) {
-	const claimed = await withRetry('claim', () => post<Claimed[]>('/activity-hub/queue/claim', { limit: Number(values.batch), lease_seconds: leaseSeconds }));
+	const claimed = await withRetry('claim', () =>
+		post<Claimed[]>('/activity-hub/queue/claim', { limit: Number(values.batch), lease_seconds: leaseSeconds }),
+	);
+
 	if (claimed.length === 0) {
 		if (values.once) break;
 		await sleep(Number(values['poll-ms']));
 		continue;
 	}
+
 	for (const activity of claimed) await work(activity);
 }

@@ -4,8 +4,18 @@
 const INDEXES = [
 	// Timeline: WHERE contact = ? ORDER BY occurred_at DESC.
 	{ table: 'activities', name: 'activities_timeline_idx', columns: ['contact', 'occurred_at'] },
-	{ table: 'activities', name: 'activities_channel_external_id_unique', columns: ['channel', 'external_id'], unique: true },
-	{ table: 'contact_identities', name: 'contact_identities_lookup_unique', columns: ['kind', 'value', 'contact'], unique: true },
+	{
+		table: 'activities',
+		name: 'activities_channel_external_id_unique',
+		columns: ['channel', 'external_id'],
+		unique: true,
+	},
+	{
+		table: 'contact_identities',
+		name: 'contact_identities_lookup_unique',
+		columns: ['kind', 'value', 'contact'],
+		unique: true,
+	},
 	{ table: 'contact_identities', name: 'contact_identities_contact_idx', columns: ['contact'] },
 	{ table: 'contact_notes', name: 'contact_notes_activity_unique', columns: ['activity'], unique: true },
 	{ table: 'contact_notes', name: 'contact_notes_timeline_idx', columns: ['contact', 'date_created'] },
@@ -16,6 +26,11 @@ const INDEXES = [
 export async function up(knex) {
 	for (const index of INDEXES) {
 		const columns = index.columns.map(() => '??').join(', ');
-		await knex.raw(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})`, [index.name, index.table, ...index.columns]);
+
+		await knex.raw(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})`, [
+			index.name,
+			index.table,
+			...index.columns,
+		]);
 	}
 }

@@ -3,6 +3,7 @@
 // enforced by the queue endpoints (claim, heartbeat, complete, fail), which require this policy.
 export const AGENT_ROLE_ID = '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a70';
 export const AGENT_POLICY_ID = '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a71';
+
 const ACCESS_ID = '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a72';
 
 const PERMISSIONS = [
@@ -16,7 +17,12 @@ const PERMISSIONS = [
 
 export async function up(knex) {
 	if (!(await knex('directus_roles').where({ id: AGENT_ROLE_ID }).first()))
-		await knex('directus_roles').insert({ id: AGENT_ROLE_ID, name: 'Activity Agent', icon: 'smart_toy', description: 'AI agents and workers processing the activity queue' });
+		await knex('directus_roles').insert({
+			id: AGENT_ROLE_ID,
+			name: 'Activity Agent',
+			icon: 'smart_toy',
+			description: 'AI agents and workers processing the activity queue',
+		});
 	if (!(await knex('directus_policies').where({ id: AGENT_POLICY_ID }).first()))
 		await knex('directus_policies').insert({
 			id: AGENT_POLICY_ID,
@@ -28,9 +34,25 @@ export async function up(knex) {
 			enforce_tfa: false,
 		});
 	if (!(await knex('directus_access').where({ id: ACCESS_ID }).first()))
-		await knex('directus_access').insert({ id: ACCESS_ID, role: AGENT_ROLE_ID, user: null, policy: AGENT_POLICY_ID, sort: 1 });
+		await knex('directus_access').insert({
+			id: ACCESS_ID,
+			role: AGENT_ROLE_ID,
+			user: null,
+			policy: AGENT_POLICY_ID,
+			sort: 1,
+		});
+
 	for (const [collection, action] of PERMISSIONS) {
 		const exists = await knex('directus_permissions').where({ policy: AGENT_POLICY_ID, collection, action }).first();
-		if (!exists) await knex('directus_permissions').insert({ policy: AGENT_POLICY_ID, collection, action, fields: '*', permissions: null, validation: null, presets: null });
+		if (!exists)
+			await knex('directus_permissions').insert({
+				policy: AGENT_POLICY_ID,
+				collection,
+				action,
+				fields: '*',
+				permissions: null,
+				validation: null,
+				presets: null,
+			});
 	}
 }

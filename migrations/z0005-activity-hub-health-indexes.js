@@ -6,5 +6,6 @@ const INDEXES = [
 ];
 
 export async function up(knex) {
-	for (const [name, definition] of INDEXES) await knex.raw(`CREATE INDEX IF NOT EXISTS ${name} ON activities ${definition}`);
+	for (const [name, definition] of INDEXES)
+		await knex.raw(`CREATE INDEX IF NOT EXISTS ${name} ON activities ${definition}`);
 }

@@ -11,15 +11,19 @@ const node22Dir = join(root, 'node_modules', `node-${process.platform}-${process
 const node22 = join(node22Dir, 'bin', 'node');
 
 if (!existsSync(node22)) {
-	console.log(`[activity-hub] no carried Node 22 for ${process.platform}-${process.arch}; Directus will use the Node on PATH (it needs ≥ 22)`);
+	console.log(
+		`[activity-hub] no carried Node 22 for ${process.platform}-${process.arch}; Directus will use the Node on PATH (it needs ≥ 22)`,
+	);
+
 	process.exit(0);
 }
-const loads = () =>
-	spawnSync(node22, ['-e', "require('isolated-vm')"], { cwd: root, stdio: 'ignore' }).status === 0;
+
+const loads = () => spawnSync(node22, ['-e', "require('isolated-vm')"], { cwd: root, stdio: 'ignore' }).status === 0;
 
 if (!existsSync(join(root, 'node_modules', 'isolated-vm')) || loads()) process.exit(0);
 
 console.log('[activity-hub] rebuilding isolated-vm against the Node 22 headers (about a minute)…');
+
 const rebuilt = spawnSync('npm', ['rebuild', 'isolated-vm', '--foreground-scripts'], {
 	cwd: root,
 	stdio: 'inherit',
@@ -29,6 +33,7 @@ const rebuilt = spawnSync('npm', ['rebuild', 'isolated-vm', '--foreground-script
 		PATH: `${join(node22Dir, 'bin')}:${process.env.PATH}`,
 	},
 });
+
 if (rebuilt.status !== 0 || !loads()) {
 	console.error('[activity-hub] isolated-vm still does not load under Node 22');
 	process.exit(1);

@@ -2,29 +2,82 @@
 // Directus and writes snapshots/activity-hub.json from it; the installer applies that snapshot.
 const choices = (values) => ({ choices: values.map((value) => ({ text: value, value })) });
 const field = (name, type, meta = {}, schema = {}) => ({ field: name, type, meta: { width: 'half', ...meta }, schema });
-const string = (name, meta = {}, schema = {}) => field(name, 'string', { interface: 'input', ...meta }, { max_length: 255, ...schema });
+
+const string = (name, meta = {}, schema = {}) =>
+	field(name, 'string', { interface: 'input', ...meta }, { max_length: 255, ...schema });
+
 const select = (name, values, meta = {}, schema = {}) =>
 	string(name, { interface: 'select-dropdown', display: 'labels', options: choices(values), ...meta }, schema);
+
 const text = (name, meta = {}) => field(name, 'text', { interface: 'input-multiline', width: 'full', ...meta });
-const json = (name, meta = {}) => field(name, 'json', { interface: 'input-code', options: { language: 'json' }, special: ['cast-json'], width: 'full', ...meta });
-const timestamp = (name, meta = {}) => field(name, 'timestamp', { interface: 'datetime', display: 'datetime', ...meta });
+
+const json = (name, meta = {}) =>
+	field(name, 'json', {
+		interface: 'input-code',
+		options: { language: 'json' },
+		special: ['cast-json'],
+		width: 'full',
+		...meta,
+	});
+
+const timestamp = (name, meta = {}) =>
+	field(name, 'timestamp', { interface: 'datetime', display: 'datetime', ...meta });
+
 const integer = (name, meta = {}, schema = {}) => field(name, 'integer', { interface: 'input', ...meta }, schema);
+
 const boolean = (name, defaultValue, meta = {}) =>
-	field(name, 'boolean', { interface: 'boolean', special: ['cast-boolean'], ...meta }, { default_value: defaultValue, is_nullable: false });
-const m2o = (name, type, meta = {}) => field(name, type, { interface: 'select-dropdown-m2o', display: 'related-values', special: ['m2o'], ...meta });
-const user = (name, meta = {}) => m2o(name, 'uuid', { interface: 'select-dropdown-m2o', display: 'user', options: { template: '{{first_name}} {{last_name}}' }, ...meta });
-const created = (name = 'date_created') => timestamp(name, { special: ['date-created'], readonly: true, hidden: false });
+	field(
+		name,
+		'boolean',
+		{ interface: 'boolean', special: ['cast-boolean'], ...meta },
+		{ default_value: defaultValue, is_nullable: false },
+	);
+
+const m2o = (name, type, meta = {}) =>
+	field(name, type, { interface: 'select-dropdown-m2o', display: 'related-values', special: ['m2o'], ...meta });
+
+const user = (name, meta = {}) =>
+	m2o(name, 'uuid', {
+		interface: 'select-dropdown-m2o',
+		display: 'user',
+		options: { template: '{{first_name}} {{last_name}}' },
+		...meta,
+	});
+
+const created = (name = 'date_created') =>
+	timestamp(name, { special: ['date-created'], readonly: true, hidden: false });
+
 const updated = (name = 'date_updated') => timestamp(name, { special: ['date-updated'], readonly: true, hidden: true });
-const uuidKey = () => field('id', 'uuid', { hidden: true, readonly: true, special: ['uuid'] }, { is_primary_key: true, length: 36, has_auto_increment: false });
-const intKey = () => field('id', 'integer', { hidden: true, readonly: true, interface: 'input' }, { is_primary_key: true, has_auto_increment: true });
+
+const uuidKey = () =>
+	field(
+		'id',
+		'uuid',
+		{ hidden: true, readonly: true, special: ['uuid'] },
+		{ is_primary_key: true, length: 36, has_auto_increment: false },
+	);
+
+const intKey = () =>
+	field(
+		'id',
+		'integer',
+		{ hidden: true, readonly: true, interface: 'input' },
+		{ is_primary_key: true, has_auto_increment: true },
+	);
 
 export const ACTIVITY_TYPES = ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'];
+
 const PROVIDERS = ['generic', 'twilio', 'postmark', 'mailgun', 'sendgrid', 'whatsapp', 'upload'];
 
 export const collections = [
 	{
 		collection: 'contacts',
-		meta: { icon: 'contacts', note: 'People you talk to (Activity Hub)', display_template: '{{first_name}} {{last_name}}', sort: 1 },
+		meta: {
+			icon: 'contacts',
+			note: 'People you talk to (Activity Hub)',
+			display_template: '{{first_name}} {{last_name}}',
+			sort: 1,
+		},
 		schema: {},
 		fields: [
 			intKey(),
@@ -33,18 +86,38 @@ export const collections = [
 			string('company'),
 			json('emails', {
 				interface: 'list',
-				options: { template: '{{email}} ({{type}})', fields: [
-					{ field: 'email', name: 'email', type: 'string', meta: { interface: 'input', width: 'half' } },
-					{ field: 'type', name: 'type', type: 'string', meta: { interface: 'select-dropdown', width: 'half', options: choices(['work', 'home', 'other']) } },
-				] },
+				options: {
+					template: '{{email}} ({{type}})',
+					fields: [
+						{ field: 'email', name: 'email', type: 'string', meta: { interface: 'input', width: 'half' } },
+						{
+							field: 'type',
+							name: 'type',
+							type: 'string',
+							meta: { interface: 'select-dropdown', width: 'half', options: choices(['work', 'home', 'other']) },
+						},
+					],
+				},
 				note: 'List of {"email", "type"} (Atomic CRM shape)',
 			}),
 			json('phones', {
 				interface: 'list',
-				options: { template: '{{number}} ({{type}})', fields: [
-					{ field: 'number', name: 'number', type: 'string', meta: { interface: 'input', width: 'half' } },
-					{ field: 'type', name: 'type', type: 'string', meta: { interface: 'select-dropdown', width: 'half', options: choices(['work', 'home', 'mobile', 'other']) } },
-				] },
+				options: {
+					template: '{{number}} ({{type}})',
+					fields: [
+						{ field: 'number', name: 'number', type: 'string', meta: { interface: 'input', width: 'half' } },
+						{
+							field: 'type',
+							name: 'type',
+							type: 'string',
+							meta: {
+								interface: 'select-dropdown',
+								width: 'half',
+								options: choices(['work', 'home', 'mobile', 'other']),
+							},
+						},
+					],
+				},
 				note: 'List of {"number", "type"}; numbers without a country code use ACTIVITY_HUB_DEFAULT_REGION',
 			}),
 			user('owner'),
@@ -55,7 +128,12 @@ export const collections = [
 	},
 	{
 		collection: 'ingestion_channels',
-		meta: { icon: 'input', note: 'Where activities come in: one webhook endpoint per channel', display_template: '{{name}} ({{provider}})', sort: 2 },
+		meta: {
+			icon: 'input',
+			note: 'Where activities come in: one webhook endpoint per channel',
+			display_template: '{{name}} ({{provider}})',
+			sort: 2,
+		},
 		schema: {},
 		fields: [
 			uuidKey(),
@@ -65,17 +143,35 @@ export const collections = [
 			select('default_type', ACTIVITY_TYPES, {}, { default_value: 'note', is_nullable: false }),
 			select('default_direction', ['inbound', 'outbound'], {}, { default_value: 'inbound', is_nullable: false }),
 			user('owner', { note: 'Activities from this channel belong to this user (empty = global)' }),
-			string('key_prefix', { readonly: true, note: 'Start of the current ingestion key; the key itself is stored only hashed' }),
-			field('max_request_bytes', 'bigInteger', { interface: 'input', note: 'Default 35 MB' }, { default_value: 36700160 }),
+			string('key_prefix', {
+				readonly: true,
+				note: 'Start of the current ingestion key; the key itself is stored only hashed',
+			}),
+			field(
+				'max_request_bytes',
+				'bigInteger',
+				{ interface: 'input', note: 'Default 35 MB' },
+				{ default_value: 36700160 },
+			),
 			field('max_file_bytes', 'bigInteger', { interface: 'input', note: 'Default 25 MB' }, { default_value: 26214400 }),
 			integer('max_files', { note: 'Default 20' }, { default_value: 20 }),
-			json('allowed_mime_types', { interface: 'tags', special: ['cast-json'], width: 'half', note: 'Empty = any type; e.g. image/*, application/pdf' }),
+			json('allowed_mime_types', {
+				interface: 'tags',
+				special: ['cast-json'],
+				width: 'half',
+				note: 'Empty = any type; e.g. image/*, application/pdf',
+			}),
 			boolean('create_unknown_contacts', false, { note: 'Create a contact for an unknown sender (off by default)' }),
 			timestamp('last_received_at', { readonly: true }),
 			integer('received_count', { readonly: true }, { default_value: 0 }),
 			integer('duplicate_count', { readonly: true }, { default_value: 0 }),
 			integer('rejected_count', { readonly: true }, { default_value: 0 }),
-			field('secrets', 'alias', { interface: 'activity-hub-channel-setup', special: ['alias', 'no-data'], width: 'full', note: 'Write-only: provider secrets are moved to an admin-only encrypted store' }),
+			field('secrets', 'alias', {
+				interface: 'activity-hub-channel-setup',
+				special: ['alias', 'no-data'],
+				width: 'full',
+				note: 'Write-only: provider secrets are moved to an admin-only encrypted store',
+			}),
 			created(),
 			updated(),
 		],
@@ -85,7 +181,12 @@ export const collections = [
 		meta: { icon: 'lock', hidden: true, note: 'Admin-only: hashed ingestion keys and encrypted provider secrets' },
 		schema: {},
 		fields: [
-			field('id', 'uuid', { readonly: true, interface: 'input', note: 'The channel id' }, { is_primary_key: true, length: 36, has_auto_increment: false }),
+			field(
+				'id',
+				'uuid',
+				{ readonly: true, interface: 'input', note: 'The channel id' },
+				{ is_primary_key: true, length: 36, has_auto_increment: false },
+			),
 			string('key_hash', { readonly: true }),
 			text('secrets', { readonly: true, note: 'AES-256-GCM ciphertext' }),
 			updated(),
@@ -93,7 +194,13 @@ export const collections = [
 	},
 	{
 		collection: 'activities',
-		meta: { icon: 'bolt', note: 'Every interaction, from ingestion to processing', display_template: '{{type}} · {{subject}}', sort: 3, sort_field: null },
+		meta: {
+			icon: 'bolt',
+			note: 'Every interaction, from ingestion to processing',
+			display_template: '{{type}} · {{subject}}',
+			sort: 3,
+			sort_field: null,
+		},
 		schema: {},
 		fields: [
 			uuidKey(),
@@ -131,11 +238,20 @@ export const collections = [
 		collection: 'activity_files',
 		meta: { icon: 'attach_file', hidden: true },
 		schema: {},
-		fields: [intKey(), field('activities_id', 'uuid', { hidden: true }), field('directus_files_id', 'uuid', { hidden: true })],
+		fields: [
+			intKey(),
+			field('activities_id', 'uuid', { hidden: true }),
+			field('directus_files_id', 'uuid', { hidden: true }),
+		],
 	},
 	{
 		collection: 'contact_notes',
-		meta: { icon: 'sticky_note_2', note: 'The permanent record: what happened', display_template: '{{content}}', sort: 4 },
+		meta: {
+			icon: 'sticky_note_2',
+			note: 'The permanent record: what happened',
+			display_template: '{{content}}',
+			sort: 4,
+		},
 		schema: {},
 		fields: [
 			intKey(),
@@ -143,15 +259,27 @@ export const collections = [
 			text('content', { interface: 'input-rich-text-md', required: true }),
 			user('author', { note: 'Empty for notes written by agents' }),
 			select('source', ['person', 'agent'], { readonly: true }, { default_value: 'person' }),
-			m2o('activity', 'uuid', { options: { template: '{{type}} · {{subject}}' }, note: 'The activity this note records (one note per activity)' }),
+			m2o('activity', 'uuid', {
+				options: { template: '{{type}} · {{subject}}' },
+				note: 'The activity this note records (one note per activity)',
+			}),
 			created(),
 		],
 	},
 	{
 		collection: 'contact_identities',
-		meta: { icon: 'fingerprint', hidden: true, note: 'Index of normalised emails and phones → contact (maintained by Activity Hub)' },
+		meta: {
+			icon: 'fingerprint',
+			hidden: true,
+			note: 'Index of normalised emails and phones → contact (maintained by Activity Hub)',
+		},
 		schema: {},
-		fields: [intKey(), select('kind', ['email', 'phone']), string('value', {}, { max_length: 320 }), m2o('contact', 'integer')],
+		fields: [
+			intKey(),
+			select('kind', ['email', 'phone']),
+			string('value', {}, { max_length: 320 }),
+			m2o('contact', 'integer'),
+		],
 	},
 	{
 		collection: 'agent_preferences',
@@ -160,7 +288,11 @@ export const collections = [
 		fields: [
 			intKey(),
 			user('user', { required: true }),
-			integer('stale_threshold_minutes', { note: 'Other agents may take your queued work after this many minutes' }, { default_value: 15 }),
+			integer(
+				'stale_threshold_minutes',
+				{ note: 'Other agents may take your queued work after this many minutes' },
+				{ default_value: 15 },
+			),
 			boolean('allow_remote_processing', true, { note: 'Let other owners\u2019 agents process your activities' }),
 		],
 	},
@@ -180,7 +312,11 @@ export const relations = [
 	rel('activities', 'channel', 'ingestion_channels', 'SET NULL'),
 	rel('activities', 'contact', 'contacts', 'SET NULL'),
 	rel('activities', 'owner', 'directus_users', 'SET NULL'),
-	rel('activity_files', 'activities_id', 'activities', 'CASCADE', { one_field: 'attachments', junction_field: 'directus_files_id', one_deselect_action: 'delete' }),
+	rel('activity_files', 'activities_id', 'activities', 'CASCADE', {
+		one_field: 'attachments',
+		junction_field: 'directus_files_id',
+		one_deselect_action: 'delete',
+	}),
 	rel('activity_files', 'directus_files_id', 'directus_files', 'CASCADE', { junction_field: 'activities_id' }),
 	rel('contact_notes', 'contact', 'contacts', 'CASCADE'),
 	rel('contact_notes', 'author', 'directus_users', 'SET NULL'),

@@ -34,8 +34,26 @@ export const EXTENSIONS_DIR: string;
 export const CARRIED_NODE_DIR: string;
 export function nodeBinary(): string;
 export function freePort(): Promise<number>;
-export function directusEnv(options: { db: DatabaseConfig | Record<string, unknown>; port: number; dataDir: string; publicUrl?: string; admin: AdminConfig; extra?: Record<string, string> }): DirectusEnv;
-export function directusCli(args: string[], env: Record<string, string | undefined>, options?: ProjectLocation): Promise<{ stdout: string; stderr: string }>;
-export function installActivityHub(env: Record<string, string | undefined>, log?: (step: string) => void, options?: ProjectLocation): Promise<void>;
+export function directusEnv(options: {
+	db: DatabaseConfig | Record<string, unknown>;
+	port: number;
+	dataDir: string;
+	publicUrl?: string;
+	admin: AdminConfig;
+	extra?: Record<string, string>;
+}): DirectusEnv;
+export function directusCli(
+	args: string[],
+	env: Record<string, string | undefined>,
+	options?: ProjectLocation,
+): Promise<{ stdout: string; stderr: string }>;
+export function installActivityHub(
+	env: Record<string, string | undefined>,
+	log?: (step: string) => void,
+	options?: ProjectLocation,
+): Promise<void>;
 export function waitForPing(url: string, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
-export function startDirectus(env: Record<string, string | undefined>, options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void } & ProjectLocation): Promise<RunningDirectus>;
+export function startDirectus(
+	env: Record<string, string | undefined>,
+	options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void } & ProjectLocation,
+): Promise<RunningDirectus>;

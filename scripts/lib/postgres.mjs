@@ -6,23 +6,31 @@ import { freePort, nodeBinary, ROOT } from './directus.mjs';
 
 export async function startPostgres(parentDir) {
 	const port = await freePort();
-	const child = spawn(nodeBinary(), [join(ROOT, 'scripts', 'lib', 'postgres-server.mjs'), parentDir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+
+	const child = spawn(nodeBinary(), [join(ROOT, 'scripts', 'lib', 'postgres-server.mjs'), parentDir, String(port)], {
+		stdio: ['pipe', 'pipe', 'inherit'],
+	});
+
 	const controlPort = await new Promise((resolve, reject) => {
 		let output = '';
+
 		child.stdout.on('data', (chunk) => {
 			output += chunk;
 			const ready = /ready (\d+)/.exec(output);
 			if (ready) resolve(Number(ready[1]));
 		});
+
 		child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code} before it was ready`)));
 	});
+
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	const connection = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres' };
 	return {
 		...connection,
 		/** Where fault tests ask for a restart (see postgres-server.mjs). */
 		control: `http://127.0.0.1:${controlPort}`,
-		createDatabase: (name, template) => runSql(connection, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`),
+		createDatabase: (name, template) =>
+			runSql(connection, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`),
 		async stop() {
 			child.stdin.end();
 			await exited;
@@ -34,6 +42,7 @@ async function runSql(connection, sql) {
 	const { default: pg } = await import('pg');
 	const client = new pg.Client({ ...connection, database: 'postgres' });
 	await client.connect();
+
 	try {
 		await client.query(sql);
 	} finally {

@@ -2,10 +2,10 @@
 // live on a contact page, the channel setup with its Studio uploader, and a contact with 10,000 activities.
 import { mkdirSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, createChannel, createUser } from '../harness/api.js';
-import { startInstance, type Instance } from '../harness/instance.js';
+import { type Instance, startInstance } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';
 import { ADMIN } from '../harness/shared.js';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
@@ -24,13 +24,19 @@ function png(width: number, height: number): Buffer {
 		crc.writeUInt32BE(crc32(body));
 		return Buffer.concat([length, body, crc]);
 	};
+
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
 	header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
 	const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x66)]);
 	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-	return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from('89504e470d0a1a0a', 'hex'),
+		chunk('IHDR', header),
+		chunk('IDAT', pixels),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
 }
 
 /** A silent 8 kHz mono 16-bit WAV of `seconds` seconds: a call recording small enough to build in the test. */
@@ -61,10 +67,19 @@ describe('Studio', () => {
 	beforeAll(async () => {
 		mkdirSync(ARTIFACTS, { recursive: true });
 		instance = await startInstance('sqlite');
+
 		browser = await chromium.launch({
 			executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
+
 		context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
 		// What "Skip" on Directus's first-login licence dialog stores; it would cover the page otherwise.
 		await context.addCookies([{ name: 'license-onboarding-dismissed', value: 'true', url: instance.url }]);
@@ -75,6 +90,7 @@ describe('Studio', () => {
 		await page.locator('button[type="submit"]').click();
 		await page.waitForURL(/\/admin\/(content|users|insights)/, { timeout: 30_000 });
 	});
+
 	afterAll(async () => {
 		await browser?.close();
 		await instance?.stop();
@@ -83,7 +99,12 @@ describe('Studio', () => {
 	/** Picks an item in one of the timeline's Directus selects (its menu opens in Studio's overlay). */
 	async function choose(testId: string, item: string) {
 		await page.getByTestId(testId).click();
-		await page.locator('.v-list-item').filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) }).first().click();
+
+		await page
+			.locator('.v-list-item')
+			.filter({ hasText: new RegExp(`^\\s*${item}\\s*$`) })
+			.first()
+			.click();
 	}
 
 	/** Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would. */
@@ -93,11 +114,29 @@ describe('Studio', () => {
 	}
 
 	it('shows a contact with its dual timeline, live as webhooks arrive and workers process them', async () => {
-		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'work' }] })).body.data.id;
+		const contact = (
+			await admin(instance).post('/items/contacts', {
+				first_name: 'Ana',
+				last_name: 'Ruiz',
+				emails: [{ email: 'ana@acme.example', type: 'work' }],
+			})
+		).body.data.id;
+
 		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const ingested = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'ana@acme.example', recipient: 'sales@crm.example', subject: 'Quote 1042', content: '<p>Looks good, <b>please</b> send the contract.</p>' },
+
+		const ingested = await call(channel.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: {
+				type: 'email',
+				sender: 'ana@acme.example',
+				recipient: 'sales@crm.example',
+				subject: 'Quote 1042',
+				content: '<p>Looks good, <b>please</b> send the contract.</p>',
+			},
 		});
+
 		expect(ingested.body.data.contact).toBe(contact);
 		await admin(instance).post('/items/contact_notes', { contact, content: 'Called back about the quote' });
 		await createUser(instance, AGENT_ROLE_ID, 'browser-agent');
@@ -117,23 +156,47 @@ describe('Studio', () => {
 
 		// Live: a webhook posted now shows up without a reload, then follows the queue as a worker processes it.
 		const posted = Date.now();
-		const live = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', sender: 'ana@acme.example', content: 'Can we move the call to 3pm?' } });
+
+		const live = await call(channel.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: { type: 'sms', sender: 'ana@acme.example', content: 'Can we move the call to 3pm?' },
+		});
+
 		const row = timeline.getByTestId('activity-row').filter({ hasText: 'Can we move the call to 3pm?' });
 		await row.waitFor({ timeout: 1000 });
 		const appearedMs = Date.now() - posted;
 		expect(await row.getByTestId('activity-status').innerText()).toBe('Queued');
-		const agent = (path: string, json: unknown) => call(`${instance.url}/activity-hub${path}`, { method: 'POST', token: 'browser-agent', json });
+
+		const agent = (path: string, json: unknown) =>
+			call(`${instance.url}/activity-hub${path}`, { method: 'POST', token: 'browser-agent', json });
+
 		const [claimed] = (await agent('/queue/claim', { limit: 1, channels: [channel.id], types: ['sms'] })).body.data;
 		expect(claimed.id).toBe(live.body.data.id);
-		await expect.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 }).toBe('Processing');
+
+		await expect
+			.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 })
+			.toBe('Processing');
+
 		// Who holds the lease: the agent user's name (its e-mail, as it has no name).
-		await expect.poll(() => row.getByTestId('lease-holder').innerText(), { timeout: 2000 }).toBe('held by browser-agent@example.com');
+		await expect
+			.poll(() => row.getByTestId('lease-holder').innerText(), { timeout: 2000 })
+			.toBe('held by browser-agent@example.com');
+
 		await agent(`/queue/${claimed.id}/complete`, {
 			lease_token: claimed.lease_token,
-			processed_data: { summary: 'Wants the call at 3pm', facts: ['call moved to 15:00'], transcript: 'Ana: can we move it?\nAgent: sure' },
+			processed_data: {
+				summary: 'Wants the call at 3pm',
+				facts: ['call moved to 15:00'],
+				transcript: 'Ana: can we move it?\nAgent: sure',
+			},
 			note: 'Moved the call to 3pm',
 		});
-		await expect.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 }).toBe('Completed');
+
+		await expect
+			.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 })
+			.toBe('Completed');
+
 		await expect.poll(() => row.innerText(), { timeout: 2000 }).toContain('Wants the call at 3pm');
 		// Facts and transcript are collapsed until opened.
 		expect(await row.getByText('call moved to 15:00').isVisible()).toBe(false);
@@ -141,7 +204,10 @@ describe('Studio', () => {
 		expect(await row.getByText('call moved to 15:00').isVisible()).toBe(true);
 		await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).waitFor({ timeout: 2000 });
 		console.log(`[browser] webhook → row on the contact page in ${appearedMs} ms`);
-		expect(await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).innerText()).toContain('Agent');
+
+		expect(await timeline.getByTestId('note-row').filter({ hasText: 'Moved the call to 3pm' }).innerText()).toContain(
+			'Agent',
+		);
 
 		// A person's note, written in the composer, arrives live like any other.
 		await timeline.getByTestId('note-composer').locator('textarea').fill('Sent the contract by post');
@@ -154,7 +220,11 @@ describe('Studio', () => {
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(1);
 		await choose('filter-type', 'All types');
 		await timeline.getByTestId('timeline-search').fill('quote');
-		await expect.poll(async () => (await timeline.getByTestId('activity-row').allInnerTexts()).join('|'), { timeout: 3000 }).toMatch(/^[^|]*Quote 1042[^|]*$/);
+
+		await expect
+			.poll(async () => (await timeline.getByTestId('activity-row').allInnerTexts()).join('|'), { timeout: 3000 })
+			.toMatch(/^[^|]*Quote 1042[^|]*$/);
+
 		await timeline.getByTestId('timeline-search').fill('');
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(2);
 
@@ -165,19 +235,40 @@ describe('Studio', () => {
 		// Attachments: an image shows as a chip with a thumbnail from Directus's asset transforms; a call recording
 		// plays from /assets with seeking (Directus serves byte ranges).
 		const uploads = await createChannel(instance, { name: 'Recordings', provider: 'upload' });
-		for (const [name, type, content] of [['photo.png', 'image/png', PNG], ['call.wav', 'audio/wav', wav(2)]] as const) {
+
+		for (const [name, type, content] of [
+			['photo.png', 'image/png', PNG],
+			['call.wav', 'audio/wav', wav(2)],
+		] as const) {
 			const form = new FormData();
 			form.append('type', type.startsWith('audio') ? 'call' : 'file');
 			form.append('sender', 'ana@acme.example');
 			form.append('file', new Blob([new Uint8Array(content)], { type }), name);
-			expect((await call(`${instance.url}/activity-hub/channels/${uploads.id}/upload`, { method: 'POST', token: instance.token, body: form })).status).toBe(202);
+
+			expect(
+				(
+					await call(`${instance.url}/activity-hub/channels/${uploads.id}/upload`, {
+						method: 'POST',
+						token: instance.token,
+						body: form,
+					})
+				).status,
+			).toBe(202);
 		}
+
 		const chip = timeline.getByTestId('attachment-chip').filter({ hasText: 'photo.png' });
 		await chip.waitFor({ timeout: 3000 });
-		await expect.poll(() => chip.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 }).toBeGreaterThan(0);
+
+		await expect
+			.poll(() => chip.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+				timeout: 5000,
+			})
+			.toBeGreaterThan(0);
+
 		const audio = timeline.getByTestId('audio-player').first();
 		await audio.waitFor({ timeout: 3000 });
 		await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 5000 }).toBeCloseTo(2, 1);
+
 		const seeked = await audio.evaluate(
 			(el: HTMLAudioElement) =>
 				new Promise<number>((resolve) => {
@@ -185,6 +276,7 @@ describe('Studio', () => {
 					el.currentTime = 1.5;
 				}),
 		);
+
 		expect(seeked).toBeCloseTo(1.5, 1);
 
 		await page.screenshot({ path: `${ARTIFACTS}/contact-page.png`, fullPage: true });
@@ -203,6 +295,7 @@ describe('Studio', () => {
 				metadata: { note: '<img src=x onerror="window.__injected = 5">' },
 			},
 		});
+
 		const hostile = timeline.getByTestId('activity-row').filter({ hasText: 'Invoice' });
 		await hostile.waitFor({ timeout: 2000 });
 		expect(await hostile.locator('.subject').innerText()).toBe('Invoice <img src=x onerror="window.__injected = 3">');
@@ -216,18 +309,34 @@ describe('Studio', () => {
 
 		await page.goto(`${instance.url}/admin/content`);
 		const navigation = await page.locator('nav, aside').first().innerText();
-		for (const name of ['Contacts', 'Activities', 'Ingestion Channels', 'Contact Notes']) expect(navigation).toContain(name);
+		for (const name of ['Contacts', 'Activities', 'Ingestion Channels', 'Contact Notes'])
+			expect(navigation).toContain(name);
 	});
 
 	it('never marks the contact form as changed by typing in the timeline', async () => {
-		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Cleo', last_name: 'Park' })).body.data.id;
-		const revisions = async () => Number((await instance.db('directus_revisions').where({ collection: 'contacts', item: String(contact) }).count({ n: '*' }))[0]!.n);
+		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Cleo', last_name: 'Park' })).body.data
+			.id;
+
+		const revisions = async () =>
+			Number(
+				(
+					await instance
+						.db('directus_revisions')
+						.where({ collection: 'contacts', item: String(contact) })
+						.count({ n: '*' })
+				)[0]!.n,
+			);
+
 		const before = await revisions();
 		const saves: string[] = [];
+
 		const watch = (request: { method(): string; url(): string; postData(): string | null }) => {
-			if (request.method() === 'PATCH' && request.url().includes(`/items/contacts/${contact}`)) saves.push(request.postData() ?? '');
+			if (request.method() === 'PATCH' && request.url().includes(`/items/contacts/${contact}`))
+				saves.push(request.postData() ?? '');
 		};
+
 		page.on('request', watch);
+
 		try {
 			await page.goto(`${instance.url}/admin/content/contacts/${contact}`);
 			const timeline = page.getByTestId('activity-hub-timeline');
@@ -249,7 +358,13 @@ describe('Studio', () => {
 	});
 
 	it('sets up an upload channel and uploads files, showing what the server refuses', async () => {
-		const channel = await createChannel(instance, { name: 'Scanned letters', provider: 'upload', allowed_mime_types: ['image/*', 'application/pdf'], max_file_bytes: 64 * 1024 });
+		const channel = await createChannel(instance, {
+			name: 'Scanned letters',
+			provider: 'upload',
+			allowed_mime_types: ['image/*', 'application/pdf'],
+			max_file_bytes: 64 * 1024,
+		});
+
 		await page.goto(`${instance.url}/admin/content/ingestion_channels/${channel.id}`);
 		const setup = page.getByTestId('channel-setup');
 		await setup.waitFor({ timeout: 30_000 });
@@ -262,41 +377,76 @@ describe('Studio', () => {
 		await expect.poll(() => setup.getByTestId('received-count').innerText(), { timeout: 5000 }).toBe('1');
 
 		const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
 		await setup.getByTestId('file-input').setInputFiles([
 			{ name: 'letter-1.png', mimeType: 'image/png', buffer: PNG },
 			{ name: 'letter-2.pdf', mimeType: 'application/pdf', buffer: pdf },
 			// The browser calls it a PNG; the server sniffs a Windows executable and refuses it.
-			{ name: 'disguised.png', mimeType: 'image/png', buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(512, 0x90)]) },
+			{
+				name: 'disguised.png',
+				mimeType: 'image/png',
+				buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(512, 0x90)]),
+			},
 			// Over the channel's 64 KB: refused before upload.
 			{ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([PNG, Buffer.alloc(70 * 1024)]) },
 		]);
+
 		const rows = setup.getByTestId('upload-row');
-		await expect.poll(async () => (await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).join(','), { timeout: 10_000 }).toBe('done,done,failed,refused');
+
+		await expect
+			.poll(async () => (await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).join(','), {
+				timeout: 10_000,
+			})
+			.toBe('done,done,failed,refused');
+
 		expect(await rows.nth(2).getByTestId('upload-error').innerText()).toMatch(/not allowed on this channel/);
 		expect(await rows.nth(3).getByTestId('upload-error').innerText()).toMatch(/limit of 64 KB/);
 		await rows.nth(2).getByTestId('upload-retry').waitFor();
+
 		// Drag and drop: a file dropped on the zone joins the list and uploads like a picked one.
-		await setup.getByTestId('drop-zone').evaluate((zone, bytes) => {
-			const transfer = new DataTransfer();
-			transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.pdf', { type: 'application/pdf' }));
-			zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-		}, [...pdf]);
-		await expect.poll(() => rows.filter({ hasText: 'dropped.pdf' }).getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
+		await setup.getByTestId('drop-zone').evaluate(
+			(zone, bytes) => {
+				const transfer = new DataTransfer();
+				transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.pdf', { type: 'application/pdf' }));
+				zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+			},
+			[...pdf],
+		);
+
+		await expect
+			.poll(() => rows.filter({ hasText: 'dropped.pdf' }).getAttribute('data-state'), { timeout: 10_000 })
+			.toBe('done');
+
 		// Bounded parallelism: with the server held up, at most four uploads are in flight at once.
 		let inFlight = 0;
 		let most = 0;
+
 		await page.route('**/activity-hub/channels/*/upload', async (route) => {
 			most = Math.max(most, ++inFlight);
 			await new Promise((resolve) => setTimeout(resolve, 400));
 			await route.continue();
 			inFlight--;
 		});
-		await setup.getByTestId('file-input').setInputFiles(Array.from({ length: 6 }, (_, i) => ({ name: `batch-${i}.pdf`, mimeType: 'application/pdf', buffer: pdf })));
-		const batchStates = async () => (await rows.filter({ hasText: 'batch-' }).evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).join(',');
+
+		await setup
+			.getByTestId('file-input')
+			.setInputFiles(
+				Array.from({ length: 6 }, (_, i) => ({ name: `batch-${i}.pdf`, mimeType: 'application/pdf', buffer: pdf })),
+			);
+
+		const batchStates = async () =>
+			(
+				await rows.filter({ hasText: 'batch-' }).evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))
+			).join(',');
+
 		await expect.poll(batchStates, { timeout: 15_000 }).toBe(Array(6).fill('done').join(','));
 		expect(most).toBe(4);
+
 		// Cancel one while the server holds it up; it stays cancelled until retried, then uploads.
-		await setup.getByTestId('file-input').setInputFiles([{ name: 'second-thoughts.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+		await setup
+			.getByTestId('file-input')
+			.setInputFiles([{ name: 'second-thoughts.pdf', mimeType: 'application/pdf', buffer: pdf }]);
+
 		const pending = rows.filter({ hasText: 'second-thoughts.pdf' });
 		await expect.poll(() => pending.getAttribute('data-state'), { timeout: 5000, interval: 20 }).toBe('uploading');
 		await pending.getByTestId('upload-cancel').click();
@@ -308,52 +458,133 @@ describe('Studio', () => {
 		await page.screenshot({ path: `${ARTIFACTS}/channel-page.png`, fullPage: true });
 
 		const stored = await instance.db('activities').where({ channel: channel.id });
-		expect(stored.map((row: { subject: string }) => row.subject).sort()).toEqual(['Test event from Activity Hub', ...Array.from({ length: 6 }, (_, i) => `batch-${i}.pdf`), 'dropped.pdf', 'letter-1.png', 'letter-2.pdf', 'second-thoughts.pdf']);
+
+		expect(stored.map((row: { subject: string }) => row.subject).sort()).toEqual([
+			'Test event from Activity Hub',
+			...Array.from({ length: 6 }, (_, i) => `batch-${i}.pdf`),
+			'dropped.pdf',
+			'letter-1.png',
+			'letter-2.pdf',
+			'second-thoughts.pdf',
+		]);
+
 		expect(await instance.db('directus_files').where({ folder: channel.id })).toHaveLength(10);
 	});
 
 	it('shows the Queue health and Dual timeline panels on an Insights dashboard', async () => {
 		const channel = await createChannel(instance, { name: 'Panel feed', provider: 'generic' });
-		for (const content of ['first', 'second', 'third']) await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', sender: '+1 202 555 0100', content: `panel ${content}` } });
-		const [claimed] = (await admin(instance).post('/activity-hub/queue/claim', { limit: 1, channels: [channel.id] })).body.data;
-		await admin(instance).post(`/activity-hub/queue/${claimed.id}/fail`, { lease_token: claimed.lease_token, error: 'transcription service down', retry: false });
+		for (const content of ['first', 'second', 'third'])
+			await call(channel.webhook, {
+				method: 'POST',
+				headers: { 'x-ingestion-key': channel.key },
+				json: { type: 'sms', sender: '+1 202 555 0100', content: `panel ${content}` },
+			});
+
+		const [claimed] = (await admin(instance).post('/activity-hub/queue/claim', { limit: 1, channels: [channel.id] }))
+			.body.data;
+
+		await admin(instance).post(`/activity-hub/queue/${claimed.id}/fail`, {
+			lease_token: claimed.lease_token,
+			error: 'transcription service down',
+			retry: false,
+		});
+
 		// The seeded "Activity Hub" dashboard shows both panels out of the box: the feed holds every activity.
 		await page.goto(`${instance.url}/admin/insights/${DASHBOARD_ID}`);
 		await page.getByTestId('queue-health').getByTestId('health-queued').waitFor({ timeout: 30_000 });
 		await dismissDialogs();
-		await page.getByTestId('timeline-panel').getByTestId('activity-row').filter({ hasText: 'panel third' }).waitFor({ timeout: 5000 });
 
-		const dashboard = (await admin(instance).post('/dashboards', { name: 'Channel feed', icon: 'timeline' })).body.data.id;
-		const panel = (fields: Record<string, unknown>) => admin(instance).post('/panels', { dashboard, show_header: true, position_x: 1, position_y: 1, width: 24, height: 18, ...fields });
-		expect((await panel({ name: 'Queue health', type: 'activity-hub-queue-health', options: { refresh: 2 } })).status).toBe(200);
-		expect((await panel({ name: 'Feed', type: 'activity-hub-dual-timeline', position_x: 25, options: { channel: { key: channel.id, collection: 'ingestion_channels' } } })).status).toBe(200);
+		await page
+			.getByTestId('timeline-panel')
+			.getByTestId('activity-row')
+			.filter({ hasText: 'panel third' })
+			.waitFor({ timeout: 5000 });
+
+		const dashboard = (await admin(instance).post('/dashboards', { name: 'Channel feed', icon: 'timeline' })).body.data
+			.id;
+
+		const panel = (fields: Record<string, unknown>) =>
+			admin(instance).post('/panels', {
+				dashboard,
+				show_header: true,
+				position_x: 1,
+				position_y: 1,
+				width: 24,
+				height: 18,
+				...fields,
+			});
+
+		expect(
+			(await panel({ name: 'Queue health', type: 'activity-hub-queue-health', options: { refresh: 2 } })).status,
+		).toBe(200);
+
+		expect(
+			(
+				await panel({
+					name: 'Feed',
+					type: 'activity-hub-dual-timeline',
+					position_x: 25,
+					options: { channel: { key: channel.id, collection: 'ingestion_channels' } },
+				})
+			).status,
+		).toBe(200);
 
 		await page.goto(`${instance.url}/admin/insights/${dashboard}`);
 		const health = page.getByTestId('queue-health');
 		await health.waitFor({ timeout: 30_000 });
 		await dismissDialogs();
-		await expect.poll(async () => Number(await health.getByTestId('health-failed').innerText()), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
-		expect(await health.getByTestId('health-failure').filter({ hasText: 'transcription service down' }).count()).toBe(1);
+
+		await expect
+			.poll(async () => Number(await health.getByTestId('health-failed').innerText()), { timeout: 5000 })
+			.toBeGreaterThanOrEqual(1);
+
+		expect(await health.getByTestId('health-failure').filter({ hasText: 'transcription service down' }).count()).toBe(
+			1,
+		);
+
 		const feed = page.getByTestId('timeline-panel');
 		await expect.poll(() => feed.getByTestId('activity-row').count(), { timeout: 5000 }).toBe(3);
+
 		// Unmatched activities offer linking to a contact from the feed.
-		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Phone', last_name: 'Owner' })).body.data.id;
+		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Phone', last_name: 'Owner' })).body
+			.data.id;
+
 		const unmatched = feed.getByTestId('activity-row').filter({ hasText: 'panel first' });
 		await unmatched.getByTestId('link-input').fill(String(contact));
 		await unmatched.getByTestId('link-contact').getByRole('button', { name: 'Link to contact' }).click();
-		await expect.poll(async () => (await instance.db('activities').where({ content: 'panel first' }).first()).contact, { timeout: 5000 }).toBe(contact);
+
+		await expect
+			.poll(async () => (await instance.db('activities').where({ content: 'panel first' }).first()).contact, {
+				timeout: 5000,
+			})
+			.toBe(contact);
+
 		await expect.poll(() => unmatched.getByTestId('link-contact').count(), { timeout: 5000 }).toBe(0);
 		// A new delivery appears in the feed live; the health panel counts it on its next refresh.
 		const queuedBefore = Number(await health.getByTestId('health-queued').innerText());
-		await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', content: 'panel fourth' } });
+
+		await call(channel.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: { type: 'sms', content: 'panel fourth' },
+		});
+
 		await feed.getByTestId('activity-row').filter({ hasText: 'panel fourth' }).waitFor({ timeout: 2000 });
-		await expect.poll(async () => Number(await health.getByTestId('health-queued').innerText()), { timeout: 6000 }).toBe(queuedBefore + 1);
+
+		await expect
+			.poll(async () => Number(await health.getByTestId('health-queued').innerText()), { timeout: 6000 })
+			.toBe(queuedBefore + 1);
+
 		await page.screenshot({ path: `${ARTIFACTS}/insights-panels.png`, fullPage: true });
 	});
 
 	it('opens a contact with 10,000 activities as fast as one with 10', async () => {
-		const big = (await admin(instance).post('/items/contacts', { first_name: 'Many', last_name: 'Years' })).body.data.id;
-		const small = (await admin(instance).post('/items/contacts', { first_name: 'Few', last_name: 'Days' })).body.data.id;
+		const big = (await admin(instance).post('/items/contacts', { first_name: 'Many', last_name: 'Years' })).body.data
+			.id;
+
+		const small = (await admin(instance).post('/items/contacts', { first_name: 'Few', last_name: 'Days' })).body.data
+			.id;
+
 		await seedActivities(instance.db, 10_000, { contact: big });
 		await seedActivities(instance.db, 10, { contact: small });
 
@@ -361,18 +592,32 @@ describe('Studio', () => {
 		const open = async (contact: number) => {
 			await page.goto(`${instance.url}/admin/content/contacts`);
 			await dismissDialogs();
-			const link = page.locator('.v-table tbody tr, table tbody tr').filter({ hasText: contact === big ? 'Years' : 'Days' }).first();
+
+			const link = page
+				.locator('.v-table tbody tr, table tbody tr')
+				.filter({ hasText: contact === big ? 'Years' : 'Days' })
+				.first();
+
 			await link.waitFor({ timeout: 15_000 });
 			const started = Date.now();
 			await link.click();
 			const timeline = page.getByTestId('activity-hub-timeline');
-			await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 5000, interval: 20 }).toBe(contact === big ? 50 : 10);
+
+			await expect
+				.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 5000, interval: 20 })
+				.toBe(contact === big ? 50 : 10);
+
 			return Date.now() - started;
 		};
+
 		await open(small); // warm the item page's code
 		const smallMs = await open(small);
 		const bigMs = await open(big);
-		console.log(`[browser] first page of the dual timeline: 10,000 activities ${bigMs} ms, 10 activities ${smallMs} ms (from the click in the contacts list)`);
+
+		console.log(
+			`[browser] first page of the dual timeline: 10,000 activities ${bigMs} ms, 10 activities ${smallMs} ms (from the click in the contacts list)`,
+		);
+
 		expect(bigMs).toBeLessThan(1000);
 
 		// Scrolling to the end of the list loads the next page (infinite scroll), without repeating rows.

@@ -12,7 +12,8 @@ const NATIVE_BUILDS: Array<[string, string]> = [
 	['sqlite3', 'build'],
 ];
 
-const versionOf = (modules: string, name: string) => JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).version as string;
+const versionOf = (modules: string, name: string) =>
+	JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).version as string;
 
 /** The folder holding that release's node_modules (installing it when missing or stale). */
 export function hostRelease(version: string): string {
@@ -25,13 +26,23 @@ export function hostRelease(version: string): string {
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
 	for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(manifest, file), join(target, file));
-	execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: target, stdio: 'inherit' });
+
+	execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: target,
+		stdio: 'inherit',
+	});
+
 	const ours = join(ROOT, 'node_modules');
 	const theirs = join(target, 'node_modules');
+
 	for (const [name, folder] of NATIVE_BUILDS) {
-		if (versionOf(ours, name) !== versionOf(theirs, name)) throw new Error(`${name}: Directus ${version} locks ${versionOf(theirs, name)}, this repository ${versionOf(ours, name)}`);
+		if (versionOf(ours, name) !== versionOf(theirs, name))
+			throw new Error(
+				`${name}: Directus ${version} locks ${versionOf(theirs, name)}, this repository ${versionOf(ours, name)}`,
+			);
 		cpSync(join(ours, name, folder), join(theirs, name, folder), { recursive: true });
 	}
+
 	execFileSync(nodeBinary(), ['-e', "require('isolated-vm'); require('sqlite3')"], { cwd: target });
 	writeFileSync(join(target, '.stamp'), stamp);
 	return target;

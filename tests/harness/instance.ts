@@ -24,7 +24,12 @@ export interface Instance {
 	/** PostgreSQL only: restart the database server under this instance (`immediate` is a crash: WAL recovery). */
 	restartDatabase: (mode?: 'immediate' | 'fast') => Promise<void>;
 	/** Start another Directus process on the same database (multi-instance tests). */
-	sibling: (extra?: Record<string, string>) => Promise<{ url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; output: () => string; hubLog: string[] }>;
+	sibling: (extra?: Record<string, string>) => Promise<{
+		url: string;
+		stop: (signal?: NodeJS.Signals) => Promise<void>;
+		output: () => string;
+		hubLog: string[];
+	}>;
 }
 
 export const vendors = (): Vendor[] => {
@@ -37,6 +42,7 @@ export async function startInstance(vendor: Vendor, extra: Record<string, string
 	const dataDir = mkdtempSync(join(harness.root, `${vendor}-`));
 	let dbConfig: Record<string, unknown>;
 	let db: Knex;
+
 	if (vendor === 'sqlite') {
 		const filename = join(dataDir, 'data.db');
 		copyFileSync(harness.sqliteTemplate!, filename);
@@ -45,19 +51,42 @@ export async function startInstance(vendor: Vendor, extra: Record<string, string
 	} else {
 		const pg = harness.pg!;
 		const database = `ah_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-		const admin = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
+
+		const admin = knex({
+			client: 'pg',
+			connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' },
+		});
+
 		await admin.raw(`CREATE DATABASE ${database} TEMPLATE ${pg.template}`);
 		await admin.destroy();
 		dbConfig = { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database };
-		db = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database }, pool: { min: 0, max: 4 } });
+
+		db = knex({
+			client: 'pg',
+			connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database },
+			pool: { min: 0, max: 4 },
+		});
 	}
+
 	const start = async (extraEnv: Record<string, string>) => {
 		const port = await freePort();
-		const env = directusEnv({ db: dbConfig, port, dataDir, admin: ADMIN, extra: { ACTIVITY_HUB_DEFAULT_REGION: 'US', ...extraEnv } });
+
+		const env = directusEnv({
+			db: dbConfig,
+			port,
+			dataDir,
+			admin: ADMIN,
+			extra: { ACTIVITY_HUB_DEFAULT_REGION: 'US', ...extraEnv },
+		});
+
 		const hubLog: string[] = [];
-		const onOutput = (chunk: string) => hubLog.push(...chunk.split('\n').filter((line) => line.includes('Activity Hub')));
+
+		const onOutput = (chunk: string) =>
+			hubLog.push(...chunk.split('\n').filter((line) => line.includes('Activity Hub')));
+
 		return { env, server: await startDirectus(env, { onOutput }), hubLog };
 	};
+
 	const { env, server, hubLog } = await start(extra);
 	return {
 		vendor,

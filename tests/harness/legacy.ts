@@ -18,7 +18,10 @@ function mergeLegacy(current: Snapshot, ours: Snapshot): Snapshot {
 	return {
 		...current,
 		collections: [...current.collections.filter((c) => !owned.has(c.collection)), ...ours.collections],
-		fields: [...current.fields.filter((f) => !owned.has(f.collection)), ...ours.fields.map((f) => ({ ...f, schema: byKey.get(`${f.collection}.${f.field}`)?.schema ?? f.schema }))],
+		fields: [
+			...current.fields.filter((f) => !owned.has(f.collection)),
+			...ours.fields.map((f) => ({ ...f, schema: byKey.get(`${f.collection}.${f.field}`)?.schema ?? f.schema })),
+		],
 		relations: [...current.relations.filter((r) => !owned.has(r.collection)), ...ours.relations],
 	};
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import { inject } from 'vitest';
-import { directusCli, freePort, ROOT, startDirectus, type RunningDirectus } from '../../scripts/lib/directus.mjs';
+import { directusCli, freePort, ROOT, type RunningDirectus, startDirectus } from '../../scripts/lib/directus.mjs';
 import { hostRelease } from './host-release.js';
 import type { Vendor } from './instance.js';
 import { ADMIN } from './shared.js';
@@ -33,7 +33,11 @@ export interface PlainProject {
 }
 
 /** A new database of the vendor: a SQLite file in `dir`, or a database on the harness's PostgreSQL server. */
-export async function newDatabase(vendor: Vendor, dir: string, label: string): Promise<{ env: Record<string, string>; db: Knex }> {
+export async function newDatabase(
+	vendor: Vendor,
+	dir: string,
+	label: string,
+): Promise<{ env: Record<string, string>; db: Knex }> {
 	if (vendor === 'sqlite') {
 		const filename = join(dir, 'data.db');
 		return {
@@ -41,26 +45,53 @@ export async function newDatabase(vendor: Vendor, dir: string, label: string): P
 			db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }),
 		};
 	}
+
 	const pg = inject('harness').pg!;
 	const database = `${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-	const server = knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' } });
+
+	const server = knex({
+		client: 'pg',
+		connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' },
+	});
+
 	await server.raw(`CREATE DATABASE ${database}`);
 	await server.destroy();
 	return {
-		env: { DB_CLIENT: 'pg', DB_HOST: pg.host, DB_PORT: String(pg.port), DB_USER: pg.user, DB_PASSWORD: pg.password, DB_DATABASE: database },
-		db: knex({ client: 'pg', connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database }, pool: { min: 0, max: 4 } }),
+		env: {
+			DB_CLIENT: 'pg',
+			DB_HOST: pg.host,
+			DB_PORT: String(pg.port),
+			DB_USER: pg.user,
+			DB_PASSWORD: pg.password,
+			DB_DATABASE: database,
+		},
+		db: knex({
+			client: 'pg',
+			connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database },
+			pool: { min: 0, max: 4 },
+		}),
 	};
 }
 
 /** `host`: another Directus release (see host-release.ts) instead of the pinned 12.4.0. */
-export async function plainProject(vendor: Vendor, label: string, { bootstrap = true, host }: { bootstrap?: boolean; host?: string } = {}): Promise<PlainProject> {
+export async function plainProject(
+	vendor: Vendor,
+	label: string,
+	{ bootstrap = true, host }: { bootstrap?: boolean; host?: string } = {},
+): Promise<PlainProject> {
 	const harness = inject('harness');
 	const dir = mkdtempSync(join(harness.root, `${label}-${vendor}-`));
-	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${label}-project`, private: true, dependencies: { directus: host ?? '12.4.0' } }, null, 2));
+
+	writeFileSync(
+		join(dir, 'package.json'),
+		JSON.stringify({ name: `${label}-project`, private: true, dependencies: { directus: host ?? '12.4.0' } }, null, 2),
+	);
+
 	symlinkSync(join(host ? hostRelease(host) : ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
 	mkdirSync(join(dir, 'extensions'));
 	const { env: dbEnv, db } = await newDatabase(vendor, dir, label);
 	const port = await freePort();
+
 	const env = {
 		...dbEnv,
 		HOST: '127.0.0.1',
@@ -80,6 +111,7 @@ export async function plainProject(vendor: Vendor, label: string, { bootstrap = 
 		// a 2-core machine running several Directus processes; these tests are about installing, not load shedding.
 		PRESSURE_LIMITER_ENABLED: 'false',
 	};
+
 	const location = { cwd: dir, cli: join(dir, 'node_modules', 'directus', 'cli.js') };
 	if (bootstrap) await directusCli(['bootstrap'], env, location);
 	const url = `http://127.0.0.1:${port}`;
@@ -94,6 +126,7 @@ export async function plainProject(vendor: Vendor, label: string, { bootstrap = 
 				headers: { authorization: `Bearer ${ADMIN.token}`, 'content-type': 'application/json' },
 				body: body === undefined ? undefined : JSON.stringify(body),
 			});
+
 			const text = await response.text();
 			if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
 			return text ? JSON.parse(text) : null;
@@ -118,4 +151,5 @@ export async function userCollections(project: PlainProject): Promise<string[]> 
 		.sort();
 }
 
-export const extensionFiles = (project: PlainProject) => readdirSync(join(project.dir, 'extensions', PACKAGE_NAME)).sort();
+export const extensionFiles = (project: PlainProject) =>
+	readdirSync(join(project.dir, 'extensions', PACKAGE_NAME)).sort();

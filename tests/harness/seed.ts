@@ -12,10 +12,15 @@ export interface SeedOptions {
 }
 
 /** `count` activities, one minute apart going back from now; returns their ids, newest first. */
-export async function seedActivities(db: Knex, count: number, { contact = null, channel = null, queued = false }: SeedOptions = {}): Promise<string[]> {
+export async function seedActivities(
+	db: Knex,
+	count: number,
+	{ contact = null, channel = null, queued = false }: SeedOptions = {},
+): Promise<string[]> {
 	const sqlite = db.client.config.client === 'sqlite3';
 	const now = Date.now();
 	const time = (ms: number) => (sqlite ? ms : new Date(ms));
+
 	const rows = Array.from({ length: count }, (_, i) => ({
 		id: randomUUID(),
 		type: TYPES[i % TYPES.length],
@@ -33,6 +38,7 @@ export async function seedActivities(db: Knex, count: number, { contact = null, 
 		available_at: time(queued ? now - 1000 : now - (i + 60) * 60_000),
 		date_created: time(now - (i + 60) * 60_000),
 	}));
+
 	await db.batchInsert('activities', rows, sqlite ? 60 : 1000);
 	return rows.map((row) => row.id);
 }

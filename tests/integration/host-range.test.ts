@@ -19,6 +19,7 @@ describe.each(vendors().filter((v) => v === 'sqlite'))(`Directus ${OLDEST} on %s
 		project.addExtension();
 		server = await project.start();
 	}, 600_000);
+
 	afterAll(async () => {
 		await server?.stop();
 		await project?.close();
@@ -31,14 +32,31 @@ describe.each(vendors().filter((v) => v === 'sqlite'))(`Directus ${OLDEST} on %s
 	it('runs that release and installs itself there', async () => {
 		expect((await project.api('GET', '/server/info')).data.version).toBe(OLDEST);
 		expect(server.output()).toMatch(/Activity Hub: installed 0\.2\.0 in \d+ ms/);
-		expect(server.output().split('\n').filter((line) => /"level":(5|6)0/.test(line))).toEqual([]);
+
+		expect(
+			server
+				.output()
+				.split('\n')
+				.filter((line) => /"level":(5|6)0/.test(line)),
+		).toEqual([]);
 	});
 
 	it('ingests with item events, checks access and serves the queue', async () => {
 		const channel = await createChannel({ url: project.url, token: ADMIN.token }, { provider: 'generic' });
-		const accepted = await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', sender: '+12025550143', content: 'hello' } });
+
+		const accepted = await call(channel.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: { type: 'sms', sender: '+12025550143', content: 'hello' },
+		});
+
 		expect(accepted.status).toBe(202);
-		expect((await project.api('GET', `/items/activities/${accepted.body.data.id}`)).data).toMatchObject({ content: 'hello', status: 'raw' });
+
+		expect((await project.api('GET', `/items/activities/${accepted.body.data.id}`)).data).toMatchObject({
+			content: 'hello',
+			status: 'raw',
+		});
+
 		expect((await call(`${project.url}/activity-hub/channels/${channel.id}/key`, { method: 'POST' })).status).toBe(401);
 		expect((await call(`${project.url}/activity-hub/queue/health`, { token: ADMIN.token })).body.data.queued).toBe(1);
 	});

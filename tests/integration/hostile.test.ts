@@ -10,7 +10,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/providers/twilio.js';
 import { admin, call, createChannel } from '../harness/api.js';
-import { startInstance, vendors, type Instance } from '../harness/instance.js';
+import { type Instance, startInstance, vendors } from '../harness/instance.js';
 
 interface HostileCase {
 	name: string;
@@ -24,14 +24,27 @@ interface HostileCase {
 	headers: Record<string, string>;
 	body?: string;
 	body_base64?: string;
-	body_generate?: { prefix: string; repeat: string; times: number; middle: string; repeat_close?: string; suffix: string };
-	sign?: { scheme: 'standard-webhooks' | 'twilio' | 'whatsapp' | 'mailgun'; age_seconds?: number; secret?: string; tamper?: boolean };
+	body_generate?: {
+		prefix: string;
+		repeat: string;
+		times: number;
+		middle: string;
+		repeat_close?: string;
+		suffix: string;
+	};
+	sign?: {
+		scheme: 'standard-webhooks' | 'twilio' | 'whatsapp' | 'mailgun';
+		age_seconds?: number;
+		secret?: string;
+		tamper?: boolean;
+	};
 	replay_of_valid?: boolean;
 	raw?: boolean;
 	chunked?: boolean;
 }
 
 const DIR = new URL('../hostile/', import.meta.url).pathname;
+
 const CORPUS: HostileCase[] = readdirSync(DIR)
 	.filter((file) => file.endsWith('.json'))
 	.sort()
@@ -43,43 +56,70 @@ const SECRETS = {
 	mailgun: 'hostile-mailgun-signing-key',
 	whatsapp: 'hostile-whatsapp-app-secret',
 };
+
 const LEAK = /knex|sqlite|postgres|syntax error|constraint|stack|at [\w.]+ \(|node_modules|SELECT |INSERT /i;
 
 function bodyOf(c: HostileCase, now: number): Buffer {
 	if (c.body_base64 !== undefined) return Buffer.from(c.body_base64, 'base64');
+
 	if (c.body_generate) {
 		const g = c.body_generate;
-		return Buffer.from(g.prefix + g.repeat.repeat(g.times) + g.middle + (g.repeat_close ?? '').repeat(g.times) + g.suffix);
+		return Buffer.from(
+			g.prefix + g.repeat.repeat(g.times) + g.middle + (g.repeat_close ?? '').repeat(g.times) + g.suffix,
+		);
 	}
+
 	return Buffer.from((c.body ?? '').replaceAll('{now}', String(now)));
 }
 
 /** One HTTP/1.1 request written by hand: lying lengths, chunked growth and oversized headers that fetch refuses to send. */
-function rawRequest(url: URL, method: string, headers: Record<string, string>, body: Buffer, chunked: boolean): Promise<{ status: number; text: string }> {
+function rawRequest(
+	url: URL,
+	method: string,
+	headers: Record<string, string>,
+	body: Buffer,
+	chunked: boolean,
+): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
 		const socket = connect(Number(url.port), url.hostname);
 		let received = '';
+
 		socket.on('data', (chunk) => {
 			received += chunk.toString('latin1');
 			const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
+
 			if (status && received.includes('\r\n\r\n')) {
 				socket.destroy();
 				resolve({ status: Number(status[1]), text: received.slice(received.indexOf('\r\n\r\n') + 4) });
 			}
 		});
+
 		socket.on('error', (error) => (received ? undefined : reject(error)));
-		socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0), text: received }));
-		const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+
+		socket.on('close', () =>
+			resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0), text: received }),
+		);
+
+		const lines = [
+			`${method} ${url.pathname}${url.search} HTTP/1.1`,
+			`host: ${url.host}`,
+			'connection: close',
+			...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+		];
+
 		if (chunked) lines.push('transfer-encoding: chunked');
-		else if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) lines.push(`content-length: ${body.length}`);
+		else if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+			lines.push(`content-length: ${body.length}`);
 		socket.write(`${lines.join('\r\n')}\r\n\r\n`);
 		if (!chunked) return void socket.write(body, () => {});
+
 		for (let at = 0; at < body.length && !socket.destroyed; at += 8192) {
 			const piece = body.subarray(at, at + 8192);
 			socket.write(`${piece.length.toString(16)}\r\n`);
 			socket.write(piece);
 			socket.write('\r\n');
 		}
+
 		if (!socket.destroyed) socket.write('0\r\n\r\n');
 	});
 }
@@ -93,6 +133,7 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 		instance = await startInstance(vendor, { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000' });
 		uploadsRoot = instance.env['STORAGE_LOCAL_ROOT']!;
 		const small = { max_request_bytes: 65536, max_file_bytes: 16384, max_files: 3 };
+
 		const definitions: Record<string, Record<string, unknown>> = {
 			generic: { provider: 'generic', ...small },
 			'generic-large': { provider: 'generic', max_request_bytes: 4 * 1024 * 1024 },
@@ -101,68 +142,133 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 			disabled: { provider: 'generic', enabled: false },
 			twilio: { provider: 'twilio', ...small },
 			'twilio-signed': { provider: 'twilio', secrets: { auth_token: SECRETS.twilio } },
-			postmark: { provider: 'postmark', ...small, max_file_bytes: 4096, allowed_mime_types: ['image/*', 'application/pdf'] },
+			postmark: {
+				provider: 'postmark',
+				...small,
+				max_file_bytes: 4096,
+				allowed_mime_types: ['image/*', 'application/pdf'],
+			},
 			mailgun: { provider: 'mailgun', secrets: { signing_key: SECRETS.mailgun } },
 			sendgrid: { provider: 'sendgrid', ...small },
-			whatsapp: { provider: 'whatsapp', secrets: { app_secret: SECRETS.whatsapp, verify_token: 'hostile-verify-token' } },
+			whatsapp: {
+				provider: 'whatsapp',
+				secrets: { app_secret: SECRETS.whatsapp, verify_token: 'hostile-verify-token' },
+			},
 			upload: { provider: 'upload', ...small, allowed_mime_types: ['image/png', 'image/jpeg', 'application/pdf'] },
 		};
-		for (const [name, fields] of Object.entries(definitions)) channels[name] = await createChannel(instance, { name: `hostile ${name}`, ...fields });
+
+		for (const [name, fields] of Object.entries(definitions))
+			channels[name] = await createChannel(instance, { name: `hostile ${name}`, ...fields });
 	});
+
 	afterAll(() => instance?.stop());
 
 	const counts = async () => {
 		const count = async (table: string) => Number((await instance.db(table).count({ n: '*' }).first())!['n']);
-		const storedFiles = (await readdir(uploadsRoot, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).length;
-		return { activities: await count('activities'), files: await count('directus_files'), links: await count('activity_files'), notes: await count('contact_notes'), storedFiles };
+
+		const storedFiles = (await readdir(uploadsRoot, { recursive: true, withFileTypes: true })).filter((entry) =>
+			entry.isFile(),
+		).length;
+
+		return {
+			activities: await count('activities'),
+			files: await count('directus_files'),
+			links: await count('activity_files'),
+			notes: await count('contact_notes'),
+			storedFiles,
+		};
 	};
 
 	async function send(c: HostileCase) {
 		const channel = channels[c.channel]!;
 		const now = Math.floor(Date.now() / 1000);
 		const url = new URL(`${instance.url}${c.path ?? `/ingest/${channel.id}`}${c.query ?? ''}`);
-		const headers: Record<string, string> = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, v.replaceAll('{now}', String(now))]));
+
+		const headers: Record<string, string> = Object.fromEntries(
+			Object.entries(c.headers).map(([k, v]) => [k, v.replaceAll('{now}', String(now))]),
+		);
+
 		const key = c.key ?? 'header';
 		if (key === 'header') headers['x-ingestion-key'] = channel.key;
 		if (key === 'wrong') headers['x-ingestion-key'] = `ahk_${randomBytes(32).toString('base64url')}`;
 		if (key === 'other-channel') headers['x-ingestion-key'] = channels['other-channel']!.key;
 		if (key === 'query') url.searchParams.set('key', channel.key);
 		let body = bodyOf(c, now);
+
 		if (c.sign) {
-			const tamper = (b: Buffer) => (c.sign!.tamper ? Buffer.concat([b, Buffer.from(c.sign!.scheme === 'twilio' ? '&Extra=1' : ' ')]) : b);
+			const tamper = (b: Buffer) =>
+				c.sign!.tamper ? Buffer.concat([b, Buffer.from(c.sign!.scheme === 'twilio' ? '&Extra=1' : ' ')]) : b;
+
 			const signedAt = now - (c.sign.age_seconds ?? 0);
+
 			if (c.sign.scheme === 'standard-webhooks') {
 				const id = `msg_${randomBytes(8).toString('hex')}`;
-				Object.assign(headers, { 'webhook-id': id, 'webhook-timestamp': String(signedAt), 'webhook-signature': new Webhook(c.sign.secret ?? SECRETS.webhook).sign(id, new Date(signedAt * 1000), body.toString('utf8')) });
+
+				Object.assign(headers, {
+					'webhook-id': id,
+					'webhook-timestamp': String(signedAt),
+					'webhook-signature': new Webhook(c.sign.secret ?? SECRETS.webhook).sign(
+						id,
+						new Date(signedAt * 1000),
+						body.toString('utf8'),
+					),
+				});
 			} else if (c.sign.scheme === 'whatsapp') {
-				headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', c.sign.secret ?? SECRETS.whatsapp).update(body).digest('hex')}`;
+				headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', c.sign.secret ?? SECRETS.whatsapp)
+					.update(body)
+					.digest('hex')}`;
 			} else if (c.sign.scheme === 'twilio') {
-				headers['x-twilio-signature'] = twilioSignature(c.sign.secret ?? SECRETS.twilio, url.toString(), [...new URLSearchParams(body.toString('utf8'))]);
+				headers['x-twilio-signature'] = twilioSignature(c.sign.secret ?? SECRETS.twilio, url.toString(), [
+					...new URLSearchParams(body.toString('utf8')),
+				]);
 			} else {
 				const token = randomBytes(16).toString('hex');
-				const signature = createHmac('sha256', c.sign.secret ?? SECRETS.mailgun).update(`${signedAt}${token}`).digest('hex');
+
+				const signature = createHmac('sha256', c.sign.secret ?? SECRETS.mailgun)
+					.update(`${signedAt}${token}`)
+					.digest('hex');
+
 				const fields = ['timestamp', String(signedAt), 'token', token, 'signature', signature];
 				let extra = '';
-				for (let i = 0; i < fields.length; i += 2) extra += `--hostileboundary\r\nContent-Disposition: form-data; name="${fields[i]}"\r\n\r\n${fields[i + 1]}\r\n`;
-				body = Buffer.from(body.toString('latin1').replace('--hostileboundary--', `${extra}--hostileboundary--`), 'latin1');
+				for (let i = 0; i < fields.length; i += 2)
+					extra += `--hostileboundary\r\nContent-Disposition: form-data; name="${fields[i]}"\r\n\r\n${fields[i + 1]}\r\n`;
+
+				body = Buffer.from(
+					body.toString('latin1').replace('--hostileboundary--', `${extra}--hostileboundary--`),
+					'latin1',
+				);
 			}
+
 			body = tamper(body);
 		}
+
 		const method = c.method ?? 'POST';
 		if (c.raw) return rawRequest(url, method, headers, body, c.chunked ?? false);
-		const reply = await call(url.toString(), { method, headers, body: method === 'GET' ? undefined : new Uint8Array(body) });
-		return { status: reply.status, text: reply.text, again: () => call(url.toString(), { method, headers, body: new Uint8Array(body) }) };
+
+		const reply = await call(url.toString(), {
+			method,
+			headers,
+			body: method === 'GET' ? undefined : new Uint8Array(body),
+		});
+
+		return {
+			status: reply.status,
+			text: reply.text,
+			again: () => call(url.toString(), { method, headers, body: new Uint8Array(body) }),
+		};
 	}
 
 	it(`has at least 100 cases (${CORPUS.length})`, () => expect(CORPUS.length).toBeGreaterThanOrEqual(100));
 
 	it.each(CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 		let replay: (() => Promise<{ status: number; text: string }>) | undefined;
+
 		if (c.replay_of_valid) {
 			const first = await send(c);
 			expect(first.status, `the valid original of ${c.name}`).toBeLessThan(300);
 			replay = (first as { again: () => Promise<{ status: number; text: string }> }).again;
 		}
+
 		const before = await counts();
 		const reply = replay ? await replay() : await send(c);
 		const allowed = Array.isArray(c.expect) ? c.expect : [c.expect];
@@ -183,9 +289,19 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 			external_id: `'; DELETE FROM contacts; --`,
 			metadata: { note: '{{7*7}} ${7*7} <%= 7*7 %>' },
 		};
-		const reply = await call(channels['generic']!.webhook, { method: 'POST', headers: { 'x-ingestion-key': channels['generic']!.key }, json: hostile });
+
+		const reply = await call(channels['generic']!.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channels['generic']!.key },
+			json: hostile,
+		});
+
 		expect(reply.status).toBe(202);
-		const stored = await admin(instance).get(`/items/activities/${reply.body.data.id}?fields=type,subject,content,sender,recipient,external_id,metadata`);
+
+		const stored = await admin(instance).get(
+			`/items/activities/${reply.body.data.id}?fields=type,subject,content,sender,recipient,external_id,metadata`,
+		);
+
 		expect(stored.body.data).toEqual(hostile);
 		expect(Number((await instance.db('directus_users').count({ n: '*' }).first())!['n'])).toBeGreaterThan(0);
 	});

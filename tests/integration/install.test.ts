@@ -13,30 +13,54 @@ import { freePort, type RunningDirectus } from '../../scripts/lib/directus.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';
 import { vendors } from '../harness/instance.js';
 import { installLegacy } from '../harness/legacy.js';
-import { plainProject, userCollections, type PlainProject } from '../harness/project.js';
+import { type PlainProject, plainProject, userCollections } from '../harness/project.js';
 import { ADMIN } from '../harness/shared.js';
 
-const BUNDLE = ['activities', 'activity_files', 'agent_preferences', 'contact_identities', 'contact_notes', 'contacts', 'ingestion_channel_secrets', 'ingestion_channels'];
+const BUNDLE = [
+	'activities',
+	'activity_files',
+	'agent_preferences',
+	'contact_identities',
+	'contact_notes',
+	'contacts',
+	'ingestion_channel_secrets',
+	'ingestion_channels',
+];
+
 const RECORD = 'activity_hub_install';
 const INSTALLED = /Activity Hub: installed 0\.2\.0 in \d+ ms/;
+
 /** The messages logged at error level or worse (pino: 50 error, 60 fatal). */
 const errors = (output: string) =>
 	output
 		.split('\n')
 		.filter((line) => /"level":(5|6)0/.test(line))
 		.map((line) => (JSON.parse(line) as { msg: string }).msg);
+
 const target = (project: PlainProject) => ({ url: project.url, token: ADMIN.token });
+
 const fieldsOf = async (project: PlainProject, collection: string) =>
-	(await project.api('GET', `/fields/${collection}`)).data.map((f: { field: string; type: string; schema: unknown }) => ({ field: f.field, type: f.type, schema: f.schema }));
+	(await project.api('GET', `/fields/${collection}`)).data.map(
+		(f: { field: string; type: string; schema: unknown }) => ({ field: f.field, type: f.type, schema: f.schema }),
+	);
 
 /** A collection as Studio's data model creates one: an auto-increment id and fields with their Studio metadata. */
-async function createCollection(project: PlainProject, collection: string, fields: Array<{ field: string; type: string }>) {
+async function createCollection(
+	project: PlainProject,
+	collection: string,
+	fields: Array<{ field: string; type: string }>,
+) {
 	await project.api('POST', '/collections', {
 		collection,
 		schema: {},
 		meta: {},
 		fields: [
-			{ field: 'id', type: 'integer', meta: { hidden: true, readonly: true, interface: 'input' }, schema: { is_primary_key: true, has_auto_increment: true } },
+			{
+				field: 'id',
+				type: 'integer',
+				meta: { hidden: true, readonly: true, interface: 'input' },
+				schema: { is_primary_key: true, has_auto_increment: true },
+			},
 			...fields.map((field) => ({ ...field, meta: { interface: 'input' } })),
 		],
 	});
@@ -66,6 +90,7 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 		project.addExtension();
 		server = await project.start();
 	}, 240_000);
+
 	afterAll(async () => {
 		await server?.stop();
 		await project?.close();
@@ -75,11 +100,18 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 		expect(server.output()).toMatch(INSTALLED);
 		expect(await userCollections(project)).toEqual([...BUNDLE, RECORD, 'products'].sort());
 		expect((await project.api('GET', `/roles/${AGENT_ROLE_ID}`)).data.name).toBe('Activity Agent');
-		expect((await project.api('GET', `/flows/${AI_FLOW_ID}`)).data).toMatchObject({ status: 'inactive', trigger: 'schedule' });
-		expect((await project.api('GET', `/dashboards/${DASHBOARD_ID}?fields=name,panels.type`)).data.panels.map((p: { type: string }) => p.type).sort()).toEqual([
-			'activity-hub-dual-timeline',
-			'activity-hub-queue-health',
-		]);
+
+		expect((await project.api('GET', `/flows/${AI_FLOW_ID}`)).data).toMatchObject({
+			status: 'inactive',
+			trigger: 'schedule',
+		});
+
+		expect(
+			(await project.api('GET', `/dashboards/${DASHBOARD_ID}?fields=name,panels.type`)).data.panels
+				.map((p: { type: string }) => p.type)
+				.sort(),
+		).toEqual(['activity-hub-dual-timeline', 'activity-hub-queue-health']);
+
 		const record = await project.db(RECORD).select('key', 'value');
 		expect(record.find((r) => r.key === 'version')?.value).toBe('0.2.0');
 		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(Array(6).fill('applied'));
@@ -87,27 +119,65 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 
 	it('serves the Studio entries from the unpacked package', async () => {
 		const { data } = await project.api('GET', '/extensions');
-		const bundle = data.find((e: { schema?: { name?: string } }) => e.schema?.name === 'directus-extension-activity-hub');
+
+		const bundle = data.find(
+			(e: { schema?: { name?: string } }) => e.schema?.name === 'directus-extension-activity-hub',
+		);
+
 		expect(bundle).toBeDefined();
-		const app = await (await fetch(`${project.url}/extensions/sources/index.js`, { headers: { authorization: `Bearer ${ADMIN.token}` } })).text();
-		for (const id of ['activity-hub-timeline', 'activity-hub-channel-setup', 'activity-hub-dual-timeline', 'activity-hub-queue-health', 'activity-hub-claim']) expect(app).toContain(id);
+
+		const app = await (
+			await fetch(`${project.url}/extensions/sources/index.js`, { headers: { authorization: `Bearer ${ADMIN.token}` } })
+		).text();
+
+		for (const id of [
+			'activity-hub-timeline',
+			'activity-hub-channel-setup',
+			'activity-hub-dual-timeline',
+			'activity-hub-queue-health',
+			'activity-hub-claim',
+		])
+			expect(app).toContain(id);
 	});
 
 	it('ingests a webhook, matches it, and an agent claims and completes it', async () => {
-		const contact = (await project.api('POST', '/items/contacts', { first_name: 'Ana', emails: [{ email: 'ana@acme.example', type: 'work' }] })).data;
+		const contact = (
+			await project.api('POST', '/items/contacts', {
+				first_name: 'Ana',
+				emails: [{ email: 'ana@acme.example', type: 'work' }],
+			})
+		).data;
+
 		const channel = await createChannel(target(project), { provider: 'generic' });
 		await createUser(target(project), AGENT_ROLE_ID, `agent-${vendor}`);
-		const send = () => call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'email', sender: 'Ana <ana@acme.example>', subject: 'Hello' } });
+
+		const send = () =>
+			call(channel.webhook, {
+				method: 'POST',
+				headers: { 'x-ingestion-key': channel.key },
+				json: { type: 'email', sender: 'Ana <ana@acme.example>', subject: 'Hello' },
+			});
+
 		await expect.poll(async () => (await send()).body.data?.contact, { timeout: 10_000 }).toBe(contact.id);
-		const agent = (path: string, json: unknown) => call(`${project.url}/activity-hub${path}`, { method: 'POST', token: `agent-${vendor}`, json });
+
+		const agent = (path: string, json: unknown) =>
+			call(`${project.url}/activity-hub${path}`, { method: 'POST', token: `agent-${vendor}`, json });
+
 		const claimed = (await agent('/queue/claim', { limit: 50 })).body.data;
 		expect(claimed.length).toBeGreaterThan(0);
-		for (const item of claimed) expect((await agent(`/queue/${item.id}/complete`, { lease_token: item.lease_token, note: 'handled' })).status).toBe(200);
-		expect(Number((await project.db('contact_notes').where({ contact: contact.id }).count({ n: '*' }))[0]!.n)).toBe(claimed.length);
+		for (const item of claimed)
+			expect(
+				(await agent(`/queue/${item.id}/complete`, { lease_token: item.lease_token, note: 'handled' })).status,
+			).toBe(200);
+
+		expect(Number((await project.db('contact_notes').where({ contact: contact.id }).count({ n: '*' }))[0]!.n)).toBe(
+			claimed.length,
+		);
 	});
 
 	it('leaves the project’s own collection and data exactly as they were', async () => {
 		expect(await fieldsOf(project, 'products')).toEqual(productFields);
+
 		expect((await project.api('GET', '/items/products?sort=id')).data).toEqual([
 			{ id: 1, title: 'Widget' },
 			{ id: 2, title: 'Gadget' },
@@ -131,20 +201,27 @@ describe.each(vendors().filter((v) => v === 'pg'))('a cluster on %s', (vendor) =
 		project.addExtension();
 		const redis = await startRedis();
 		const cluster = { REDIS: redis.url, SYNCHRONIZATION_STORE: 'redis', CACHE_ENABLED: 'true', CACHE_STORE: 'redis' };
+
 		const servers = await Promise.all(
 			[0, 1, 2].map(async () => {
 				const port = String(await freePort());
 				return project.start({ ...cluster, PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` });
 			}),
 		);
+
 		try {
 			const outputs = servers.map((s) => s.output());
 			expect(outputs.filter((o) => INSTALLED.test(o))).toHaveLength(1);
 			expect(outputs.filter((o) => /Activity Hub: running z0001/.test(o))).toHaveLength(1);
 			for (const output of outputs) expect(errors(output)).toEqual([]);
-			for (const s of servers) expect((await call(`${s.url}/activity-hub/queue/health`, { token: ADMIN.token })).status).toBe(200);
+			for (const s of servers)
+				expect((await call(`${s.url}/activity-hub/queue/health`, { token: ADMIN.token })).status).toBe(200);
 			expect(await project.db('directus_roles').where({ id: AGENT_ROLE_ID }).count({ n: '*' })).toEqual([{ n: '1' }]);
-			expect(await project.db('directus_dashboards').where({ name: 'Activity Hub' }).count({ n: '*' })).toEqual([{ n: '1' }]);
+
+			expect(await project.db('directus_dashboards').where({ name: 'Activity Hub' }).count({ n: '*' })).toEqual([
+				{ n: '1' },
+			]);
+
 			expect(await project.db('directus_flows').where({ id: AI_FLOW_ID }).count({ n: '*' })).toEqual([{ n: '1' }]);
 		} finally {
 			await Promise.all(servers.map((s) => s.stop()));
@@ -159,26 +236,75 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 		const project = await plainProject(vendor, 'upgrade');
 		await installLegacy(project);
 		let server = await project.start();
-		const contact = (await project.api('POST', '/items/contacts', { first_name: 'Ana', emails: [{ email: 'ana@acme.example', type: 'work' }] })).data;
-		const channel = (await project.api('POST', '/items/ingestion_channels', { name: 'Webhooks', provider: 'generic' })).data;
+
+		const contact = (
+			await project.api('POST', '/items/contacts', {
+				first_name: 'Ana',
+				emails: [{ email: 'ana@acme.example', type: 'work' }],
+			})
+		).data;
+
+		const channel = (await project.api('POST', '/items/ingestion_channels', { name: 'Webhooks', provider: 'generic' }))
+			.data;
+
 		const { key, hash } = generateIngestionKey();
-		await project.db('ingestion_channel_secrets').insert({ id: channel.id, key_hash: hash, secrets: seal(deriveKey(ADMIN.secret), '{}') });
-		const activity = (await project.api('POST', '/items/activities', { type: 'sms', direction: 'inbound', status: 'completed', channel: channel.id, contact: contact.id, content: 'hi', external_id: 'old-1' })).data;
-		await project.api('POST', '/items/contact_notes', { contact: contact.id, activity: activity.id, content: 'Called back' });
+
+		await project
+			.db('ingestion_channel_secrets')
+			.insert({ id: channel.id, key_hash: hash, secrets: seal(deriveKey(ADMIN.secret), '{}') });
+
+		const activity = (
+			await project.api('POST', '/items/activities', {
+				type: 'sms',
+				direction: 'inbound',
+				status: 'completed',
+				channel: channel.id,
+				contact: contact.id,
+				content: 'hi',
+				external_id: 'old-1',
+			})
+		).data;
+
+		await project.api('POST', '/items/contact_notes', {
+			contact: contact.id,
+			activity: activity.id,
+			content: 'Called back',
+		});
+
 		await server.stop();
-		const tables = ['contacts', 'activities', 'contact_notes', 'ingestion_channels', 'ingestion_channel_secrets', 'directus_flows', 'directus_dashboards', 'directus_roles'];
-		const snapshot = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await project.db(t).select().orderBy('id')])));
+
+		const tables = [
+			'contacts',
+			'activities',
+			'contact_notes',
+			'ingestion_channels',
+			'ingestion_channel_secrets',
+			'directus_flows',
+			'directus_dashboards',
+			'directus_roles',
+		];
+
+		const snapshot = async () =>
+			Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await project.db(t).select().orderBy('id')])));
+
 		const before = await snapshot();
 
 		project.addExtension();
 		server = await project.start();
+
 		try {
 			expect(server.output()).toMatch(INSTALLED);
 			expect(errors(server.output())).toEqual([]);
 			expect(await snapshot()).toEqual(before);
 			const steps = await project.db(RECORD).where('key', 'like', 'step:%').select('value');
 			expect(steps.map((s) => s.value)).toEqual(Array(6).fill('applied by 0.1.0'));
-			const reply = await call(`${project.url}/ingest/${channel.id}`, { method: 'POST', headers: { 'x-ingestion-key': key }, json: { type: 'sms', sender: '+12025550143', content: 'after the upgrade' } });
+
+			const reply = await call(`${project.url}/ingest/${channel.id}`, {
+				method: 'POST',
+				headers: { 'x-ingestion-key': key },
+				json: { type: 'sms', sender: '+12025550143', content: 'after the upgrade' },
+			});
+
 			expect(reply.status).toBe(202);
 		} finally {
 			await server.stop();
@@ -194,6 +320,7 @@ describe.each(vendors().filter((v) => v === 'sqlite'))('ACTIVITY_HUB_AUTO_INSTAL
 		project.addExtension();
 		const manual = { ACTIVITY_HUB_AUTO_INSTALL: 'false' };
 		let server = await project.start(manual);
+
 		try {
 			const refusal = await unavailable(project);
 			expect(refusal.extensions.code).toBe('ACTIVITY_HUB_NOT_INSTALLED');
@@ -203,8 +330,15 @@ describe.each(vendors().filter((v) => v === 'sqlite'))('ACTIVITY_HUB_AUTO_INSTAL
 
 			const { stdout } = await project.cli(['activity-hub', 'install'], manual);
 			expect(stdout).toMatch(/Activity Hub 0\.2\.0 installed in \d+ ms \(schema, z0001/);
-			expect((await project.cli(['activity-hub', 'install'], manual)).stdout).toContain('Activity Hub 0.2.0 is already installed');
-			expect((await project.cli(['activity-hub', 'status'], manual)).stdout).toContain('Activity Hub 0.2.0 is installed');
+
+			expect((await project.cli(['activity-hub', 'install'], manual)).stdout).toContain(
+				'Activity Hub 0.2.0 is already installed',
+			);
+
+			expect((await project.cli(['activity-hub', 'status'], manual)).stdout).toContain(
+				'Activity Hub 0.2.0 is installed',
+			);
+
 			server = await project.start(manual);
 			expect((await call(`${project.url}/activity-hub/queue/health`, { token: ADMIN.token })).status).toBe(200);
 		} finally {
@@ -218,15 +352,25 @@ describe.each(vendors())('a project with its own collections named like the bund
 	it('adopts its own `contacts` once told where e-mails and phones are, never altering it', async () => {
 		const project = await plainProject(vendor, 'owncontacts');
 		let server = await project.start();
+
 		await createCollection(project, 'contacts', [
 			{ field: 'full_name', type: 'string' },
 			{ field: 'email_address', type: 'string' },
 			{ field: 'mobile', type: 'string' },
 		]);
-		const person = (await project.api('POST', '/items/contacts', { full_name: 'Ana Ruiz', email_address: 'Ana.Ruiz@acme.example', mobile: '(202) 555-0143' })).data;
+
+		const person = (
+			await project.api('POST', '/items/contacts', {
+				full_name: 'Ana Ruiz',
+				email_address: 'Ana.Ruiz@acme.example',
+				mobile: '(202) 555-0143',
+			})
+		).data;
+
 		const fieldsBefore = await fieldsOf(project, 'contacts');
 		await server.stop();
 		project.addExtension();
+
 		try {
 			server = await project.start();
 			const refusal = await unavailable(project);
@@ -236,14 +380,25 @@ describe.each(vendors())('a project with its own collections named like the bund
 			expect(await userCollections(project)).toEqual(['contacts']);
 			await server.stop();
 
-			server = await project.start({ ACTIVITY_HUB_CONTACTS_COLLECTION: 'contacts', ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email_address', ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile' });
+			server = await project.start({
+				ACTIVITY_HUB_CONTACTS_COLLECTION: 'contacts',
+				ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email_address',
+				ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile',
+			});
+
 			expect(server.output()).toMatch(INSTALLED);
 			expect(await fieldsOf(project, 'contacts')).toEqual(fieldsBefore);
 			expect((await project.api('GET', `/items/contacts/${person.id}`)).data).toEqual(person);
 			// The people already there are indexed by the install: their next message matches at once.
 			const channel = await createChannel(target(project), { provider: 'generic', create_unknown_contacts: true });
-			const send = (json: unknown) => call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json });
-			await expect.poll(async () => (await send({ type: 'sms', sender: '+12025550143' })).body.data.contact, { timeout: 10_000 }).toBe(person.id);
+
+			const send = (json: unknown) =>
+				call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json });
+
+			await expect
+				.poll(async () => (await send({ type: 'sms', sender: '+12025550143' })).body.data.contact, { timeout: 10_000 })
+				.toBe(person.id);
+
 			expect((await send({ type: 'email', sender: 'ana.ruiz@acme.example' })).body.data.contact).toBe(person.id);
 			// Unknown senders never become rows in a team's own collection.
 			expect((await send({ type: 'email', sender: 'stranger@elsewhere.example' })).body.data.contact).toBeNull();
@@ -262,6 +417,7 @@ describe.each(vendors())('a project with its own collections named like the bund
 		await server.stop();
 		project.addExtension();
 		server = await project.start();
+
 		try {
 			const refusal = await unavailable(project);
 			expect(refusal.extensions.code).toBe('COLLECTION_CLASH');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
-import { startInstance, vendors, type Instance } from '../harness/instance.js';
+import { type Instance, startInstance, vendors } from '../harness/instance.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -12,11 +12,13 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 	const agentToken = `studio-agent-${vendor}`;
 	const uploaderToken = `studio-uploader-${vendor}`;
 	const nobodyToken = `studio-nobody-${vendor}`;
+
 	const upload = (channel: string, files: Array<[string, Buffer, string]>, token = instance.token) => {
 		const form = new FormData();
 		for (const [name, content, type] of files) form.append('file', new Blob([new Uint8Array(content)], { type }), name);
 		return call(`${instance.url}/activity-hub/channels/${channel}/upload`, { method: 'POST', token, body: form });
 	};
+
 	const fileCount = async () => Number((await instance.db('directus_files').count({ n: '*' }).first())!['n']);
 
 	beforeAll(async () => {
@@ -26,22 +28,46 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 		// A Studio user whose policy allows creating activities (whole collection: the Core tier's only kind of rule).
 		await createStudioUser(instance, uploaderToken, [{ collection: 'activities', action: 'create' }]);
 	});
+
 	afterAll(() => instance?.stop());
 
 	it('reports queue health: counts, oldest wait, throughput and recent failures', async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
 		const ids: string[] = [];
-		for (const n of [1, 2, 3]) ids.push((await call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { type: 'sms', content: `h${n}` } })).body.data.id);
-		const claimed = (await admin(instance).post('/activity-hub/queue/claim', { limit: 2, channels: [channel.id] })).body.data;
-		await admin(instance).post(`/activity-hub/queue/${claimed[0].id}/complete`, { lease_token: claimed[0].lease_token });
-		await admin(instance).post(`/activity-hub/queue/${claimed[1].id}/fail`, { lease_token: claimed[1].lease_token, error: 'model refused', retry: false });
+		for (const n of [1, 2, 3])
+			ids.push(
+				(
+					await call(channel.webhook, {
+						method: 'POST',
+						headers: { 'x-ingestion-key': channel.key },
+						json: { type: 'sms', content: `h${n}` },
+					})
+				).body.data.id,
+			);
+
+		const claimed = (await admin(instance).post('/activity-hub/queue/claim', { limit: 2, channels: [channel.id] })).body
+			.data;
+
+		await admin(instance).post(`/activity-hub/queue/${claimed[0].id}/complete`, {
+			lease_token: claimed[0].lease_token,
+		});
+
+		await admin(instance).post(`/activity-hub/queue/${claimed[1].id}/fail`, {
+			lease_token: claimed[1].lease_token,
+			error: 'model refused',
+			retry: false,
+		});
 
 		const health = await call(`${instance.url}/activity-hub/queue/health`, { token: agentToken });
 		expect(health.status).toBe(200);
 		expect(health.body.data).toMatchObject({ queued: 1, processing: 0, failed: 1, completed_last_hour: 1 });
 		expect(health.body.data.throughput_per_minute).toBeCloseTo(1 / 15, 1);
 		expect(health.body.data.oldest_queued_seconds).toBeGreaterThanOrEqual(0);
-		expect(health.body.data.recent_failures).toMatchObject([{ id: claimed[1].id, last_error: 'model refused', attempts: 1 }]);
+
+		expect(health.body.data.recent_failures).toMatchObject([
+			{ id: claimed[1].id, last_error: 'model refused', attempts: 1 },
+		]);
+
 		expect((await call(`${instance.url}/activity-hub/queue/health`, { token: nobodyToken })).status).toBe(403);
 		expect((await call(`${instance.url}/activity-hub/queue/health`)).status).toBe(401);
 	});
@@ -53,21 +79,47 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 		const row = await instance.db('activities').where({ id: sent.body.data.id }).first();
 		expect(row).toMatchObject({ channel: channel.id, status: 'raw', subject: 'Test event from Activity Hub' });
 		expect(typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata).toMatchObject({ test: true });
-		await expect.poll(async () => Number((await instance.db('ingestion_channels').where({ id: channel.id }).first()).received_count)).toBe(1);
-		expect((await call(`${instance.url}/activity-hub/channels/${channel.id}/test`, { method: 'POST', token: agentToken })).status).toBe(403);
-		expect((await admin(instance).post('/activity-hub/channels/00000000-0000-4000-8000-000000000000/test')).status).toBe(404);
+
+		await expect
+			.poll(async () =>
+				Number((await instance.db('ingestion_channels').where({ id: channel.id }).first()).received_count),
+			)
+			.toBe(1);
+
+		expect(
+			(await call(`${instance.url}/activity-hub/channels/${channel.id}/test`, { method: 'POST', token: agentToken }))
+				.status,
+		).toBe(403);
+
+		expect(
+			(await admin(instance).post('/activity-hub/channels/00000000-0000-4000-8000-000000000000/test')).status,
+		).toBe(404);
 	});
 
 	it('uploads files from Studio with the session, applying the channel limits; refusals leave nothing behind', async () => {
-		const channel = await createChannel(instance, { provider: 'upload', allowed_mime_types: ['image/*', 'application/pdf'], max_file_bytes: 1024 });
+		const channel = await createChannel(instance, {
+			provider: 'upload',
+			allowed_mime_types: ['image/*', 'application/pdf'],
+			max_file_bytes: 1024,
+		});
+
 		const before = await fileCount();
 		const ok = await upload(channel.id, [['pixel.png', PNG, 'image/png']], uploaderToken);
 		expect(ok.status).toBe(202);
-		expect(await instance.db('activities').where({ id: ok.body.data.id }).first()).toMatchObject({ channel: channel.id, type: 'file', subject: 'pixel.png' });
+
+		expect(await instance.db('activities').where({ id: ok.body.data.id }).first()).toMatchObject({
+			channel: channel.id,
+			type: 'file',
+			subject: 'pixel.png',
+		});
+
 		expect(await instance.db('activity_files').where({ activities_id: ok.body.data.id })).toHaveLength(1);
 		expect(await fileCount()).toBe(before + 1);
 
-		const refusedType = await upload(channel.id, [['tool.exe', Buffer.from('MZ\x90\x00binary'), 'application/x-msdownload']]);
+		const refusedType = await upload(channel.id, [
+			['tool.exe', Buffer.from('MZ\x90\x00binary'), 'application/x-msdownload'],
+		]);
+
 		expect(refusedType.status).toBe(415);
 		expect(refusedType.body.errors[0].extensions.code).toBe('FILE_TYPE_REFUSED');
 		const tooBig = await upload(channel.id, [['big.png', Buffer.concat([PNG, Buffer.alloc(2048)]), 'image/png']]);
@@ -79,7 +131,11 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 		expect((await upload(channel.id, [['pixel.png', PNG, 'image/png']], nobodyToken)).status).toBe(403);
 		const form = new FormData();
 		form.append('file', new Blob([PNG], { type: 'image/png' }), 'x.png');
-		expect((await call(`${instance.url}/activity-hub/channels/${channel.id}/upload`, { method: 'POST', body: form })).status).toBe(401);
+
+		expect(
+			(await call(`${instance.url}/activity-hub/channels/${channel.id}/upload`, { method: 'POST', body: form })).status,
+		).toBe(401);
+
 		const webhookChannel = await createChannel(instance, { provider: 'generic' });
 		expect((await upload(webhookChannel.id, [['pixel.png', PNG, 'image/png']])).status).toBe(422);
 		expect(await fileCount()).toBe(before + 1);

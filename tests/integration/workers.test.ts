@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
-import { startRedis, type RedisServer } from '../../scripts/lib/redis.mjs';
+import { type RedisServer, startRedis } from '../../scripts/lib/redis.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';
-import { startInstance, vendors, type Instance } from '../harness/instance.js';
+import { type Instance, startInstance, vendors } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';
 import { startWorker, type Worker } from '../harness/workers.js';
 
@@ -17,23 +17,32 @@ const exactlyOnce = (workers: Worker[]) => {
 describe.each(vendors())('worker processes on %s', (vendor) => {
 	let instance: Instance;
 	const token = `worker-${randomUUID()}`;
+
 	beforeAll(async () => {
 		instance = await startInstance(vendor, { ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *' });
 		await createUser(instance, AGENT_ROLE_ID, token);
 	});
+
 	afterAll(() => instance?.stop());
 
 	it('8 worker processes drain 5,000 activities, each completed exactly once', async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
 		const ids = await seedActivities(instance.db, 5000, { channel: channel.id, queued: true });
-		const workers = Array.from({ length: 8 }, () => startWorker(instance.url, token, ['--batch', '25', '--lease-seconds', '60']));
+
+		const workers = Array.from({ length: 8 }, () =>
+			startWorker(instance.url, token, ['--batch', '25', '--lease-seconds', '60']),
+		);
+
 		expect(await Promise.all(workers.map((w) => w.exited))).toEqual(Array(8).fill(0));
 		const { all, unique } = exactlyOnce(workers);
 		expect(all).toHaveLength(5000);
 		expect(unique.size).toBe(5000);
 		expect(workers.filter((w) => w.completed.length > 0).length).toBeGreaterThan(1);
 		const rows = await instance.db('activities').whereIn('id', ids).select('status', 'attempts');
-		expect(rows.every((r: { status: string; attempts: number }) => r.status === 'completed' && r.attempts === 1)).toBe(true);
+
+		expect(rows.every((r: { status: string; attempts: number }) => r.status === 'completed' && r.attempts === 1)).toBe(
+			true,
+		);
 	}, 300_000);
 
 	it('workers killed with SIGKILL mid-lease lose nothing: their activities are re-claimed and completed once', async () => {
@@ -43,20 +52,31 @@ describe.each(vendors())('worker processes on %s', (vendor) => {
 		const first = Array.from({ length: 4 }, () => startWorker(instance.url, token, slow));
 		// Kill two workers once each has finished one activity: they still hold the rest of their batch.
 		const victims = first.slice(0, 2);
-		await expect.poll(() => victims.every((w) => w.completed.length >= 1), { timeout: 30_000, interval: 20 }).toBe(true);
+
+		await expect
+			.poll(() => victims.every((w) => w.completed.length >= 1), { timeout: 30_000, interval: 20 })
+			.toBe(true);
+
 		for (const victim of victims) victim.child.kill('SIGKILL');
 		const codes = await Promise.all(first.map((w) => w.exited));
 		expect(codes.slice(2)).toEqual([0, 0]); // the survivors ran to the end of the queue they could see
 		// Until every activity is done: new workers pick up what the dead ones held, once their leases expire.
 		const later: Worker[] = [];
+
 		for (let round = 0; round < 10; round++) {
-			const left = await instance.db('activities').whereIn('id', ids).whereNot({ status: 'completed' }).count({ n: '*' });
+			const left = await instance
+				.db('activities')
+				.whereIn('id', ids)
+				.whereNot({ status: 'completed' })
+				.count({ n: '*' });
+
 			if (Number(left[0]!.n) === 0) break;
 			await new Promise((resolve) => setTimeout(resolve, 5500));
 			const batch = Array.from({ length: 2 }, () => startWorker(instance.url, token, slow));
 			await Promise.all(batch.map((w) => w.exited));
 			later.push(...batch);
 		}
+
 		const rows = await instance.db('activities').whereIn('id', ids).select('id', 'status', 'attempts', 'max_attempts');
 		expect(rows.filter((r: { status: string }) => r.status !== 'completed')).toEqual([]);
 		const { all, unique } = exactlyOnce([...first, ...later]);
@@ -74,11 +94,20 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 
 	beforeAll(async () => {
 		redis = await startRedis();
-		const cluster = { REDIS: redis.url, SYNCHRONIZATION_STORE: 'redis', ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *', LOG_LEVEL: 'debug', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '10' };
+
+		const cluster = {
+			REDIS: redis.url,
+			SYNCHRONIZATION_STORE: 'redis',
+			ACTIVITY_HUB_REAPER_CRON: '*/1 * * * * *',
+			LOG_LEVEL: 'debug',
+			ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '10',
+		};
+
 		instance = await startInstance(vendor, cluster);
 		siblings = [await instance.sibling(cluster), await instance.sibling(cluster)];
 		await createUser(instance, AGENT_ROLE_ID, token);
 	}, 240_000);
+
 	afterAll(async () => {
 		for (const sibling of siblings) await sibling.stop();
 		await instance?.stop();
@@ -89,7 +118,12 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 		const channel = await createChannel(instance, { provider: 'generic' });
 		const ids = await seedActivities(instance.db, 900, { channel: channel.id, queued: true });
 		const urls = [instance.url, ...siblings.map((s) => s.url)];
-		const workers = urls.flatMap((url) => [startWorker(url, token, ['--batch', '10']), startWorker(url, token, ['--batch', '10'])]);
+
+		const workers = urls.flatMap((url) => [
+			startWorker(url, token, ['--batch', '10']),
+			startWorker(url, token, ['--batch', '10']),
+		]);
+
 		await Promise.all(workers.map((w) => w.exited));
 		const { all, unique } = exactlyOnce(workers);
 		expect(all).toHaveLength(900);
@@ -100,21 +134,30 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 
 	it('runs the reaper once per tick across the cluster', async () => {
 		await new Promise((resolve) => setTimeout(resolve, 5000));
+
 		const ticks = [instance.hubLog, ...siblings.map((s) => s.hubLog)].flatMap((log) =>
 			log.map((line) => /reaper tick (\d+)/.exec(line)?.[1]).filter((tick): tick is string => Boolean(tick)),
 		);
+
 		expect(ticks.length).toBeGreaterThanOrEqual(4);
 		expect(new Set(ticks).size).toBe(ticks.length);
 	});
 
-	it('shares each channel\'s rate limit across the instances through Redis', async () => {
+	it("shares each channel's rate limit across the instances through Redis", async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
 		const urls = [instance.url, ...siblings.map((s) => s.url)];
 		const statuses: number[] = [];
+
 		for (let i = 0; i < 15; i++) {
-			const reply = await call(`${urls[i % 3]}/ingest/${channel.id}`, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { content: `burst ${i}` } });
+			const reply = await call(`${urls[i % 3]}/ingest/${channel.id}`, {
+				method: 'POST',
+				headers: { 'x-ingestion-key': channel.key },
+				json: { content: `burst ${i}` },
+			});
+
 			statuses.push(reply.status);
 		}
+
 		// 10 per minute for the channel in all: a per-instance limit would have let all 15 through.
 		expect(statuses.filter((s) => s === 202)).toHaveLength(10);
 		expect(statuses.slice(10)).toEqual([429, 429, 429, 429, 429]);
@@ -129,12 +172,41 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 		await new Promise((resolve) => socket.addEventListener('open', resolve));
 		socket.send(JSON.stringify({ type: 'auth', access_token: instance.token }));
 		await expect.poll(() => messages.some((m) => m.type === 'auth' && m.status === 'ok')).toBe(true);
-		socket.send(JSON.stringify({ type: 'subscribe', collection: 'activities', event: 'create', uid: 'feed', query: { fields: ['id', 'content'] } }));
+
+		socket.send(
+			JSON.stringify({
+				type: 'subscribe',
+				collection: 'activities',
+				event: 'create',
+				uid: 'feed',
+				query: { fields: ['id', 'content'] },
+			}),
+		);
+
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		const sent = Date.now();
-		const ingested = await call(`${siblings[1]!.url}/ingest/${channel.id}`, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json: { content: 'seen across instances' } });
+
+		const ingested = await call(`${siblings[1]!.url}/ingest/${channel.id}`, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: { content: 'seen across instances' },
+		});
+
 		expect(ingested.status).toBe(202);
-		await expect.poll(() => messages.find((m) => m.type === 'subscription' && m.event === 'create' && m.data?.some((d: { id: string }) => d.id === ingested.body.data.id)), { timeout: 5000, interval: 20 }).toBeTruthy();
+
+		await expect
+			.poll(
+				() =>
+					messages.find(
+						(m) =>
+							m.type === 'subscription' &&
+							m.event === 'create' &&
+							m.data?.some((d: { id: string }) => d.id === ingested.body.data.id),
+					),
+				{ timeout: 5000, interval: 20 },
+			)
+			.toBeTruthy();
+
 		console.log(`[cluster] websocket event on A ${Date.now() - sent} ms after ingest on C`);
 		socket.close();
 	});

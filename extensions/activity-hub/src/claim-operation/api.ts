@@ -1,5 +1,5 @@
 import { defineOperationApi } from '@directus/extensions-sdk';
-import { isActivityType, type ActivityType } from '../shared/activity.js';
+import { type ActivityType, isActivityType } from '../shared/activity.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { HubContext } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
@@ -21,10 +21,13 @@ export default defineOperationApi<Options>({
 		const types = jsonOption<unknown[]>(options.types, []).filter(isActivityType);
 		const worker = flowWorker(context.accountability as any, (context as any).flow);
 		const claimed = await claim(database, { worker, limit, leaseSeconds, types, now: new Date() });
+
 		if (claimed.length) {
 			const events = { database, schema: await getSchema(), accountability: null };
-			for (const row of claimed) emitUpdated('activities', [row['id'] as string], { status: 'processing', lease_owner: worker }, events);
+			for (const row of claimed)
+				emitUpdated('activities', [row['id'] as string], { status: 'processing', lease_owner: worker }, events);
 		}
+
 		return claimed;
 	},
 });

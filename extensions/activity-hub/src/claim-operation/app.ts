@@ -11,13 +11,29 @@ export default defineOperationApp({
 		{ label: 'Lease', text: `${lease_seconds ?? 300} s` },
 	],
 	options: [
-		{ field: 'limit', name: 'Batch size', type: 'integer', meta: { width: 'half', interface: 'input', options: { min: 1, max: 100 } }, schema: { default_value: 10 } },
-		{ field: 'lease_seconds', name: 'Lease (seconds)', type: 'integer', meta: { width: 'half', interface: 'input', options: { min: 5, max: 3600 } }, schema: { default_value: 300 } },
+		{
+			field: 'limit',
+			name: 'Batch size',
+			type: 'integer',
+			meta: { width: 'half', interface: 'input', options: { min: 1, max: 100 } },
+			schema: { default_value: 10 },
+		},
+		{
+			field: 'lease_seconds',
+			name: 'Lease (seconds)',
+			type: 'integer',
+			meta: { width: 'half', interface: 'input', options: { min: 5, max: 3600 } },
+			schema: { default_value: 300 },
+		},
 		{
 			field: 'types',
 			name: 'Only these types',
 			type: 'json',
-			meta: { width: 'full', interface: 'select-multiple-checkbox', options: { choices: ACTIVITY_TYPES.map((value) => ({ text: value, value })) } },
+			meta: {
+				width: 'full',
+				interface: 'select-multiple-checkbox',
+				options: { choices: ACTIVITY_TYPES.map((value) => ({ text: value, value })) },
+			},
 		},
 	],
 });

@@ -16,8 +16,22 @@ export default defineOperationApi<Options>({
 	handler: async (options, context) => {
 		const { database, getSchema } = context as unknown as HubContext;
 		const { id, token } = leasedActivity(options);
-		const result = await complete(database, id, token, jsonOption<Record<string, unknown>>(options.processed_data, {}), options.note || null);
-		emitUpdated('activities', [id], { status: 'completed' }, { database, schema: await getSchema(), accountability: null });
+
+		const result = await complete(
+			database,
+			id,
+			token,
+			jsonOption<Record<string, unknown>>(options.processed_data, {}),
+			options.note || null,
+		);
+
+		emitUpdated(
+			'activities',
+			[id],
+			{ status: 'completed' },
+			{ database, schema: await getSchema(), accountability: null },
+		);
+
 		return { id, status: 'completed', note: result.noteId };
 	},
 });

@@ -18,7 +18,14 @@ export default defineOperationApi<Options>({
 		const { id, token } = leasedActivity(options);
 		const error = options.error || 'Failed in a flow';
 		const result = await fail(database, id, token, error, options.retry !== false);
-		emitUpdated('activities', [id], { status: result.status, last_error: error }, { database, schema: await getSchema(), accountability: null });
+
+		emitUpdated(
+			'activities',
+			[id],
+			{ status: result.status, last_error: error },
+			{ database, schema: await getSchema(), accountability: null },
+		);
+
 		return { id, ...result };
 	},
 });

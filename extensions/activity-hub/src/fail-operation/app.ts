@@ -10,9 +10,25 @@ export default defineOperationApp({
 		{ label: 'Retry', text: retry === false ? 'no' : 'yes' },
 	],
 	options: [
-		{ field: 'activity', name: 'Activity id', type: 'string', meta: { width: 'half', interface: 'input', required: true } },
-		{ field: 'lease_token', name: 'Lease token', type: 'string', meta: { width: 'half', interface: 'input', required: true } },
+		{
+			field: 'activity',
+			name: 'Activity id',
+			type: 'string',
+			meta: { width: 'half', interface: 'input', required: true },
+		},
+		{
+			field: 'lease_token',
+			name: 'Lease token',
+			type: 'string',
+			meta: { width: 'half', interface: 'input', required: true },
+		},
 		{ field: 'error', name: 'Error', type: 'text', meta: { width: 'full', interface: 'input-multiline' } },
-		{ field: 'retry', name: 'Retry', type: 'boolean', meta: { width: 'half', interface: 'boolean' }, schema: { default_value: true } },
+		{
+			field: 'retry',
+			name: 'Retry',
+			type: 'boolean',
+			meta: { width: 'half', interface: 'boolean' },
+			schema: { default_value: true },
+		},
 	],
 });

@@ -12,7 +12,12 @@ declare module '@directus/api/emitter' {
 declare module '@directus/api/permissions/modules/validate-access/validate-access' {
 	/** Throws Directus's ForbiddenError unless the accountability may perform `action` on `collection`. */
 	export function validateAccess(
-		options: { accountability: unknown; action: 'create' | 'read' | 'update' | 'delete'; collection: string; primaryKeys?: Array<string | number> },
+		options: {
+			accountability: unknown;
+			action: 'create' | 'read' | 'update' | 'delete';
+			collection: string;
+			primaryKeys?: Array<string | number>;
+		},
 		context: { schema: unknown; knex: unknown },
 	): Promise<void>;
 }

@@ -9,9 +9,13 @@ describe('Directus host adapter', () => {
 		const seen: unknown[] = [];
 		const listener = (meta: unknown) => void seen.push(meta);
 		emitter.onAction('activities.items.create', listener);
+
 		try {
 			emitItemAction('create', 'activities', { key: 'a1', payload: { status: 'raw' } }, { accountability: null });
-			await expect.poll(() => seen).toEqual([expect.objectContaining({ collection: 'activities', key: 'a1', payload: { status: 'raw' } })]);
+
+			await expect
+				.poll(() => seen)
+				.toEqual([expect.objectContaining({ collection: 'activities', key: 'a1', payload: { status: 'raw' } })]);
 		} finally {
 			emitter.offAction('activities.items.create', listener);
 		}
@@ -20,8 +24,14 @@ describe('Directus host adapter', () => {
 	it('checks access with Directus’s own rules: unknown collections are forbidden, admins pass without a database read', async () => {
 		const admin = { user: 'u', role: null, roles: [], admin: true, app: true, ip: null };
 		const schema = { collections: { activities: {} }, relations: [] };
-		await expect(checkAccess({ accountability: admin, action: 'create', collection: 'activities' }, { schema, knex: null })).resolves.toBeUndefined();
-		await expect(checkAccess({ accountability: admin, action: 'read', collection: 'nope' }, { schema, knex: null })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+		await expect(
+			checkAccess({ accountability: admin, action: 'create', collection: 'activities' }, { schema, knex: null }),
+		).resolves.toBeUndefined();
+
+		await expect(
+			checkAccess({ accountability: admin, action: 'read', collection: 'nope' }, { schema, knex: null }),
+		).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});
 
 	it('flushes the host caches', async () => {

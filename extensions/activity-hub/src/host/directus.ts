@@ -8,7 +8,12 @@ import { flushCaches } from '@directus/api/cache';
 import { validateAccess } from '@directus/api/permissions/modules/validate-access/validate-access';
 
 /** Item events on Directus's global emitter (the context's `emitter` is local to extensions), so websocket subscribers and flows see them. */
-export function emitItemAction(event: 'create' | 'update', collection: string, meta: Record<string, unknown>, context: Record<string, unknown>) {
+export function emitItemAction(
+	event: 'create' | 'update',
+	collection: string,
+	meta: Record<string, unknown>,
+	context: Record<string, unknown>,
+) {
 	emitter.emitAction([`${collection}.items.${event}`, `items.${event}`], { collection, ...meta }, context);
 }
 

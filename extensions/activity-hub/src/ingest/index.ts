@@ -9,9 +9,17 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
 import { installedContacts } from '../install/status.js';
 import { hashKey, keyFromRequest, redactIngestionKey, safeEqual } from '../shared/keys.js';
-import { adapters, assertDraftStorable, bodyKind, IngestError, parseForm, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
+import {
+	adapters,
+	assertDraftStorable,
+	bodyKind,
+	IngestError,
+	type IngestRequest,
+	parseForm,
+	type StoredFile,
+} from '../shared/providers/index.js';
 import { whatsappChallenge } from '../shared/providers/whatsapp.js';
-import { ChannelStore, type Channel } from '../runtime/channels.js';
+import { type Channel, ChannelStore } from '../runtime/channels.js';
 import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
 import { emitCreated, emitUpdated } from '../runtime/events.js';
 import { BackgroundQueue, openMedia } from '../runtime/media.js';
@@ -28,7 +36,16 @@ export default defineHook(({ init }, context) => {
 	const schema = cachedSchema(() => ctx.getSchema());
 	const channels = new ChannelStore(ctx.database, String(env['SECRET'] ?? ''));
 	setChannelStore(channels);
-	const files = new FileStore(ctx.database, ctx.services, () => ctx.getSchema(), String(env['STORAGE_LOCATIONS'] ?? 'local').split(',')[0]!.trim());
+
+	const files = new FileStore(
+		ctx.database,
+		ctx.services,
+		() => ctx.getSchema(),
+		String(env['STORAGE_LOCATIONS'] ?? 'local')
+			.split(',')[0]!
+			.trim(),
+	);
+
 	const writer = new ActivityWriter(
 		ctx.database,
 		{
@@ -40,19 +57,25 @@ export default defineHook(({ init }, context) => {
 			},
 		},
 		({ rows, contacts, orphanFileIds }) => {
-			void files.remove(orphanFileIds).catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));
+			void files
+				.remove(orphanFileIds)
+				.catch((error) => ctx.logger.warn(error, 'Activity Hub: could not remove duplicate upload'));
+
 			if (rows.length === 0 && contacts.length === 0) return;
+
 			void schema().then((current) => {
 				const events = { database: ctx.database, schema: current, accountability: null };
 				for (const contact of contacts) emitCreated('contacts', contact['id'] as number, contact, events);
 				for (const row of rows) emitCreated('activities', row['id'] as string, row, events);
 			});
+
 			for (const row of rows) {
 				const media = (row['payload'] as { media?: unknown[] } | null)?.media;
 				if (Array.isArray(media) && media.length) mediaQueue.add(() => fetchMedia(row));
 			}
 		},
 	);
+
 	const limiter = channelRateLimiter(env);
 	const mediaQueue = new BackgroundQueue(2);
 
@@ -62,19 +85,30 @@ export default defineHook(({ init }, context) => {
 		const hosts = channel ? MEDIA_HOSTS[channel.provider] : undefined;
 		if (!channel || !hosts) return;
 		const payload = row['payload'] as { media: Array<{ url: string; contentType?: string }>; AccountSid?: string };
-		const policy = { refuse: (url: string) => mediaUrlRefusal(url, hosts), addressAllowed: isPublicAddress, maxBytes: channel.maxFileBytes, timeoutMs: 30_000, maxRedirects: 3 };
+
+		const policy = {
+			refuse: (url: string) => mediaUrlRefusal(url, hosts),
+			addressAllowed: isPublicAddress,
+			maxBytes: channel.maxFileBytes,
+			timeoutMs: 30_000,
+			maxRedirects: 3,
+		};
+
 		const headers = mediaCredentials(channel, payload);
 		const errors: Array<{ url: string; error: string }> = [];
 		let stored = 0;
+
 		for (const item of payload.media) {
 			try {
 				let source = item.url;
+
 				if (channel.provider === 'whatsapp') {
 					if (!headers['authorization']) throw new Error('the channel has no WhatsApp access_token to download media');
 					const answer = await openMedia(item.url, policy, headers);
 					source = whatsappMediaUrl(JSON.parse(await text(answer.body))) ?? '';
 					if (!source) throw new Error('the Graph API gave no media URL');
 				}
+
 				const { body, contentType } = await openMedia(source, policy, headers);
 				const sniffed = await files.sniff(body, item.contentType ?? contentType);
 				const name = `${row['type']}-${new URL(item.url).pathname.split('/').pop() || 'media'}.${sniffed.extension}`;
@@ -85,19 +119,38 @@ export default defineHook(({ init }, context) => {
 				errors.push({ url: item.url.slice(0, 500), error: error instanceof Error ? error.message : String(error) });
 			}
 		}
+
 		if (errors.length) {
-			ctx.logger.warn(`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`);
+			ctx.logger.warn(
+				`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`,
+			);
+
 			const current = await ctx.database('activities').select('metadata').where({ id: row['id'] }).first();
 			const metadata = typeof current?.metadata === 'string' ? JSON.parse(current.metadata) : (current?.metadata ?? {});
-			await ctx.database('activities').where({ id: row['id'] }).update({ metadata: JSON.stringify({ ...metadata, media_errors: errors }) });
+
+			await ctx
+				.database('activities')
+				.where({ id: row['id'] })
+				.update({ metadata: JSON.stringify({ ...metadata, media_errors: errors }) });
 		}
-		if (stored || errors.length) emitUpdated('activities', [row['id'] as string], { media_stored: stored }, { database: ctx.database, schema: await schema(), accountability: null });
+
+		if (stored || errors.length)
+			emitUpdated(
+				'activities',
+				[row['id'] as string],
+				{ media_stored: stored },
+				{ database: ctx.database, schema: await schema(), accountability: null },
+			);
 	}
 
 	init('middlewares.before', (meta) => {
 		const app = meta['app'] as import('express').Application;
 		app.get('/ingest/:channelId', (req: Request, res: Response) => void handshake(req, res));
-		app.post('/ingest/:channelId', (req: Request, res: Response) => void ingest(req, res, String(req.params['channelId']), false));
+
+		app.post(
+			'/ingest/:channelId',
+			(req: Request, res: Response) => void ingest(req, res, String(req.params['channelId']), false),
+		);
 	});
 
 	setIngestPipeline({
@@ -119,9 +172,11 @@ export default defineHook(({ init }, context) => {
 	async function handshake(req: Request, res: Response) {
 		res.setHeader('Cache-Control', 'no-store');
 		const channel = await channels.get(String(req.params['channelId'])).catch(() => null);
-		if (!channel || !channel.enabled) return sendError(res, new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel'));
+		if (!channel || !channel.enabled)
+			return sendError(res, new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel'));
 		const challenge = whatsappChallenge(req.query as Record<string, string>, channel.secrets.verify_token);
-		if (challenge === null) return sendError(res, new IngestError(403, 'VERIFY_TOKEN_INVALID', 'Verification token does not match'));
+		if (challenge === null)
+			return sendError(res, new IngestError(403, 'VERIFY_TOKEN_INVALID', 'Verification token does not match'));
 		res.status(200).type('text/plain').send(challenge);
 	}
 
@@ -132,30 +187,43 @@ export default defineHook(({ init }, context) => {
 		let channel: Channel | null = null;
 		// Read the key and the URL the provider signed, then strip the key from the request before anything logs it.
 		const presented = authenticated ? null : keyFromRequest(req.headers, req.query as Record<string, unknown>);
-		const publicUrl = String(env['PUBLIC_URL'] ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl;
+
+		const publicUrl =
+			String(env['PUBLIC_URL'] ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl;
+
 		const { key: _key, ...query } = req.query as Record<string, string>;
 		redactIngestionKey(req);
+
 		try {
 			channel = await channels.get(channelId);
 			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
+
 			try {
 				await limiter.consume(channel.id);
 			} catch {
 				res.setHeader('Retry-After', '60');
 				throw new IngestError(429, 'RATE_LIMITED', 'Too many requests for this channel');
 			}
+
 			if (!authenticated) {
-				if (!presented) throw new IngestError(401, 'KEY_MISSING', 'Ingestion key required (X-Ingestion-Key, Authorization or ?key=)');
-				if (!channel.keyHash || !safeEqual(hashKey(presented.key), channel.keyHash)) throw new IngestError(401, 'KEY_INVALID', 'Invalid ingestion key');
+				if (!presented)
+					throw new IngestError(401, 'KEY_MISSING', 'Ingestion key required (X-Ingestion-Key, Authorization or ?key=)');
+				if (!channel.keyHash || !safeEqual(hashKey(presented.key), channel.keyHash))
+					throw new IngestError(401, 'KEY_INVALID', 'Invalid ingestion key');
 			}
 
 			const adapter = adapters[channel.provider];
 			const declaredLength = Number(req.headers['content-length'] ?? 0);
-			if (declaredLength > channel.maxRequestBytes) throw new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`);
+			if (declaredLength > channel.maxRequestBytes)
+				throw new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`);
 			const contentType = String(req.headers['content-type'] ?? '');
 			const kind = bodyKind(contentType);
 			if (!kind || !adapter.accepts.includes(kind))
-				throw new IngestError(415, 'UNSUPPORTED_MEDIA_TYPE', `This ${channel.provider} channel accepts ${adapter.accepts.join(', ')} bodies`);
+				throw new IngestError(
+					415,
+					'UNSUPPORTED_MEDIA_TYPE',
+					`This ${channel.provider} channel accepts ${adapter.accepts.join(', ')} bodies`,
+				);
 
 			const request: IngestRequest = {
 				method: 'POST',
@@ -167,11 +235,13 @@ export default defineHook(({ init }, context) => {
 				fields: [],
 				files: [],
 			};
+
 			if (kind === 'multipart') await readMultipart(req, channel, request, stored);
 			else {
 				request.rawBody = await readBody(req, channel.maxRequestBytes);
 				if (kind === 'form') request.fields = parseForm(request.rawBody);
 			}
+
 			const now = new Date();
 			const settings = settingsOf(channel);
 			adapter.verify(request, settings, now);
@@ -179,32 +249,51 @@ export default defineHook(({ init }, context) => {
 
 			const drafts: DraftWithFiles[] = [];
 			for (const draft of parsed.activities) assertDraftStorable(draft, MEDIA_HOSTS[channel.provider]);
+
 			for (const draft of parsed.activities) {
 				const fileIds = draft.files.map((file) => file.id);
+
 				for (const inline of draft.inlineFiles) {
 					const badName = filenameRefusal(inline.filename);
 					if (badName) throw new IngestError(400, 'INVALID_FILENAME', `Attachment file name refused: ${badName}`);
-					if (inline.content.length > channel.maxFileBytes) throw new IngestError(413, 'FILE_TOO_LARGE', `Attachment exceeds ${channel.maxFileBytes} bytes`);
+					if (inline.content.length > channel.maxFileBytes)
+						throw new IngestError(413, 'FILE_TOO_LARGE', `Attachment exceeds ${channel.maxFileBytes} bytes`);
 					const saved = await files.storeBuffer(channel, inline.content, inline.filename, inline.type);
 					stored.push(saved.id);
-					if (!mimeAllowed(saved.type, channel.allowedMimeTypes)) throw new IngestError(415, 'FILE_TYPE_REFUSED', `File type ${saved.type} is not allowed on this channel`);
+					if (!mimeAllowed(saved.type, channel.allowedMimeTypes))
+						throw new IngestError(415, 'FILE_TYPE_REFUSED', `File type ${saved.type} is not allowed on this channel`);
 					fileIds.push(saved.id);
 				}
+
 				drafts.push({ ...draft, inlineFiles: [], fileIds });
 			}
+
 			const results = drafts.length ? await writer.write(channel, drafts) : [];
 			stored.length = 0; // committed (or handed to the writer's duplicate clean-up)
 			const allDuplicates = results.length > 0 && results.every((r) => r.duplicate);
 			if (parsed.reply) return res.status(200).type(parsed.reply.contentType).send(parsed.reply.body);
-			res.status(allDuplicates || results.length === 0 ? 200 : 202).json({ data: results.length === 1 ? results[0] : results });
+
+			res
+				.status(allDuplicates || results.length === 0 ? 200 : 202)
+				.json({ data: results.length === 1 ? results[0] : results });
 		} catch (error) {
-			if (stored.length) await files.remove(stored).catch((e) => ctx.logger.warn(e, 'Activity Hub: could not remove files of a refused request'));
-			if (channel) void ctx.database('ingestion_channels').where({ id: channel.id }).increment('rejected_count', 1).catch(() => {});
+			if (stored.length)
+				await files
+					.remove(stored)
+					.catch((e) => ctx.logger.warn(e, 'Activity Hub: could not remove files of a refused request'));
+			if (channel)
+				void ctx
+					.database('ingestion_channels')
+					.where({ id: channel.id })
+					.increment('rejected_count', 1)
+					.catch(() => {});
+
 			if (error instanceof IngestError) {
 				const permanent = channel ? adapters[channel.provider].permanentRejectStatus : undefined;
 				if (permanent && [400, 401, 403, 415, 422].includes(error.status)) error.status = permanent;
 				return sendError(res, error);
 			}
+
 			ctx.logger.error(error, 'Activity Hub: ingest failed');
 			sendError(res, new IngestError(500, 'INTERNAL', 'The activity could not be stored; retry later'));
 		} finally {
@@ -215,24 +304,36 @@ export default defineHook(({ init }, context) => {
 	function readMultipart(req: Request, channel: Channel, request: IngestRequest, stored: string[]): Promise<void> {
 		return new Promise((resolve, reject) => {
 			let parser: busboy.Busboy;
+
 			try {
 				parser = busboy({
 					defParamCharset: 'utf8', // browsers send raw UTF-8 file names; busboy's default would garble them
 					preservePath: true, // see the name as sent, so a path in it is refused rather than silently cut off
 					headers: req.headers,
-					limits: { fileSize: channel.maxFileBytes, files: channel.maxFiles, fields: 500, parts: channel.maxFiles + 500, fieldSize: 5 * 1024 * 1024 },
+					limits: {
+						fileSize: channel.maxFileBytes,
+						files: channel.maxFiles,
+						fields: 500,
+						parts: channel.maxFiles + 500,
+						fieldSize: 5 * 1024 * 1024,
+					},
 				});
 			} catch {
 				return reject(new IngestError(400, 'INVALID_MULTIPART', 'Malformed multipart body'));
 			}
+
 			let failure: IngestError | null = null;
+
 			const fail = (error: IngestError) => {
 				failure ??= error;
 			};
+
 			let received = 0;
 			const pending: Promise<void>[] = [];
+
 			req.on('data', (chunk: Buffer) => {
 				received += chunk.length;
+
 				if (received > channel.maxRequestBytes) {
 					fail(new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`));
 					req.unpipe(parser);
@@ -240,75 +341,130 @@ export default defineHook(({ init }, context) => {
 					finish();
 				}
 			});
+
 			parser.on('field', (name, value, info) => {
-				if (info.valueTruncated) fail(new IngestError(413, 'FIELD_TOO_LARGE', `Field ${name.slice(0, 50)} is too large`));
+				if (info.valueTruncated)
+					fail(new IngestError(413, 'FIELD_TOO_LARGE', `Field ${name.slice(0, 50)} is too large`));
 				request.fields.push([name, value]);
 			});
+
 			parser.on('file', (field, stream, info) => {
 				if (failure) return stream.resume();
 				const badName = filenameRefusal(info.filename);
+
 				if (badName) {
 					fail(new IngestError(400, 'INVALID_FILENAME', `File name refused: ${badName}`));
 					return stream.resume();
 				}
+
 				let truncated = false;
+
 				stream.on('limit', () => {
 					truncated = true;
 					fail(new IngestError(413, 'FILE_TOO_LARGE', `A file exceeds ${channel.maxFileBytes} bytes`));
 				});
+
 				pending.push(
 					(async () => {
 						const sniffed = await files.sniff(stream, info.mimeType);
+
 						if (!mimeAllowed(sniffed.type, channel.allowedMimeTypes)) {
-							fail(new IngestError(415, 'FILE_TYPE_REFUSED', `File type ${sniffed.type} is not allowed on this channel`));
+							fail(
+								new IngestError(415, 'FILE_TYPE_REFUSED', `File type ${sniffed.type} is not allowed on this channel`),
+							);
+
 							sniffed.stream.resume();
 							return;
 						}
-						const saved = await files.store(channel, sniffed.stream, info.filename ?? field, sniffed.type, sniffed.extension);
+
+						const saved = await files.store(
+							channel,
+							sniffed.stream,
+							info.filename ?? field,
+							sniffed.type,
+							sniffed.extension,
+						);
+
 						stored.push(saved.id);
 						if (truncated) return;
-						const file: StoredFile = { id: saved.id, field, filename: saved.filename, type: saved.type, size: saved.size };
+
+						const file: StoredFile = {
+							id: saved.id,
+							field,
+							filename: saved.filename,
+							type: saved.type,
+							size: saved.size,
+						};
+
 						request.files.push(file);
 					})().catch((error) => {
 						// An unread file stream would stall busboy (and the request) forever: drain it.
 						stream.resume();
-						fail(error instanceof IngestError ? error : new IngestError(400, 'INVALID_MULTIPART', 'A file part could not be read'));
-						if (!(error instanceof IngestError)) ctx.logger.warn(error, 'Activity Hub: a file part could not be stored');
+
+						fail(
+							error instanceof IngestError
+								? error
+								: new IngestError(400, 'INVALID_MULTIPART', 'A file part could not be read'),
+						);
+
+						if (!(error instanceof IngestError))
+							ctx.logger.warn(error, 'Activity Hub: a file part could not be stored');
 					}),
 				);
 			});
-			parser.on('filesLimit', () => fail(new IngestError(413, 'TOO_MANY_FILES', `At most ${channel.maxFiles} files per request`)));
+
+			parser.on('filesLimit', () =>
+				fail(new IngestError(413, 'TOO_MANY_FILES', `At most ${channel.maxFiles} files per request`)),
+			);
+
 			parser.on('fieldsLimit', () => fail(new IngestError(413, 'TOO_MANY_FIELDS', 'Too many form fields')));
 			parser.on('partsLimit', () => fail(new IngestError(413, 'TOO_MANY_PARTS', 'Too many parts')));
+
 			parser.on('error', () => {
 				fail(new IngestError(400, 'INVALID_MULTIPART', 'Malformed or truncated multipart body'));
 				finish();
 			});
+
 			let finished = false;
+
 			function finish() {
 				if (finished) return;
 				finished = true;
 				void Promise.allSettled(pending).then(() => (failure ? reject(failure) : resolve()));
 			}
+
 			parser.on('close', finish);
 			req.pipe(parser);
 		});
 	}
 });
 
-const settingsOf = (channel: Channel) => ({ provider: channel.provider, defaultType: channel.defaultType, defaultDirection: channel.defaultDirection, secrets: channel.secrets });
+const settingsOf = (channel: Channel) => ({
+	provider: channel.provider,
+	defaultType: channel.defaultType,
+	defaultDirection: channel.defaultDirection,
+	secrets: channel.secrets,
+});
 
 /** Twilio media take the account's Basic credentials; WhatsApp media the channel's Graph API access token. */
 function mediaCredentials(channel: Channel, payload: { AccountSid?: string }): Record<string, string> {
 	if (channel.provider === 'twilio' && channel.secrets.auth_token && payload.AccountSid)
-		return { authorization: `Basic ${Buffer.from(`${payload.AccountSid}:${channel.secrets.auth_token}`).toString('base64')}` };
-	if (channel.provider === 'whatsapp' && channel.secrets.access_token) return { authorization: `Bearer ${channel.secrets.access_token}` };
+		return {
+			authorization: `Basic ${Buffer.from(`${payload.AccountSid}:${channel.secrets.auth_token}`).toString('base64')}`,
+		};
+	if (channel.provider === 'whatsapp' && channel.secrets.access_token)
+		return { authorization: `Bearer ${channel.secrets.access_token}` };
 	return {};
 }
 
 /** Per-channel request budget; shared by every instance through Redis when Directus is configured with REDIS. */
 function channelRateLimiter(env: Record<string, unknown>) {
-	const options = { points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000), duration: 60, keyPrefix: 'activity-hub:ingest' };
+	const options = {
+		points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000),
+		duration: 60,
+		keyPrefix: 'activity-hub:ingest',
+	};
+
 	const redis = typeof env['REDIS'] === 'string' && env['REDIS'] ? env['REDIS'] : null;
 	if (!redis) return new RateLimiterMemory(options);
 	const client = new Redis(redis, { enableOfflineQueue: false, lazyConnect: false, maxRetriesPerRequest: 1 });
@@ -321,16 +477,20 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
+
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
+
 			if (size > limit) {
 				req.removeAllListeners('data');
 				req.resume();
 				reject(new IngestError(413, 'TOO_LARGE', `Request exceeds ${limit} bytes`));
 				return;
 			}
+
 			chunks.push(chunk);
 		});
+
 		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', () => reject(new IngestError(400, 'BODY_UNREADABLE', 'The request body could not be read')));
 	});

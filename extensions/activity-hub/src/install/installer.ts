@@ -2,11 +2,18 @@
 // refused) before anything is written; then, under a cluster-wide lock, the schema is merged in and each missing step
 // runs once, in its own transaction with its record, so a failure leaves the database resumable where it stopped.
 import { createHash } from 'node:crypto';
-import type { ExtensionsServices, Snapshot as DirectusSnapshot } from '@directus/types';
+import type { Snapshot as DirectusSnapshot, ExtensionsServices } from '@directus/types';
 import type { Knex } from 'knex';
-import { contactsTarget, mergeSnapshot, planInstall, type ContactPlan, type Snapshot } from '../shared/install-plan.js';
+import { type ContactPlan, contactsTarget, mergeSnapshot, planInstall, type Snapshot } from '../shared/install-plan.js';
 import { withInstallLock } from './lock.js';
-import { ensureRecordTable, readRecord, recordSchema, recordStep, recordVersion, type InstallRecord } from './record.js';
+import {
+	ensureRecordTable,
+	type InstallRecord,
+	readRecord,
+	recordSchema,
+	recordStep,
+	recordVersion,
+} from './record.js';
 import { BUNDLE_SNAPSHOT, INSTALL_STEPS, legacyVersionOf } from './steps.js';
 
 export interface InstallHost {
@@ -37,7 +44,12 @@ export class InstallError extends Error {
 	}
 }
 
-const CONTACT_SETTINGS = ['ACTIVITY_HUB_CONTACTS_COLLECTION', 'ACTIVITY_HUB_CONTACT_EMAIL_FIELDS', 'ACTIVITY_HUB_CONTACT_PHONE_FIELDS'];
+const CONTACT_SETTINGS = [
+	'ACTIVITY_HUB_CONTACTS_COLLECTION',
+	'ACTIVITY_HUB_CONTACT_EMAIL_FIELDS',
+	'ACTIVITY_HUB_CONTACT_PHONE_FIELDS',
+];
+
 // The plan works on snapshots as plain JSON; Directus's types describe the same documents in more detail.
 const asPlain = (snapshot: DirectusSnapshot) => snapshot as unknown as Snapshot;
 const asDirectus = (snapshot: Snapshot) => snapshot as unknown as DirectusSnapshot;
@@ -50,19 +62,38 @@ function fingerprint(env: Record<string, unknown>) {
 /** Steps 0.1.0 ran as Directus migrations (it kept no record of its own). */
 async function legacySteps(database: Knex): Promise<Set<string>> {
 	const versions = INSTALL_STEPS.map(legacyVersionOf);
-	const rows: Array<{ version: string }> = await database('directus_migrations').whereIn('version', versions).select('version');
+
+	const rows: Array<{ version: string }> = await database('directus_migrations')
+		.whereIn('version', versions)
+		.select('version');
+
 	const done = new Set(rows.map((row) => row.version));
 	return new Set(INSTALL_STEPS.filter((step) => done.has(legacyVersionOf(step))).map((step) => step.id));
 }
 
-function upToDate(record: InstallRecord | null, env: Record<string, unknown>, version: string): record is InstallRecord & { schema: NonNullable<InstallRecord['schema']> } {
-	return !!record?.schema && record.schema.fingerprint === fingerprint(env) && record.version === version && INSTALL_STEPS.every((step) => record.steps.has(step.id));
+function upToDate(
+	record: InstallRecord | null,
+	env: Record<string, unknown>,
+	version: string,
+): record is InstallRecord & { schema: NonNullable<InstallRecord['schema']> } {
+	return (
+		!!record?.schema &&
+		record.schema.fingerprint === fingerprint(env) &&
+		record.version === version &&
+		INSTALL_STEPS.every((step) => record.steps.has(step.id))
+	);
 }
 
 /** Whether this database has this version installed as configured, without changing anything. */
-export async function installedState(database: Knex, env: Record<string, unknown>, version: string): Promise<InstallReport | null> {
+export async function installedState(
+	database: Knex,
+	env: Record<string, unknown>,
+	version: string,
+): Promise<InstallReport | null> {
 	const record = await readRecord(database);
-	return upToDate(record, env, version) ? { version, applied: [], contacts: record.schema.contacts, owned: record.schema.owned } : null;
+	return upToDate(record, env, version)
+		? { version, applied: [], contacts: record.schema.contacts, owned: record.schema.owned }
+		: null;
 }
 
 export async function install(host: InstallHost, version: string): Promise<InstallReport> {
@@ -71,14 +102,28 @@ export async function install(host: InstallHost, version: string): Promise<Insta
 	if (already) return already;
 
 	const schemaService = await host.schemaService();
+
 	const plan = async (record: InstallRecord | null, legacy: Set<string>) => {
 		const current = asPlain(await schemaService.snapshot());
 		const target = contactsTarget(env);
-		const targetColumns = (await database.schema.hasTable(target)) ? Object.keys(await database(target).columnInfo()) : null;
-		const decided = planInstall({ bundle: BUNDLE_SNAPSHOT, current, recordedOwned: record?.schema?.owned ?? null, legacyInstall: legacy.size > 0, targetColumns, env });
+
+		const targetColumns = (await database.schema.hasTable(target))
+			? Object.keys(await database(target).columnInfo())
+			: null;
+
+		const decided = planInstall({
+			bundle: BUNDLE_SNAPSHOT,
+			current,
+			recordedOwned: record?.schema?.owned ?? null,
+			legacyInstall: legacy.size > 0,
+			targetColumns,
+			env,
+		});
+
 		if (!decided.ok) throw new InstallError(decided.code, decided.message);
 		return { current, decided };
 	};
+
 	// Refuse before the first write: a clash must leave the project exactly as it was.
 	await plan(await readRecord(database), await legacySteps(database));
 
@@ -88,32 +133,52 @@ export async function install(host: InstallHost, version: string): Promise<Insta
 		async () => {
 			// Another instance may have installed while we waited for the lock.
 			const record = await readRecord(database);
+
 			if (upToDate(record, env, version)) {
 				log('installed by another instance');
 				return { version, applied: [], contacts: record.schema.contacts, owned: record.schema.owned };
 			}
+
 			const legacy = await legacySteps(database);
 			const { current, decided } = await plan(record, legacy);
 			const applied: string[] = [];
 			const print = fingerprint(env);
+
 			if (record?.schema?.fingerprint !== print) {
-				log(`applying the schema (${decided.owned.length} collections${decided.contacts.owned ? '' : `, contacts from "${decided.contacts.collection}"`})`);
+				log(
+					`applying the schema (${decided.owned.length} collections${decided.contacts.owned ? '' : `, contacts from "${decided.contacts.collection}"`})`,
+				);
+
 				try {
-					const diff = await schemaService.diff(asDirectus(mergeSnapshot(current, decided.schema)), { currentSnapshot: asDirectus(current), force: true });
-					if (diff) await schemaService.apply({ hash: schemaService.getHashedSnapshot(asDirectus(current)).hash, diff });
+					const diff = await schemaService.diff(asDirectus(mergeSnapshot(current, decided.schema)), {
+						currentSnapshot: asDirectus(current),
+						force: true,
+					});
+
+					if (diff)
+						await schemaService.apply({ hash: schemaService.getHashedSnapshot(asDirectus(current)).hash, diff });
 				} catch (error) {
-					throw new InstallError('INSTALL_STEP_FAILED', `applying the schema failed: ${(error as Error).message}`, 'schema');
+					throw new InstallError(
+						'INSTALL_STEP_FAILED',
+						`applying the schema failed: ${(error as Error).message}`,
+						'schema',
+					);
 				}
+
 				await recordSchema(database, { fingerprint: print, owned: decided.owned, contacts: decided.contacts });
 				applied.push('schema');
 			}
+
 			for (const step of INSTALL_STEPS) {
 				if (record?.steps.has(step.id)) continue;
+
 				if (legacy.has(step.id)) {
 					await recordStep(database, step.id, 'applied by 0.1.0');
 					continue;
 				}
+
 				log(`running ${step.id}`);
+
 				try {
 					await database.transaction(async (trx) => {
 						await step.up(trx);
@@ -122,8 +187,10 @@ export async function install(host: InstallHost, version: string): Promise<Insta
 				} catch (error) {
 					throw new InstallError('INSTALL_STEP_FAILED', `step ${step.id} failed: ${(error as Error).message}`, step.id);
 				}
+
 				applied.push(step.id);
 			}
+
 			await recordVersion(database, version);
 			await host.flushCaches();
 			return { version, applied, contacts: decided.contacts, owned: decided.owned };

@@ -15,16 +15,19 @@ export async function withInstallLock<T>(database: Knex, work: () => Promise<T>,
 	if (dialectOf(database) === 'postgres')
 		return database.transaction(async (trx) => {
 			const got = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS got', [ADVISORY_KEY]);
+
 			if (!got.rows[0].got) {
 				waiting();
 				await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_KEY]);
 			}
+
 			return work();
 		});
 
 	const owner = randomUUID();
 	const lease = () => ({ key: LEASE_KEY, value: owner, updated_at: String(Date.now() + LEASE_MS) });
-	for (let announced = false, vanished = 0; ; ) {
+
+	for (let announced = false, vanished = 0; ;) {
 		try {
 			await database(RECORD_TABLE).insert(lease());
 			break;
@@ -33,15 +36,27 @@ export async function withInstallLock<T>(database: Knex, work: () => Promise<T>,
 			// Released between our insert and this read: try again, but an insert that fails with no lease held is a real error.
 			if (!held && ++vanished > 3) throw error;
 			if (!held) continue;
-			if (Number(held.updated_at) < Date.now()) await database(RECORD_TABLE).where({ key: LEASE_KEY, value: held.value }).delete();
+
+			if (Number(held.updated_at) < Date.now())
+				await database(RECORD_TABLE).where({ key: LEASE_KEY, value: held.value }).delete();
 			else if (!announced) {
 				announced = true;
 				waiting();
 			}
+
 			await sleep(250);
 		}
 	}
-	const renew = setInterval(() => void database(RECORD_TABLE).where({ key: LEASE_KEY, value: owner }).update({ updated_at: lease().updated_at }).catch(() => {}), LEASE_MS / 4);
+
+	const renew = setInterval(
+		() =>
+			void database(RECORD_TABLE)
+				.where({ key: LEASE_KEY, value: owner })
+				.update({ updated_at: lease().updated_at })
+				.catch(() => {}),
+		LEASE_MS / 4,
+	);
+
 	try {
 		return await work();
 	} finally {

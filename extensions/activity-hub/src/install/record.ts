@@ -30,12 +30,15 @@ export async function readRecord(database: Knex): Promise<InstallRecord | null> 
 	return {
 		version: value('version') ?? null,
 		schema: schema ? (JSON.parse(schema) as SchemaRecord) : null,
-		steps: new Set(rows.filter((row) => row.key.startsWith(STEP_PREFIX)).map((row) => row.key.slice(STEP_PREFIX.length))),
+		steps: new Set(
+			rows.filter((row) => row.key.startsWith(STEP_PREFIX)).map((row) => row.key.slice(STEP_PREFIX.length)),
+		),
 	};
 }
 
 export async function ensureRecordTable(database: Knex) {
 	if (await database.schema.hasTable(RECORD_TABLE)) return;
+
 	try {
 		await database.schema.createTable(RECORD_TABLE, (table) => {
 			table.string('key', 128).primary();
@@ -54,5 +57,6 @@ async function put(database: Knex, key: string, value: string) {
 }
 
 export const recordSchema = (database: Knex, schema: SchemaRecord) => put(database, 'schema', JSON.stringify(schema));
-export const recordStep = (database: Knex, step: string, how: 'applied' | 'applied by 0.1.0') => put(database, `${STEP_PREFIX}${step}`, how);
+export const recordStep = (database: Knex, step: string, how: 'applied' | 'applied by 0.1.0') =>
+	put(database, `${STEP_PREFIX}${step}`, how);
 export const recordVersion = (database: Knex, version: string) => put(database, 'version', version);

@@ -22,6 +22,7 @@ export function unavailableReason(): { code: string; reason: string } | null {
 	if (status.state === 'failed') return { code: status.code, reason: status.reason };
 	return {
 		code: 'ACTIVITY_HUB_NOT_READY',
-		reason: 'Activity Hub has not finished installing in this process. After installing the extension from the Marketplace, restart Directus.',
+		reason:
+			'Activity Hub has not finished installing in this process. After installing the extension from the Marketplace, restart Directus.',
 	};
 }

@@ -5,7 +5,7 @@ import { defineHook } from '@directus/extensions-sdk';
 import { createError } from '@directus/errors';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
-import { ACTIVITY_HUB_DEFAULTS, cachedSchema, type Accountability, type HubContext } from '../runtime/context.js';
+import { type Accountability, ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser, reap } from '../runtime/queue.js';
@@ -13,7 +13,11 @@ import { KeyBatcher } from '../shared/batcher.js';
 import { channelStore } from '../runtime/registry.js';
 import { isInstalled } from '../install/status.js';
 
-const InvalidSecrets = createError('INVALID_PAYLOAD', (extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`, 400);
+const InvalidSecrets = createError(
+	'INVALID_PAYLOAD',
+	(extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`,
+	400,
+);
 
 export default defineHook(({ filter, action, schedule }, context) => {
 	const ctx = context as unknown as HubContext;
@@ -27,12 +31,18 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		const secrets = payload['secrets'];
 		delete payload['secrets'];
 		if (secrets === null) return null;
-		if (typeof secrets !== 'object' || Array.isArray(secrets)) throw new InvalidSecrets({ reason: 'secrets must be an object' });
+		if (typeof secrets !== 'object' || Array.isArray(secrets))
+			throw new InvalidSecrets({ reason: 'secrets must be an object' });
+
 		for (const [name, value] of Object.entries(secrets as object)) {
-			if (!(SECRET_NAMES as readonly string[]).includes(name)) throw new InvalidSecrets({ reason: `unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}` });
-			if (value !== null && typeof value !== 'string') throw new InvalidSecrets({ reason: `${name} must be a string or null` });
-			if (name === 'webhook_secret' && typeof value === 'string' && value && !value.startsWith('whsec_')) throw new InvalidSecrets({ reason: 'webhook_secret must be a whsec_ secret' });
+			if (!(SECRET_NAMES as readonly string[]).includes(name))
+				throw new InvalidSecrets({ reason: `unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}` });
+			if (value !== null && typeof value !== 'string')
+				throw new InvalidSecrets({ reason: `${name} must be a string or null` });
+			if (name === 'webhook_secret' && typeof value === 'string' && value && !value.startsWith('whsec_'))
+				throw new InvalidSecrets({ reason: 'webhook_secret must be a whsec_ secret' });
 		}
+
 		return secrets as Record<string, unknown>;
 	}
 
@@ -42,34 +52,55 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		if (secrets) await channelStore().writeSecrets(database, payload.id, secrets);
 		return payload;
 	});
+
 	filter('ingestion_channels.items.update', async (payload: any, meta: any, { database }: any) => {
 		const secrets = takeSecrets(payload);
 		if (secrets) for (const key of meta.keys ?? []) await channelStore().writeSecrets(database, String(key), secrets);
 		return payload;
 	});
+
 	filter('ingestion_channels.items.delete', async (keys: any, _meta, { database }: any) => {
 		await database('ingestion_channel_secrets').whereIn('id', keys).delete();
 		return keys;
 	});
-	action('ingestion_channels.items.update', ({ keys }: any) => keys?.forEach((key: string) => channelStore().invalidate(String(key))));
-	action('ingestion_channels.items.delete', ({ keys }: any) => keys?.forEach((key: string) => channelStore().invalidate(String(key))));
+
+	action('ingestion_channels.items.update', ({ keys }: any) =>
+		keys?.forEach((key: string) => channelStore().invalidate(String(key))),
+	);
+
+	action('ingestion_channels.items.delete', ({ keys }: any) =>
+		keys?.forEach((key: string) => channelStore().invalidate(String(key))),
+	);
 
 	// Identity index and re-matching, after the contact is committed.
 	const onContactsChanged = async (keys: Array<string | number>) => {
 		if (keys.length === 0) return;
-		const collection = ((await schema()) as { collections?: Record<string, { primary?: string }> })?.collections?.[source.collection];
+
+		const collection = ((await schema()) as { collections?: Record<string, { primary?: string }> })?.collections?.[
+			source.collection
+		];
+
 		source.primaryKey = collection?.primary ?? source.primaryKey;
 		const identities = await reindexContacts(ctx.database, source, keys, region, warn);
 		if (identities.length === 0) return;
 		const changed = await rematchOrphans(ctx.database, region, identities);
+
 		if (changed.length) {
 			const current = await schema();
-			for (const change of changed) emitUpdated('activities', [change.id], { contact: change.contact, match_status: change.match_status }, { database: ctx.database, schema: current, accountability: null });
+			for (const change of changed)
+				emitUpdated(
+					'activities',
+					[change.id],
+					{ contact: change.contact, match_status: change.match_status },
+					{ database: ctx.database, schema: current, accountability: null },
+				);
 		}
 	};
+
 	const changedContacts = new KeyBatcher<string | number>((keys) =>
 		onContactsChanged(keys).catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed')),
 	);
+
 	action(`${source.collection}.items.create`, ({ key }: any) => changedContacts.add([key]));
 	action(`${source.collection}.items.update`, ({ keys }: any) => changedContacts.add(keys ?? []));
 
@@ -78,7 +109,16 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		payload.status ??= 'raw';
 		payload.available_at ??= new Date().toISOString();
 		if (payload.contact == null && payload.direction !== undefined) {
-			const match = await matchActivity(database, { direction: payload.direction ?? 'inbound', sender: payload.sender ?? null, recipient: payload.recipient ?? null }, region);
+			const match = await matchActivity(
+				database,
+				{
+					direction: payload.direction ?? 'inbound',
+					sender: payload.sender ?? null,
+					recipient: payload.recipient ?? null,
+				},
+				region,
+			);
+
 			Object.assign(payload, match);
 		} else if (payload.contact != null) payload.match_status ??= 'matched';
 		return payload;
@@ -99,8 +139,13 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		const reaped = await reap(ctx.database);
 		if (reaped.length === 0) return;
 		const current = await schema();
-		for (const row of reaped) emitUpdated('activities', [row.id], { status: row.status }, { database: ctx.database, schema: current, accountability: null });
+		for (const row of reaped)
+			emitUpdated(
+				'activities',
+				[row.id],
+				{ status: row.status },
+				{ database: ctx.database, schema: current, accountability: null },
+			);
 		ctx.logger.info(`Activity Hub: returned ${reaped.length} expired lease(s)`);
 	});
-
 });

@@ -2,10 +2,24 @@
 // collection; the plaintext never leaves this module except to verify a signature.
 import type { Knex } from 'knex';
 import type { ChannelSecrets } from '../shared/providers/index.js';
-import { isActivityType, isDirection, isProvider, type ActivityType, type Direction, type Provider } from '../shared/activity.js';
+import {
+	type ActivityType,
+	type Direction,
+	isActivityType,
+	isDirection,
+	isProvider,
+	type Provider,
+} from '../shared/activity.js';
 import { deriveKey, open, seal } from '../shared/secret-box.js';
 
-export const SECRET_NAMES = ['auth_token', 'signing_key', 'app_secret', 'verify_token', 'access_token', 'webhook_secret'] as const;
+export const SECRET_NAMES = [
+	'auth_token',
+	'signing_key',
+	'app_secret',
+	'verify_token',
+	'access_token',
+	'webhook_secret',
+] as const;
 
 export interface Channel {
 	id: string;
@@ -25,6 +39,7 @@ export interface Channel {
 }
 
 export const DEFAULT_LIMITS = { maxRequestBytes: 35 * 1024 * 1024, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20 };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ChannelStore {
@@ -58,6 +73,7 @@ export class ChannelStore {
 		let secrets: ChannelSecrets = {};
 		if (secretsRow?.secrets) secrets = JSON.parse(open(this.key, secretsRow.secrets));
 		let allowed: unknown = row.allowed_mime_types;
+
 		if (typeof allowed === 'string') {
 			try {
 				allowed = JSON.parse(allowed);
@@ -65,6 +81,7 @@ export class ChannelStore {
 				allowed = [];
 			}
 		}
+
 		return {
 			id: row.id,
 			name: row.name,
@@ -87,12 +104,14 @@ export class ChannelStore {
 	async writeSecrets(trx: Knex, id: string, changes: Record<string, unknown>) {
 		const existing = await trx('ingestion_channel_secrets').where({ id }).first();
 		const current: Record<string, string> = existing?.secrets ? JSON.parse(open(this.key, existing.secrets)) : {};
+
 		for (const name of SECRET_NAMES) {
 			if (!(name in changes)) continue;
 			const value = changes[name];
 			if (value === null || value === '') delete current[name];
 			else current[name] = String(value);
 		}
+
 		const sealed = seal(this.key, JSON.stringify(current));
 		if (existing) await trx('ingestion_channel_secrets').where({ id }).update({ secrets: sealed });
 		else await trx('ingestion_channel_secrets').insert({ id, secrets: sealed });

@@ -13,7 +13,12 @@ export interface Accountability {
 export interface HubContext {
 	database: Knex;
 	env: Record<string, unknown>;
-	logger: { debug: (...a: unknown[]) => void; info: (...a: unknown[]) => void; warn: (...a: unknown[]) => void; error: (...a: unknown[]) => void };
+	logger: {
+		debug: (...a: unknown[]) => void;
+		info: (...a: unknown[]) => void;
+		warn: (...a: unknown[]) => void;
+		error: (...a: unknown[]) => void;
+	};
 	getSchema: (options?: { database?: Knex }) => Promise<unknown>;
 	services: Record<string, any>;
 }
@@ -26,16 +31,25 @@ export const dialectOf = (database: Knex): 'postgres' | 'sqlite' => {
 };
 
 /** A timestamp value as Directus stores it for this dialect (SQLite: epoch ms). */
-export const dbTime = (database: Knex, date: Date): Date | number => (dialectOf(database) === 'sqlite' ? date.getTime() : date);
+export const dbTime = (database: Knex, date: Date): Date | number =>
+	dialectOf(database) === 'sqlite' ? date.getTime() : date;
 
 export function toIso(value: unknown): string | null {
 	if (value == null) return null;
-	const date = value instanceof Date ? value : typeof value === 'number' || /^\d+$/.test(String(value)) ? new Date(Number(value)) : new Date(String(value));
+
+	const date =
+		value instanceof Date
+			? value
+			: typeof value === 'number' || /^\d+$/.test(String(value))
+				? new Date(Number(value))
+				: new Date(String(value));
+
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 export const parseJson = (value: unknown): unknown => {
 	if (typeof value !== 'string') return value ?? null;
+
 	try {
 		return JSON.parse(value);
 	} catch {
@@ -55,7 +69,8 @@ export function activityFromRow(row: Record<string, unknown>): Record<string, un
 }
 
 export const ACTIVITY_HUB_DEFAULTS = {
-	region: (env: Record<string, unknown>) => (typeof env['ACTIVITY_HUB_DEFAULT_REGION'] === 'string' ? (env['ACTIVITY_HUB_DEFAULT_REGION'] as string) : undefined),
+	region: (env: Record<string, unknown>) =>
+		typeof env['ACTIVITY_HUB_DEFAULT_REGION'] === 'string' ? (env['ACTIVITY_HUB_DEFAULT_REGION'] as string) : undefined,
 };
 
 /**
@@ -65,12 +80,14 @@ export const ACTIVITY_HUB_DEFAULTS = {
 export function cachedSchema(getSchema: () => Promise<unknown>, ttlMs = 5000): () => Promise<unknown> {
 	let value: Promise<unknown> | null = null;
 	let expires = 0;
+
 	return () => {
 		if (!value || Date.now() > expires) {
 			value = getSchema();
 			expires = Date.now() + ttlMs;
 			value.catch(() => (value = null));
 		}
+
 		return value;
 	};
 }

@@ -2,11 +2,21 @@
 // the bus) and flows see it as if Directus had written it.
 import { emitItemAction } from '../host/directus.js';
 
-export function emitCreated(collection: string, key: string | number, payload: Record<string, unknown>, context: Record<string, unknown>) {
+export function emitCreated(
+	collection: string,
+	key: string | number,
+	payload: Record<string, unknown>,
+	context: Record<string, unknown>,
+) {
 	emitItemAction('create', collection, { key, payload }, context);
 }
 
-export function emitUpdated(collection: string, keys: Array<string | number>, payload: Record<string, unknown>, context: Record<string, unknown>) {
+export function emitUpdated(
+	collection: string,
+	keys: Array<string | number>,
+	payload: Record<string, unknown>,
+	context: Record<string, unknown>,
+) {
 	if (keys.length === 0) return;
 	emitItemAction('update', collection, { keys, payload }, context);
 }

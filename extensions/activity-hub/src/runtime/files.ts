@@ -27,14 +27,17 @@ export class FileStore {
 	private async folderFor(channel: Channel): Promise<string> {
 		if (!this.folders.has(channel.id)) {
 			const exists = await this.database('directus_folders').where({ id: channel.id }).first();
+
 			if (!exists) {
 				await this.database('directus_folders')
 					.insert({ id: channel.id, name: `Activity Hub · ${channel.name}`.slice(0, 255), parent: null })
 					.onConflict('id')
 					.ignore();
 			}
+
 			this.folders.add(channel.id);
 		}
+
 		return channel.id;
 	}
 
@@ -42,26 +45,38 @@ export class FileStore {
 	async sniff(stream: Readable, declared: string): Promise<{ stream: Readable; type: string; extension: string }> {
 		const { head, rest } = await peek(stream, SNIFF_BYTES);
 		const detected = await fileTypeFromBuffer(head);
-		const type = detected?.mime ?? (/^text\/[a-z0-9.+-]+$/i.test(declared) ? declared.toLowerCase() : 'application/octet-stream');
+
+		const type =
+			detected?.mime ?? (/^text\/[a-z0-9.+-]+$/i.test(declared) ? declared.toLowerCase() : 'application/octet-stream');
+
 		const extension = detected?.ext ?? (type.startsWith('text/') ? 'txt' : 'bin');
 		return { stream: rest, type, extension };
 	}
 
-	async store(channel: Channel, stream: Readable, originalName: string, type: string, extension: string): Promise<StoredFileInfo> {
+	async store(
+		channel: Channel,
+		stream: Readable,
+		originalName: string,
+		type: string,
+		extension: string,
+	): Promise<StoredFileInfo> {
 		const folder = await this.folderFor(channel);
 		const filename = sanitiseFilename(originalName);
 		// Count bytes in a Transform: a 'data' listener would switch the stream to flowing mode and the bytes
 		// would be gone before Directus's storage reads them.
 		let size = 0;
+
 		const counter = new Transform({
 			transform(chunk: Buffer, _encoding, callback) {
 				size += chunk.length;
 				callback(null, chunk);
 			},
 		});
+
 		stream.on('error', (error) => counter.destroy(error));
 		stream.pipe(counter);
 		const service = new this.services['FilesService']({ schema: await this.getSchema(), accountability: null });
+
 		const id = await service.uploadOne(counter, {
 			storage: this.storage,
 			filename_download: filename,
@@ -70,6 +85,7 @@ export class FileStore {
 			type,
 			folder,
 		});
+
 		return { id, filename, type, size };
 	}
 

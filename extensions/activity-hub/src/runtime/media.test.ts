@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress } from '../shared/media.js';
-import { guardedLookup, MediaRefused, openMedia, type MediaPolicy } from './media.js';
+import { guardedLookup, type MediaPolicy, MediaRefused, openMedia } from './media.js';
 
 let server: Server;
 let base = '';
@@ -15,23 +15,36 @@ const seen: Array<{ url: string; authorization?: string }> = [];
 beforeAll(async () => {
 	server = createServer((req, res) => {
 		seen.push({ url: req.url!, authorization: req.headers.authorization });
-		if (req.url === '/photo') return void res.writeHead(200, { 'content-type': 'image/jpeg; charset=binary', 'content-length': '5' }).end('hello');
+		if (req.url === '/photo')
+			return void res
+				.writeHead(200, { 'content-type': 'image/jpeg; charset=binary', 'content-length': '5' })
+				.end('hello');
 		if (req.url === '/redirect') return void res.writeHead(302, { location: '/photo' }).end();
 		if (req.url === '/elsewhere') return void res.writeHead(302, { location: 'http://localhost:1/photo' }).end();
 		if (req.url === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
 		if (req.url === '/big') return void res.writeHead(200, { 'content-length': '100000' }).end(Buffer.alloc(100000));
+
 		if (req.url === '/lying') {
 			res.writeHead(200);
 			return void res.end(Buffer.alloc(100000));
 		}
+
 		res.writeHead(404).end();
 	});
+
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
+
 afterAll(() => server.close());
 
-const policy = (refuse: MediaPolicy['refuse'] = () => null): MediaPolicy => ({ refuse, addressAllowed: () => true, maxBytes: 1000, timeoutMs: 2000, maxRedirects: 2 });
+const policy = (refuse: MediaPolicy['refuse'] = () => null): MediaPolicy => ({
+	refuse,
+	addressAllowed: () => true,
+	maxBytes: 1000,
+	timeoutMs: 2000,
+	maxRedirects: 2,
+});
 
 describe('openMedia', () => {
 	it('streams the body with its type and sends the credentials', async () => {
@@ -40,18 +53,30 @@ describe('openMedia', () => {
 		expect(await text(media.body)).toBe('hello');
 		expect(seen.at(-1)).toEqual({ url: '/photo', authorization: 'Basic abc' });
 	});
+
 	it('follows a redirect, re-checking the policy on every hop', async () => {
 		expect(await text((await openMedia(`${base}/redirect`, policy())).body)).toBe('hello');
 		const refuseOtherHosts = (url: string) => (new URL(url).hostname === '127.0.0.1' ? null : 'another host');
 		await expect(openMedia(`${base}/elsewhere`, policy(refuseOtherHosts))).rejects.toThrow('another host');
 		await expect(openMedia(`${base}/loop`, policy())).rejects.toThrow('redirects');
 	});
+
 	it.each(['/big', '/lying'])('caps the size (%s)', async (path) => {
-		await expect(openMedia(`${base}${path}`, policy()).then((media) => text(media.body))).rejects.toBeInstanceOf(MediaRefused);
+		await expect(openMedia(`${base}${path}`, policy()).then((media) => text(media.body))).rejects.toBeInstanceOf(
+			MediaRefused,
+		);
 	});
+
 	it('refuses before connecting when the policy says no', async () => {
 		const before = seen.length;
-		await expect(openMedia(`${base}/photo`, policy(() => 'not allowed'))).rejects.toThrow('not allowed');
+
+		await expect(
+			openMedia(
+				`${base}/photo`,
+				policy(() => 'not allowed'),
+			),
+		).rejects.toThrow('not allowed');
+
 		expect(seen.length).toBe(before);
 	});
 });
@@ -59,10 +84,18 @@ describe('openMedia', () => {
 describe('guardedLookup', () => {
 	it('refuses a name that resolves to a private address, at connect time', async () => {
 		const lookup = guardedLookup(isPublicAddress);
-		const error = await new Promise<Error | null>((resolve) => lookup('localhost', {}, (e: Error | null) => resolve(e)));
+
+		const error = await new Promise<Error | null>((resolve) =>
+			lookup('localhost', {}, (e: Error | null) => resolve(e)),
+		);
+
 		expect(error).toBeInstanceOf(MediaRefused);
 		const before = seen.length;
-		await expect(openMedia(`${base.replace('127.0.0.1', 'localhost')}/photo`, { ...policy(), addressAllowed: isPublicAddress })).rejects.toBeInstanceOf(MediaRefused);
+
+		await expect(
+			openMedia(`${base.replace('127.0.0.1', 'localhost')}/photo`, { ...policy(), addressAllowed: isPublicAddress }),
+		).rejects.toBeInstanceOf(MediaRefused);
+
 		expect(seen.length).toBe(before);
 	});
 });

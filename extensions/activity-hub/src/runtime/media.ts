@@ -25,7 +25,10 @@ export function guardedLookup(addressAllowed: (address: string) => boolean): Loo
 			if (error) return callback(error);
 			const list = addresses as unknown as LookupAddress[];
 			const refused = list.find((entry) => !addressAllowed(entry.address));
-			if (refused || list.length === 0) return callback(new MediaRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, not a public address`));
+			if (refused || list.length === 0)
+				return callback(
+					new MediaRefused(`${hostname} resolves to ${refused?.address ?? 'nothing'}, not a public address`),
+				);
 			if (options?.all) callback(null, list);
 			else callback(null, list[0]!.address, list[0]!.family);
 		});
@@ -33,39 +36,57 @@ export function guardedLookup(addressAllowed: (address: string) => boolean): Loo
 }
 
 /** Open a media URL: follows up to maxRedirects redirects, each re-checked; credentials go to the first host only. */
-export async function openMedia(url: string, policy: MediaPolicy, headers: Record<string, string> = {}): Promise<{ body: Transform; contentType: string }> {
+export async function openMedia(
+	url: string,
+	policy: MediaPolicy,
+	headers: Record<string, string> = {},
+): Promise<{ body: Transform; contentType: string }> {
 	let current = url;
 	const firstHost = new URL(url).host;
+
 	for (let hop = 0; hop <= policy.maxRedirects; hop++) {
 		const refusal = policy.refuse(current);
 		if (refusal) throw new MediaRefused(refusal);
 		const target = new URL(current);
+
 		const response = await new Promise<IncomingMessage>((resolve, reject) => {
 			const request = (target.protocol === 'https:' ? https : http).get(target, {
 				headers: target.host === firstHost ? headers : {},
 				lookup: guardedLookup(policy.addressAllowed),
 				timeout: policy.timeoutMs,
 			});
+
 			request.on('response', resolve);
 			request.on('timeout', () => request.destroy(new Error(`no answer within ${policy.timeoutMs} ms`)));
 			request.on('error', reject);
 		});
+
 		const status = response.statusCode ?? 0;
+
 		if (status >= 300 && status < 400 && response.headers.location) {
 			response.resume();
 			current = new URL(response.headers.location, current).toString();
 			continue;
 		}
+
 		if (status !== 200) {
 			response.resume();
 			throw new Error(`the media host answered ${status}`);
 		}
+
 		if (Number(response.headers['content-length'] ?? 0) > policy.maxBytes) {
 			response.destroy();
 			throw new MediaRefused(`media larger than ${policy.maxBytes} bytes`);
 		}
-		return { body: response.pipe(capped(policy.maxBytes)), contentType: String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim() };
+
+		return {
+			body: response.pipe(capped(policy.maxBytes)),
+			contentType: String(response.headers['content-type'] ?? 'application/octet-stream')
+				.split(';')[0]!
+				.trim(),
+		};
 	}
+
 	throw new MediaRefused(`more than ${policy.maxRedirects} redirects`);
 }
 
@@ -96,6 +117,7 @@ export class BackgroundQueue {
 		while (this.running < this.concurrency && this.waiting.length > 0) {
 			const task = this.waiting.shift()!;
 			this.running++;
+
 			void task()
 				.catch(() => {})
 				.finally(() => {

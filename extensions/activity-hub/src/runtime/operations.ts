@@ -9,6 +9,7 @@ export const flowWorker = (accountability: Accountability | null | undefined, fl
 export function jsonOption<T>(value: unknown, fallback: T): T {
 	if (value === undefined || value === null || value === '') return fallback;
 	if (typeof value !== 'string') return value as T;
+
 	try {
 		return JSON.parse(value) as T;
 	} catch {

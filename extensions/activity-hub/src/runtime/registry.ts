@@ -13,6 +13,7 @@ export interface IngestPipeline {
 
 let store: ChannelStore | null = null;
 let pipeline: IngestPipeline | null = null;
+
 export const setChannelStore = (value: ChannelStore) => (store = value);
 export const setIngestPipeline = (value: IngestPipeline) => (pipeline = value);
 
@@ -20,5 +21,6 @@ function loaded<T>(value: T | null): T {
 	if (!value) throw new Error('Activity Hub ingest hook is not loaded');
 	return value;
 }
+
 export const channelStore = (): ChannelStore => loaded(store);
 export const ingestPipeline = (): IngestPipeline => loaded(pipeline);

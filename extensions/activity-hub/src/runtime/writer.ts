@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/providers/index.js';
-import { identityKey, type Identity } from '../shared/identity.js';
+import { type Identity, identityKey } from '../shared/identity.js';
 import { contactForUnknownSender, counterpartyIdentities, matchFrom, type MatchResult } from '../shared/matching.js';
 import { lookupIdentities } from './identities.js';
 import { activityFromRow, dbTime } from './context.js';
@@ -55,9 +55,11 @@ export class ActivityWriter {
 
 	private async flush() {
 		this.flushing = true;
+
 		try {
 			while (this.queue.length > 0) {
 				const batch = this.queue.splice(0, this.options.maxBatch ?? 256);
+
 				try {
 					await this.commit(batch);
 				} catch {
@@ -74,35 +76,58 @@ export class ActivityWriter {
 		const created: Record<string, unknown>[] = [];
 		const createdContacts: Record<string, unknown>[] = [];
 		const orphanFileIds: string[] = [];
+
 		const outcomes = await this.database.transaction(async (trx) => {
 			const now = new Date();
-			const entries = jobs.flatMap((job, jobIndex) => job.drafts.map((draft) => ({ job, jobIndex, draft, result: null as WriteResult | null })));
+
+			const entries = jobs.flatMap((job, jobIndex) =>
+				job.drafts.map((draft) => ({ job, jobIndex, draft, result: null as WriteResult | null })),
+			);
 
 			// Duplicates: events already stored, and repeats of one event inside this batch.
-			const stored = await this.storedEvents(trx, entries.map((e) => ({ channel: e.job.channel.id, externalId: e.draft.external_id })));
+			const stored = await this.storedEvents(
+				trx,
+				entries.map((e) => ({ channel: e.job.channel.id, externalId: e.draft.external_id })),
+			);
+
 			const firstInBatch = new Map<string, (typeof entries)[number]>();
+
 			for (const entry of entries) {
 				if (!entry.draft.external_id) continue;
 				const key = `${entry.job.channel.id}\u0000${entry.draft.external_id}`;
 				const existing = stored.get(key);
 				if (existing) entry.result = existing;
-				else if (firstInBatch.has(key)) entry.result = { id: '', duplicate: true, status: 'raw', contact: null }; // filled below
+				else if (firstInBatch.has(key))
+					entry.result = { id: '', duplicate: true, status: 'raw', contact: null }; // filled below
 				else firstInBatch.set(key, entry);
 			}
+
 			const fresh = entries.filter((e) => !e.result);
 
 			// Matching: one index lookup for the whole batch.
-			const identities = fresh.map((e) => (this.options.matching === false ? [] : counterpartyIdentities(e.draft, this.options.region)));
+			const identities = fresh.map((e) =>
+				this.options.matching === false ? [] : counterpartyIdentities(e.draft, this.options.region),
+			);
+
 			const contactsByIdentity = await lookupIdentities(trx, identities.flat());
 			const rows: Record<string, unknown>[] = [];
+
 			for (const [index, entry] of fresh.entries()) {
 				const own = identities[index]!;
 				let match: MatchResult = matchFrom(contactsByIdentity, own);
-				if (match.match_status === 'unmatched' && this.options.createContacts !== false && entry.job.channel.createUnknownContacts && entry.draft.direction === 'inbound' && own.length === 1) {
+
+				if (
+					match.match_status === 'unmatched' &&
+					this.options.createContacts !== false &&
+					entry.job.channel.createUnknownContacts &&
+					entry.draft.direction === 'inbound' &&
+					own.length === 1
+				) {
 					const contact = await this.createContact(trx, entry.draft, own[0]!, now, createdContacts);
 					contactsByIdentity.set(identityKey(own[0]!), [contact]);
 					match = { contact, match_status: 'matched', match_candidates: null };
 				}
+
 				const row = this.row(trx, entry.job.channel, entry.draft, match, now);
 				rows.push(row);
 				entry.result = { id: row['id'] as string, duplicate: false, status: 'raw', contact: match.contact };
@@ -110,15 +135,29 @@ export class ActivityWriter {
 
 			// One multi-row insert; the unique (channel, external_id) index settles races with other instances.
 			const inserted = new Set<string>();
+
 			for (let i = 0; i < rows.length; i += 100) {
-				const ids = await trx('activities').insert(rows.slice(i, i + 100)).onConflict(['channel', 'external_id']).ignore().returning('id');
+				const ids = await trx('activities')
+					.insert(rows.slice(i, i + 100))
+					.onConflict(['channel', 'external_id'])
+					.ignore()
+					.returning('id');
+
 				for (const id of ids) inserted.add(typeof id === 'object' ? (id as { id: string }).id : String(id));
 			}
+
 			const lostRaces = fresh.filter((e) => !inserted.has(e.result!.id));
+
 			if (lostRaces.length) {
-				const winners = await this.storedEvents(trx, lostRaces.map((e) => ({ channel: e.job.channel.id, externalId: e.draft.external_id })));
-				for (const entry of lostRaces) entry.result = winners.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`)!;
+				const winners = await this.storedEvents(
+					trx,
+					lostRaces.map((e) => ({ channel: e.job.channel.id, externalId: e.draft.external_id })),
+				);
+
+				for (const entry of lostRaces)
+					entry.result = winners.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`)!;
 			}
+
 			for (const entry of entries) {
 				if (entry.result!.id === '') {
 					const first = firstInBatch.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`)!;
@@ -126,17 +165,22 @@ export class ActivityWriter {
 				}
 			}
 
-			const links = fresh.filter((e) => inserted.has(e.result!.id)).flatMap((e) => e.draft.fileIds.map((fileId) => ({ activities_id: e.result!.id, directus_files_id: fileId })));
+			const links = fresh
+				.filter((e) => inserted.has(e.result!.id))
+				.flatMap((e) => e.draft.fileIds.map((fileId) => ({ activities_id: e.result!.id, directus_files_id: fileId })));
+
 			for (let i = 0; i < links.length; i += 200) await trx('activity_files').insert(links.slice(i, i + 200));
 			for (const row of rows) if (inserted.has(row['id'] as string)) created.push(activityFromRow(row));
 
 			const counters = new Map<string, { received: number; duplicates: number }>();
+
 			for (const entry of entries) {
 				if (entry.result!.duplicate) orphanFileIds.push(...entry.draft.fileIds);
 				const counter = counters.get(entry.job.channel.id) ?? { received: 0, duplicates: 0 };
 				counter[entry.result!.duplicate ? 'duplicates' : 'received']++;
 				counters.set(entry.job.channel.id, counter);
 			}
+
 			for (const [id, counter] of counters) {
 				await trx('ingestion_channels')
 					.where({ id })
@@ -146,8 +190,10 @@ export class ActivityWriter {
 						last_received_at: dbTime(trx, now),
 					});
 			}
+
 			return jobs.map((_, jobIndex) => entries.filter((e) => e.jobIndex === jobIndex).map((e) => e.result!));
 		});
+
 		jobs.forEach((job, index) => job.resolve(outcomes[index]!));
 		this.onCommitted({ rows: created, contacts: createdContacts, orphanFileIds });
 	}
@@ -155,18 +201,37 @@ export class ActivityWriter {
 	/** Stored activities for (channel, external_id) pairs, keyed "channel\0external_id". */
 	private async storedEvents(trx: Knex.Transaction, events: Array<{ channel: string; externalId: string | null }>) {
 		const byChannel = new Map<string, string[]>();
-		for (const { channel, externalId } of events) if (externalId) byChannel.set(channel, [...(byChannel.get(channel) ?? []), externalId]);
+		for (const { channel, externalId } of events)
+			if (externalId) byChannel.set(channel, [...(byChannel.get(channel) ?? []), externalId]);
 		const found = new Map<string, WriteResult>();
+
 		for (const [channel, externalIds] of byChannel) {
 			for (let i = 0; i < externalIds.length; i += 500) {
-				const rows = await trx('activities').select('id', 'status', 'contact', 'external_id').where({ channel }).whereIn('external_id', externalIds.slice(i, i + 500));
-				for (const row of rows) found.set(`${channel}\u0000${row.external_id}`, { id: row.id, duplicate: true, status: row.status, contact: row.contact ?? null });
+				const rows = await trx('activities')
+					.select('id', 'status', 'contact', 'external_id')
+					.where({ channel })
+					.whereIn('external_id', externalIds.slice(i, i + 500));
+
+				for (const row of rows)
+					found.set(`${channel}\u0000${row.external_id}`, {
+						id: row.id,
+						duplicate: true,
+						status: row.status,
+						contact: row.contact ?? null,
+					});
 			}
 		}
+
 		return found;
 	}
 
-	private row(trx: Knex.Transaction, channel: Channel, draft: DraftWithFiles, match: MatchResult, now: Date): Record<string, unknown> {
+	private row(
+		trx: Knex.Transaction,
+		channel: Channel,
+		draft: DraftWithFiles,
+		match: MatchResult,
+		now: Date,
+	): Record<string, unknown> {
 		return {
 			id: randomUUID(),
 			type: draft.type,
@@ -194,11 +259,28 @@ export class ActivityWriter {
 	}
 
 	/** A channel's "create unknown contacts" policy: the contact and its identity, in the ingest transaction. */
-	private async createContact(trx: Knex.Transaction, draft: DraftWithFiles, identity: Identity, now: Date, createdContacts: Record<string, unknown>[]) {
-		const fields = contactForUnknownSender(draft.sender, identity, (draft.metadata['profile_name'] as string | undefined) ?? null);
+	private async createContact(
+		trx: Knex.Transaction,
+		draft: DraftWithFiles,
+		identity: Identity,
+		now: Date,
+		createdContacts: Record<string, unknown>[],
+	) {
+		const fields = contactForUnknownSender(
+			draft.sender,
+			identity,
+			(draft.metadata['profile_name'] as string | undefined) ?? null,
+		);
+
 		const [inserted] = await trx('contacts')
-			.insert({ ...fields, emails: JSON.stringify(fields.emails), phones: JSON.stringify(fields.phones), date_created: dbTime(trx, now) })
+			.insert({
+				...fields,
+				emails: JSON.stringify(fields.emails),
+				phones: JSON.stringify(fields.phones),
+				date_created: dbTime(trx, now),
+			})
 			.returning('id');
+
 		const id = (inserted as { id: number }).id ?? inserted;
 		await trx('contact_identities').insert({ kind: identity.kind, value: identity.value, contact: id });
 		createdContacts.push({ id, ...fields });

@@ -17,31 +17,42 @@ const GATED = /^\/(?:ingest|activity-hub)(?:\/|$)/;
 
 export default defineHook(({ init }, { database, env, logger, services, getSchema }) => {
 	const admin: Accountability = { admin: true, app: false, user: null, role: null, roles: [], ip: null };
+
 	const host = (log: (message: string) => void): InstallHost => ({
 		database,
 		env,
 		log,
-		schemaService: async () => new services.SchemaService({ knex: database, accountability: admin, schema: await getSchema({ database }) }),
+		schemaService: async () =>
+			new services.SchemaService({ knex: database, accountability: admin, schema: await getSchema({ database }) }),
 		flushCaches: flushHostCaches,
 	});
+
 	const autoInstall = env['ACTIVITY_HUB_AUTO_INSTALL'] !== false && env['ACTIVITY_HUB_AUTO_INSTALL'] !== 'false';
 
 	init('app.before', async () => {
 		const started = Date.now();
+
 		try {
 			const report = autoInstall
-				? await install(host((message) => logger.info(`Activity Hub: ${message}`)), version)
+				? await install(
+						host((message) => logger.info(`Activity Hub: ${message}`)),
+						version,
+					)
 				: await installedState(database, env, version);
+
 			if (!report)
 				throw new InstallError(
 					'ACTIVITY_HUB_NOT_INSTALLED',
 					`Activity Hub ${version} is not installed in this database, or needs its upgrade, and ACTIVITY_HUB_AUTO_INSTALL=false: run \`directus activity-hub install\`.`,
 				);
 			setInstallStatus({ state: 'installed', version, contacts: report.contacts });
-			if (report.applied.length) logger.info(`Activity Hub: installed ${version} in ${Date.now() - started} ms (${report.applied.join(', ')})`);
+			if (report.applied.length)
+				logger.info(`Activity Hub: installed ${version} in ${Date.now() - started} ms (${report.applied.join(', ')})`);
 			if (report.applied.includes('schema')) void indexContacts(report.contacts);
 		} catch (error) {
-			const failure = error instanceof InstallError ? error : new InstallError('INSTALL_FAILED', (error as Error).message);
+			const failure =
+				error instanceof InstallError ? error : new InstallError('INSTALL_FAILED', (error as Error).message);
+
 			setInstallStatus({ state: 'failed', code: failure.code, reason: failure.message });
 			logger.error(`Activity Hub: not installed${failure.step ? ` (at ${failure.step})` : ''}: ${failure.message}`);
 		}
@@ -51,9 +62,25 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 	async function indexContacts(contacts: ContactPlan) {
 		try {
 			const primaryKey = (await getSchema()).collections[contacts.collection]?.primary ?? 'id';
-			const source = { collection: contacts.collection, primaryKey, emailFields: contacts.emailFields, phoneFields: contacts.phoneFields };
-			const { indexed, linked } = await indexAllContacts(database, source, ACTIVITY_HUB_DEFAULTS.region(env), (message) => logger.warn(message));
-			if (indexed) logger.info(`Activity Hub: indexed ${indexed} contact(s) of "${contacts.collection}", linked ${linked} activit(ies)`);
+
+			const source = {
+				collection: contacts.collection,
+				primaryKey,
+				emailFields: contacts.emailFields,
+				phoneFields: contacts.phoneFields,
+			};
+
+			const { indexed, linked } = await indexAllContacts(
+				database,
+				source,
+				ACTIVITY_HUB_DEFAULTS.region(env),
+				(message) => logger.warn(message),
+			);
+
+			if (indexed)
+				logger.info(
+					`Activity Hub: indexed ${indexed} contact(s) of "${contacts.collection}", linked ${linked} activit(ies)`,
+				);
 		} catch (error) {
 			logger.warn(error, 'Activity Hub: indexing existing contacts failed; they are indexed as they change');
 		}
@@ -63,30 +90,43 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 		app.use((req: Request, res: Response, next: NextFunction) => {
 			const unavailable = GATED.test(req.path) ? unavailableReason() : null;
 			if (!unavailable) return next();
-			res.status(503).set('retry-after', '30').json({ errors: [{ message: unavailable.reason, extensions: { code: unavailable.code } }] });
+
+			res
+				.status(503)
+				.set('retry-after', '30')
+				.json({ errors: [{ message: unavailable.reason, extensions: { code: unavailable.code } }] });
 		});
 	});
 
 	init('cli.before', ({ program }) => {
 		const command = program.command('activity-hub').description('Activity Hub');
+
 		const run = (work: () => Promise<void>) => async () => {
 			let code = 0;
+
 			try {
 				await work();
 			} catch (error) {
 				console.error(`Activity Hub: ${(error as Error).message}`);
 				code = 1;
 			}
+
 			await database.destroy().catch(() => {});
 			process.exit(code);
 		};
+
 		command
 			.command('install')
 			.description('Install or upgrade Activity Hub in this database (what ACTIVITY_HUB_AUTO_INSTALL does at start)')
 			.action(
 				run(async () => {
 					const started = Date.now();
-					const report: InstallReport = await install(host((message) => console.log(`Activity Hub: ${message}`)), version);
+
+					const report: InstallReport = await install(
+						host((message) => console.log(`Activity Hub: ${message}`)),
+						version,
+					);
+
 					console.log(
 						report.applied.length
 							? `Activity Hub ${version} installed in ${Date.now() - started} ms (${report.applied.join(', ')})`
@@ -94,6 +134,7 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 					);
 				}),
 			);
+
 		command
 			.command('status')
 			.description('Whether this database has this version of Activity Hub installed')
@@ -101,7 +142,10 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 				run(async () => {
 					const report = await installedState(database, env, version);
 					if (!report) throw new Error(`${version} is not installed here (run \`directus activity-hub install\`)`);
-					console.log(`Activity Hub ${version} is installed; contacts from "${report.contacts.collection}"${report.contacts.owned ? '' : ' (your collection)'}`);
+
+					console.log(
+						`Activity Hub ${version} is installed; contacts from "${report.contacts.collection}"${report.contacts.owned ? '' : ' (your collection)'}`,
+					);
 				}),
 			);
 	});

@@ -24,6 +24,7 @@ export class KeyBatcher<K> {
 			await this.running;
 			await new Promise((resolve) => setTimeout(resolve, 0));
 		}
+
 		await this.running;
 	}
 

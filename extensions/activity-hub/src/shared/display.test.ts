@@ -12,11 +12,13 @@ describe('plainText', () => {
 		['entities in plain text stay as typed', 'R&amp;D', 'R&amp;D'],
 		['non-strings are empty', 42, ''],
 	])('%s', (_label, input, expected) => expect(plainText(input)).toBe(expected));
+
 	it('bounds excerpts', () => expect(excerpt('x'.repeat(300), 10)).toBe(`${'x'.repeat(10)}…`));
 });
 
 describe('relativeTime', () => {
 	const now = Date.parse('2026-06-01T12:00:00Z');
+
 	it.each([
 		['2026-06-01T11:59:30Z', '30 seconds ago'],
 		['2026-06-01T11:00:00Z', '1 hour ago'],
@@ -34,26 +36,61 @@ describe('timelineFilter', () => {
 	it.each([
 		['nothing', {}, {}],
 		['a contact', { contact: 7 }, { _and: [{ contact: { _eq: 7 } }] }],
-		['a contact, type and status', { contact: 7, type: 'sms', status: 'failed' }, { _and: [{ contact: { _eq: 7 } }, { type: { _eq: 'sms' } }, { status: { _eq: 'failed' } }] }],
+		[
+			'a contact, type and status',
+			{ contact: 7, type: 'sms', status: 'failed' },
+			{ _and: [{ contact: { _eq: 7 } }, { type: { _eq: 'sms' } }, { status: { _eq: 'failed' } }] },
+		],
 		['a blank search is ignored', { search: '   ' }, {}],
 		[
 			'a search over the text fields',
 			{ search: ' quote ' },
-			{ _and: [{ _or: [{ subject: { _icontains: 'quote' } }, { content: { _icontains: 'quote' } }, { sender: { _icontains: 'quote' } }, { recipient: { _icontains: 'quote' } }] }] },
+			{
+				_and: [
+					{
+						_or: [
+							{ subject: { _icontains: 'quote' } },
+							{ content: { _icontains: 'quote' } },
+							{ sender: { _icontains: 'quote' } },
+							{ recipient: { _icontains: 'quote' } },
+						],
+					},
+				],
+			},
 		],
-		['the next page', { channel: 'c', before: '2026-01-01T00:00:00Z' }, { _and: [{ channel: { _eq: 'c' } }, { occurred_at: { _lte: '2026-01-01T00:00:00Z' } }] }],
+		[
+			'the next page',
+			{ channel: 'c', before: '2026-01-01T00:00:00Z' },
+			{ _and: [{ channel: { _eq: 'c' } }, { occurred_at: { _lte: '2026-01-01T00:00:00Z' } }] },
+		],
 	])('%s', (_label, filters, expected) => expect(timelineFilter(filters)).toEqual(expected));
+
 	it.each([
 		['nothing shown', [], null],
 		['distinct times', [{ occurred_at: 'b' }, { occurred_at: 'a' }], { before: 'a', offset: 1 }],
-		['a run of equal times at the end (a bulk import)', [{ occurred_at: 'b' }, { occurred_at: 'a' }, { occurred_at: 'a' }, { occurred_at: 'a' }], { before: 'a', offset: 3 }],
+		[
+			'a run of equal times at the end (a bulk import)',
+			[{ occurred_at: 'b' }, { occurred_at: 'a' }, { occurred_at: 'a' }, { occurred_at: 'a' }],
+			{ before: 'a', offset: 3 },
+		],
 	])('next page after %s', (_label, shown, expected) => expect(nextPage(shown)).toEqual(expected));
-	it('drops rows a page repeats', () => expect(appendPage([{ id: 1 }, { id: 2 }], [{ id: 2 }, { id: 3 }]).map((r) => r.id)).toEqual([1, 2, 3]));
+
+	it('drops rows a page repeats', () =>
+		expect(appendPage([{ id: 1 }, { id: 2 }], [{ id: 2 }, { id: 3 }]).map((r) => r.id)).toEqual([1, 2, 3]));
 });
 
-
 describe('matchesFilters', () => {
-	const row = { contact: 7, type: 'sms', status: 'raw', channel: 'c1', owner: null, subject: null, content: 'Move the CALL to 3pm', sender: '+4479' };
+	const row = {
+		contact: 7,
+		type: 'sms',
+		status: 'raw',
+		channel: 'c1',
+		owner: null,
+		subject: null,
+		content: 'Move the CALL to 3pm',
+		sender: '+4479',
+	};
+
 	it.each([
 		['no filters', {}, true],
 		['its contact (id as text)', { contact: '7' }, true],

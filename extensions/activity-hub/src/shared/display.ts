@@ -64,10 +64,12 @@ const SEARCHED_FIELDS = ['subject', 'content', 'sender', 'recipient'] as const;
 export function timelineFilter(filters: TimelineFilters): Record<string, unknown> {
 	const and: Record<string, unknown>[] = [];
 	if (filters.contact != null && filters.contact !== '') and.push({ contact: { _eq: filters.contact } });
+
 	for (const field of EXACT_FILTERS) {
 		const value = filters[field];
 		if (value) and.push({ [field]: { _eq: value } });
 	}
+
 	const search = filters.search?.trim();
 	if (search) and.push({ _or: SEARCHED_FIELDS.map((field) => ({ [field]: { _icontains: search } })) });
 	if (filters.before) and.push({ occurred_at: { _lte: filters.before } });
@@ -87,9 +89,28 @@ export function nextPage(shown: Array<{ occurred_at?: unknown }>): { before: str
 /** A timeline page and the activity fields it shows (also what the live subscription asks for). */
 export const TIMELINE_PAGE = 50;
 export const TIMELINE_FIELDS = [
-	'id', 'type', 'direction', 'status', 'channel', 'contact', 'owner', 'subject', 'content', 'sender', 'recipient', 'occurred_at', 'last_error',
-	'lease_owner', 'attempts', 'processed_data', 'metadata', 'match_status', 'match_candidates',
-	'attachments.directus_files_id.id', 'attachments.directus_files_id.type', 'attachments.directus_files_id.filename_download',
+	'id',
+	'type',
+	'direction',
+	'status',
+	'channel',
+	'contact',
+	'owner',
+	'subject',
+	'content',
+	'sender',
+	'recipient',
+	'occurred_at',
+	'last_error',
+	'lease_owner',
+	'attempts',
+	'processed_data',
+	'metadata',
+	'match_status',
+	'match_candidates',
+	'attachments.directus_files_id.id',
+	'attachments.directus_files_id.type',
+	'attachments.directus_files_id.filename_download',
 ];
 
 /** The `/items/activities` query of one timeline page (the UI and the benchmark send exactly this). */
@@ -113,11 +134,18 @@ export function appendPage<T extends { id: string | number }>(shown: T[], page: 
 export function matchesFilters(row: Record<string, unknown>, filters: TimelineFilters): boolean {
 	const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '');
 	if (filters.contact != null && filters.contact !== '' && !same(row['contact'], filters.contact)) return false;
+
 	for (const field of EXACT_FILTERS) {
 		const value = filters[field];
 		if (value && !same(row[field], value)) return false;
 	}
+
 	const search = filters.search?.trim().toLowerCase();
-	if (search) return SEARCHED_FIELDS.some((field) => String(row[field] ?? '').toLowerCase().includes(search));
+	if (search)
+		return SEARCHED_FIELDS.some((field) =>
+			String(row[field] ?? '')
+				.toLowerCase()
+				.includes(search),
+		);
 	return true;
 }

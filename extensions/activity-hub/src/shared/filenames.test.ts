@@ -14,6 +14,7 @@ describe('sanitiseFilename', () => {
 		['../', 'file'],
 		[null, 'file'],
 	])('%j → %j', (input, expected) => expect(sanitiseFilename(input)).toBe(expected));
+
 	it('bounds 1,000 characters to 200 and keeps the extension', () => {
 		const name = sanitiseFilename('x'.repeat(1000) + '.pdf');
 		expect(name.length).toBe(200);

@@ -3,11 +3,13 @@
 export function sanitiseFilename(name: unknown, fallback = 'file'): string {
 	if (typeof name !== 'string') return fallback;
 	const base = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
+
 	const clean = base
 		.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
 		.replace(/[<>:"|?*]/g, '_')
 		.replace(/^[.\s]+/, '')
 		.trim();
+
 	if (!clean) return fallback;
 	if ([...clean].length <= 200) return clean;
 	const dot = clean.lastIndexOf('.');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { extractContactIdentities, identityOf, normaliseEmail, normalisePhone, normaliseWhatsAppId, splitAddressList } from './identity.js';
+import {
+	extractContactIdentities,
+	identityOf,
+	normaliseEmail,
+	normalisePhone,
+	normaliseWhatsAppId,
+	splitAddressList,
+} from './identity.js';
 
 describe('normaliseEmail', () => {
 	it.each([
@@ -52,16 +59,39 @@ describe('identityOf and splitAddressList', () => {
 	])('%s → %j', (input, region, expected) => expect(identityOf(input, region)).toEqual(expected));
 
 	it('splits recipients without breaking quoted names', () => {
-		expect(splitAddressList('a@x.example, "Ruiz, Ana" <ana@y.example>,, b@z.example')).toEqual(['a@x.example', '"Ruiz, Ana" <ana@y.example>', 'b@z.example']);
+		expect(splitAddressList('a@x.example, "Ruiz, Ana" <ana@y.example>,, b@z.example')).toEqual([
+			'a@x.example',
+			'"Ruiz, Ana" <ana@y.example>',
+			'b@z.example',
+		]);
 	});
 });
 
 describe('extractContactIdentities', () => {
 	const fields = { emailFields: ['emails'], phoneFields: ['phones'] };
+
 	it.each([
-		['Atomic CRM lists', { emails: [{ email: 'Ana@Acme.example', type: 'work' }], phones: [{ number: '+1 (415) 555-0101', type: 'work' }] }, ['email:ana@acme.example', 'phone:+14155550101'], 0],
-		['JSON text', { emails: '[{"email":"a@b.example"}]', phones: '["415-555-0101"]' }, ['email:a@b.example', 'phone:+14155550101'], 0],
-		['plain strings', { emails: 'a@b.example', phones: '415 555 0101' }, ['email:a@b.example', 'phone:+14155550101'], 0],
+		[
+			'Atomic CRM lists',
+			{
+				emails: [{ email: 'Ana@Acme.example', type: 'work' }],
+				phones: [{ number: '+1 (415) 555-0101', type: 'work' }],
+			},
+			['email:ana@acme.example', 'phone:+14155550101'],
+			0,
+		],
+		[
+			'JSON text',
+			{ emails: '[{"email":"a@b.example"}]', phones: '["415-555-0101"]' },
+			['email:a@b.example', 'phone:+14155550101'],
+			0,
+		],
+		[
+			'plain strings',
+			{ emails: 'a@b.example', phones: '415 555 0101' },
+			['email:a@b.example', 'phone:+14155550101'],
+			0,
+		],
 		['an object where a list belongs', { emails: { email: 'a@b.example' }, phones: null }, [], 1],
 		['garbage text', { emails: '[not json', phones: 'call me' }, [], 2],
 		['duplicates', { emails: ['A@b.example', 'a@B.example'], phones: [] }, ['email:a@b.example'], 0],

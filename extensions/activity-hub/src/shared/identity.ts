@@ -1,7 +1,7 @@
 // Normalisation of the identities we match on: e-mail addresses and phone numbers.
 // Exact matching on normalised values only — no fuzzy "last N digits" matching (a +44 number must never
 // match a US contact that happens to share its last ten digits).
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 
 export type IdentityKind = 'email' | 'phone';
 export interface Identity {
@@ -66,6 +66,7 @@ export function splitAddressList(list: unknown): string[] {
 	let current = '';
 	let quoted = false;
 	let angle = false;
+
 	for (const char of list) {
 		if (char === '"') quoted = !quoted;
 		else if (char === '<') angle = true;
@@ -75,6 +76,7 @@ export function splitAddressList(list: unknown): string[] {
 			current = '';
 		} else current += char;
 	}
+
 	if (current.trim()) out.push(current.trim());
 	return out;
 }
@@ -101,14 +103,18 @@ export function extractContactIdentities(
 ): ExtractedIdentities {
 	const identities = new Map<string, Identity>();
 	const warnings: string[] = [];
+
 	const collect = (kind: IdentityKind, field: string, objectKey: 'email' | 'number') => {
 		if (!(field in contact)) return;
+
 		for (const raw of listValues(contact[field], objectKey, field, warnings)) {
 			const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw, defaultRegion);
 			if (value) identities.set(identityKey({ kind, value }), { kind, value });
-			else if (raw !== '' && raw != null) warnings.push(`${field}: cannot read ${kind} ${JSON.stringify(raw).slice(0, 80)}`);
+			else if (raw !== '' && raw != null)
+				warnings.push(`${field}: cannot read ${kind} ${JSON.stringify(raw).slice(0, 80)}`);
 		}
 	};
+
 	for (const field of fields.emailFields) collect('email', field, 'email');
 	for (const field of fields.phoneFields) collect('phone', field, 'number');
 	return { identities: [...identities.values()], warnings };
@@ -116,8 +122,10 @@ export function extractContactIdentities(
 
 function listValues(value: unknown, objectKey: string, field: string, warnings: string[]): unknown[] {
 	if (value == null || value === '') return [];
+
 	if (typeof value === 'string') {
 		const trimmed = value.trim();
+
 		if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
 			try {
 				return listValues(JSON.parse(trimmed), objectKey, field, warnings);
@@ -126,17 +134,22 @@ function listValues(value: unknown, objectKey: string, field: string, warnings: 
 				return [];
 			}
 		}
+
 		return [trimmed];
 	}
+
 	if (typeof value === 'number') return [String(value)];
+
 	if (Array.isArray(value)) {
 		return value.flatMap((entry) => {
 			if (typeof entry === 'string' || typeof entry === 'number') return [String(entry)];
-			if (entry && typeof entry === 'object' && objectKey in entry) return [(entry as Record<string, unknown>)[objectKey]];
+			if (entry && typeof entry === 'object' && objectKey in entry)
+				return [(entry as Record<string, unknown>)[objectKey]];
 			warnings.push(`${field}: skipped an entry that is not a string or {${objectKey}}`);
 			return [];
 		});
 	}
+
 	warnings.push(`${field}: expected a list, found ${typeof value === 'object' ? 'an object' : typeof value}`);
 	return [];
 }

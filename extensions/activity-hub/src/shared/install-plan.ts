@@ -54,9 +54,15 @@ export type InstallPlan =
 	| { ok: true; owned: string[]; contacts: ContactPlan; schema: Snapshot }
 	| { ok: false; code: InstallRefusal; message: string };
 
-export type InstallRefusal = 'COLLECTION_CLASH' | 'CONTACTS_FIELDS_REQUIRED' | 'CONTACTS_FIELD_MISSING' | 'CONTACTS_COLLECTION_MISSING' | 'CONTACTS_COLLECTION_UNUSABLE';
+export type InstallRefusal =
+	| 'COLLECTION_CLASH'
+	| 'CONTACTS_FIELDS_REQUIRED'
+	| 'CONTACTS_FIELD_MISSING'
+	| 'CONTACTS_COLLECTION_MISSING'
+	| 'CONTACTS_COLLECTION_UNUSABLE';
 
 export const CONTACTS = 'contacts';
+
 const TIMELINE_INTERFACE = 'activity-hub-timeline';
 
 const listFrom = (value: unknown): string[] | null =>
@@ -71,18 +77,23 @@ const refuse = (code: InstallRefusal, message: string): InstallPlan => ({ ok: fa
 
 /** The collection contacts are read from: ACTIVITY_HUB_CONTACTS_COLLECTION, or `contacts`. */
 export const contactsTarget = (env: Record<string, unknown>) =>
-	(typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION'].trim()) || CONTACTS;
+	(typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION'].trim()) ||
+	CONTACTS;
 
 /** Decide the install, or refuse it with a message that says what to change. */
 export function planInstall(facts: InstallFacts): InstallPlan {
 	const { bundle, current, env } = facts;
 	const existing = new Set(current.collections.map((c) => c.collection));
-	const fieldsOf = (snapshot: Snapshot, collection: string) => snapshot.fields.filter((f) => f.collection === collection);
+
+	const fieldsOf = (snapshot: Snapshot, collection: string) =>
+		snapshot.fields.filter((f) => f.collection === collection);
+
 	const bundleNames = bundle.collections.map((c) => c.collection);
 	const recorded = new Set(facts.recordedOwned ?? []);
 	// 0.1.0 kept no record: its collections are every bundle name that exists, and `contacts` when it carries the
 	// bundle's timeline field (a team's own `contacts` never has it).
 	const legacyContacts = fieldsOf(current, CONTACTS).some((f) => f.meta?.['interface'] === TIMELINE_INTERFACE);
+
 	const ownedNow = (name: string) =>
 		existing.has(name) && (recorded.has(name) || (facts.legacyInstall && (name !== CONTACTS || legacyContacts)));
 
@@ -102,8 +113,20 @@ export function planInstall(facts: InstallFacts): InstallPlan {
 	const phoneFields = listFrom(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS']);
 	const source = contactsOwned ? bundle : current;
 	if (!contactsOwned && !existing.has(target))
-		return refuse('CONTACTS_COLLECTION_MISSING', `ACTIVITY_HUB_CONTACTS_COLLECTION=${target}, but this project has no collection "${target}": create it first. Nothing was changed.`);
-	const named = [...new Set([...fieldsOf(source, target).filter((f) => f.type !== 'alias').map((f) => f.field), ...(contactsOwned ? [] : (facts.targetColumns ?? []))])];
+		return refuse(
+			'CONTACTS_COLLECTION_MISSING',
+			`ACTIVITY_HUB_CONTACTS_COLLECTION=${target}, but this project has no collection "${target}": create it first. Nothing was changed.`,
+		);
+
+	const named = [
+		...new Set([
+			...fieldsOf(source, target)
+				.filter((f) => f.type !== 'alias')
+				.map((f) => f.field),
+			...(contactsOwned ? [] : (facts.targetColumns ?? [])),
+		]),
+	];
+
 	if (!contactsOwned && !emailFields && !phoneFields)
 		return refuse(
 			'CONTACTS_FIELDS_REQUIRED',
@@ -123,11 +146,24 @@ export function planInstall(facts: InstallFacts): InstallPlan {
 			'CONTACTS_COLLECTION_UNUSABLE',
 			`"${target}" has no primary key field that Directus manages (one with Studio metadata), so nothing can relate to it: open the field in Studio's data model once, or name another collection. Nothing was changed.`,
 		);
-	const owned = [...new Set([...others, ...(contactsOwned ? [CONTACTS] : []), ...[...recorded].filter((name) => existing.has(name))])].sort();
+
+	const owned = [
+		...new Set([
+			...others,
+			...(contactsOwned ? [CONTACTS] : []),
+			...[...recorded].filter((name) => existing.has(name)),
+		]),
+	].sort();
+
 	return {
 		ok: true,
 		owned,
-		contacts: { collection: target, owned: contactsOwned, emailFields: emailFields ?? (contactsOwned ? ['emails'] : []), phoneFields: phoneFields ?? (contactsOwned ? ['phones'] : []) },
+		contacts: {
+			collection: target,
+			owned: contactsOwned,
+			emailFields: emailFields ?? (contactsOwned ? ['emails'] : []),
+			phoneFields: phoneFields ?? (contactsOwned ? ['phones'] : []),
+		},
 		schema: contactsOwned ? bundle : retargetContacts(bundle, current, target),
 	};
 }
@@ -139,7 +175,11 @@ export function planInstall(facts: InstallFacts): InstallPlan {
 export function retargetContacts(ours: Snapshot, current: Snapshot, target: string): Snapshot {
 	const primaryKey = current.fields.find((f) => f.collection === target && f.schema?.['is_primary_key']);
 	if (!primaryKey) throw new Error(`Collection "${target}" has no primary key`);
-	const pointsAtContacts = new Set(ours.relations.filter((r) => r.related_collection === CONTACTS).map((r) => `${r.collection}.${r.field}`));
+
+	const pointsAtContacts = new Set(
+		ours.relations.filter((r) => r.related_collection === CONTACTS).map((r) => `${r.collection}.${r.field}`),
+	);
+
 	const pk = primaryKey.schema!;
 	return {
 		...ours,
@@ -168,7 +208,11 @@ export function retargetContacts(ours: Snapshot, current: Snapshot, target: stri
 			.filter((r) => r.collection !== CONTACTS)
 			.map((r) =>
 				r.related_collection === CONTACTS
-					? { ...r, related_collection: target, schema: r.schema && { ...r.schema, foreign_key_table: target, foreign_key_column: primaryKey.field } }
+					? {
+							...r,
+							related_collection: target,
+							schema: r.schema && { ...r.schema, foreign_key_table: target, foreign_key_column: primaryKey.field },
+						}
 					: r,
 			),
 	};
@@ -180,7 +224,11 @@ export function retargetContacts(ours: Snapshot, current: Snapshot, target: stri
  * or rebuilt); everything else, including fields a team added to the bundle's collections, stays exactly as it is.
  */
 export function mergeSnapshot(current: Snapshot, ours: Snapshot): Snapshot {
-	const merge = <T extends { schema?: Record<string, unknown> | null }>(mine: T[], theirs: T[], key: (item: T) => string): T[] => {
+	const merge = <T extends { schema?: Record<string, unknown> | null }>(
+		mine: T[],
+		theirs: T[],
+		key: (item: T) => string,
+	): T[] => {
 		const existing = new Map(mine.map((item) => [key(item), item]));
 		const replaced = new Set(theirs.map(key));
 		return [
@@ -191,6 +239,7 @@ export function mergeSnapshot(current: Snapshot, ours: Snapshot): Snapshot {
 			}),
 		];
 	};
+
 	return {
 		...current,
 		collections: merge(current.collections, ours.collections, (c) => c.collection),

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { generateIngestionKey, hashKey, keyFromRequest, safeEqual, redactIngestionKey, redactKeyInUrl } from './keys.js';
+import {
+	generateIngestionKey,
+	hashKey,
+	keyFromRequest,
+	redactIngestionKey,
+	redactKeyInUrl,
+	safeEqual,
+} from './keys.js';
 
 describe('ingestion keys', () => {
 	it('carries at least 32 random bytes and is stored only as a hash', () => {
@@ -21,6 +28,7 @@ describe('ingestion keys', () => {
 	])('safeEqual(%j, %j) = %s', (a, b, expected) => expect(safeEqual(a, b)).toBe(expected));
 
 	const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
 	it.each([
 		[{ 'x-ingestion-key': 'k1' }, {}, { key: 'k1', source: 'header' }],
 		[{ authorization: 'Bearer k2' }, {}, { key: 'k2', source: 'bearer' }],
@@ -41,8 +49,14 @@ describe('redaction for logs', () => {
 		['/ingest/abc?monkey=1', '/ingest/abc?monkey=1'],
 		['/ingest/abc', '/ingest/abc'],
 	])('%s', (url, expected) => expect(redactKeyInUrl(url)).toBe(expected));
+
 	it('clears the header and both URLs', () => {
-		const req = { url: '/ingest/a?key=k1', originalUrl: '/ingest/a?key=k1', headers: { 'x-ingestion-key': 'k2', host: 'h' } as Record<string, unknown> };
+		const req = {
+			url: '/ingest/a?key=k1',
+			originalUrl: '/ingest/a?key=k1',
+			headers: { 'x-ingestion-key': 'k2', host: 'h' } as Record<string, unknown>,
+		};
+
 		redactIngestionKey(req);
 		expect(JSON.stringify(req)).not.toMatch(/k1|k2/);
 		expect(req.headers['host']).toBe('h');

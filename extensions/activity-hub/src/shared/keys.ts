@@ -34,10 +34,12 @@ export function keyFromRequest(
 	const header = first(headers['x-ingestion-key']);
 	if (header) return { key: header.trim(), source: 'header' };
 	const authorization = first(headers['authorization'])?.trim();
+
 	if (authorization) {
 		const [scheme, ...rest] = authorization.split(/\s+/);
 		const credentials = rest.join(' ');
 		if (/^bearer$/i.test(scheme ?? '') && credentials) return { key: credentials, source: 'bearer' };
+
 		if (/^basic$/i.test(scheme ?? '') && credentials) {
 			const decoded = Buffer.from(credentials, 'base64').toString('utf8');
 			const colon = decoded.indexOf(':');
@@ -47,6 +49,7 @@ export function keyFromRequest(
 			if (key) return { key, source: 'basic' };
 		}
 	}
+
 	const fromQuery = query['key'];
 	if (typeof fromQuery === 'string' && fromQuery) return { key: fromQuery, source: 'query' };
 	return null;

@@ -8,6 +8,7 @@ describe('chatRequest', () => {
 		expect(body.messages[1]!.content).toContain('Move the call to 3pm');
 		expect(body.messages[1]!.content).toContain('From: +1');
 	});
+
 	it('bounds long content', () => {
 		expect(chatRequest({ content: 'x'.repeat(50_000) }, 'm', 100).messages[1]!.content.length).toBeLessThan(200);
 	});
@@ -15,10 +16,17 @@ describe('chatRequest', () => {
 
 describe('readSummary', () => {
 	const answer = (content: unknown) => ({ choices: [{ message: { role: 'assistant', content } }] });
+
 	it.each([
-		[answer('{"summary":" Wants a 3pm call ","facts":["call at 3pm",4]}'), { summary: 'Wants a 3pm call', facts: ['call at 3pm'] }],
+		[
+			answer('{"summary":" Wants a 3pm call ","facts":["call at 3pm",4]}'),
+			{ summary: 'Wants a 3pm call', facts: ['call at 3pm'] },
+		],
 		[answer('Wants a call at 3pm.'), { summary: 'Wants a call at 3pm.', facts: [] }],
 		[answer('{"other":1}'), { summary: '{"other":1}', facts: [] }],
 	])('%j', (response, expected) => expect(readSummary(response)).toEqual(expected));
-	it.each([[{}], [answer('')], [answer(null)], [null]])('refuses %j', (response) => expect(() => readSummary(response)).toThrow());
+
+	it.each([[{}], [answer('')], [answer(null)], [null]])('refuses %j', (response) =>
+		expect(() => readSummary(response)).toThrow(),
+	);
 });

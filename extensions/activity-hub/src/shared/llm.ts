@@ -26,6 +26,7 @@ export function chatRequest(activity: ActivityForSummary, model: string, maxCont
 		'',
 		(activity.content ?? '').slice(0, maxContent),
 	].filter((line) => line !== null);
+
 	return {
 		model,
 		temperature: 0,
@@ -39,15 +40,23 @@ export function chatRequest(activity: ActivityForSummary, model: string, maxCont
 
 /** The summary in a chat-completions response; a model that ignores the JSON format still yields its text. */
 export function readSummary(response: unknown): Summary {
-	const content = (response as { choices?: Array<{ message?: { content?: unknown } }> })?.choices?.[0]?.message?.content;
+	const content = (response as { choices?: Array<{ message?: { content?: unknown } }> })?.choices?.[0]?.message
+		?.content;
+
 	if (typeof content !== 'string' || !content.trim()) throw new Error('The model returned no content');
+
 	try {
 		const parsed = JSON.parse(content) as Partial<Summary>;
+
 		if (typeof parsed.summary === 'string') {
-			return { summary: parsed.summary.trim(), facts: Array.isArray(parsed.facts) ? parsed.facts.filter((f): f is string => typeof f === 'string') : [] };
+			return {
+				summary: parsed.summary.trim(),
+				facts: Array.isArray(parsed.facts) ? parsed.facts.filter((f): f is string => typeof f === 'string') : [],
+			};
 		}
 	} catch {
 		// plain text answer
 	}
+
 	return { summary: content.trim(), facts: [] };
 }

@@ -3,10 +3,26 @@ import { contactForUnknownSender, contactSource, counterpartyIdentities, matchFr
 
 describe('counterpartyIdentities', () => {
 	it.each([
-		['inbound email', { direction: 'inbound', sender: 'Ana <ANA@acme.example>', recipient: 'support@us.example' }, ['email:ana@acme.example']],
-		['outbound to several', { direction: 'outbound', sender: 'me@us.example', recipient: 'a@x.example, "B" <b@y.example>' }, ['email:a@x.example', 'email:b@y.example']],
-		['inbound SMS', { direction: 'inbound', sender: '+14155550199', recipient: '+14155550100' }, ['phone:+14155550199']],
-		['national number with region', { direction: 'inbound', sender: '415-555-0101', recipient: null }, ['phone:+14155550101']],
+		[
+			'inbound email',
+			{ direction: 'inbound', sender: 'Ana <ANA@acme.example>', recipient: 'support@us.example' },
+			['email:ana@acme.example'],
+		],
+		[
+			'outbound to several',
+			{ direction: 'outbound', sender: 'me@us.example', recipient: 'a@x.example, "B" <b@y.example>' },
+			['email:a@x.example', 'email:b@y.example'],
+		],
+		[
+			'inbound SMS',
+			{ direction: 'inbound', sender: '+14155550199', recipient: '+14155550100' },
+			['phone:+14155550199'],
+		],
+		[
+			'national number with region',
+			{ direction: 'inbound', sender: '415-555-0101', recipient: null },
+			['phone:+14155550101'],
+		],
 		['unreadable sender', { direction: 'inbound', sender: 'client:alice', recipient: null }, []],
 	] as const)('%s', (_label, activity, expected) => {
 		expect(counterpartyIdentities(activity, 'US').map((i) => `${i.kind}:${i.value}`)).toEqual(expected);
@@ -24,18 +40,44 @@ describe('resolveMatch', () => {
 
 describe('contactSource', () => {
 	it('defaults to contacts.emails/phones and reads overrides', () => {
-		expect(contactSource({})).toEqual({ collection: 'contacts', primaryKey: 'id', emailFields: ['emails'], phoneFields: ['phones'] });
-		expect(contactSource({ ACTIVITY_HUB_CONTACTS_COLLECTION: 'people', ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email, email2', ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile' }))
-			.toEqual({ collection: 'people', primaryKey: 'id', emailFields: ['email', 'email2'], phoneFields: ['mobile'] });
+		expect(contactSource({})).toEqual({
+			collection: 'contacts',
+			primaryKey: 'id',
+			emailFields: ['emails'],
+			phoneFields: ['phones'],
+		});
+
+		expect(
+			contactSource({
+				ACTIVITY_HUB_CONTACTS_COLLECTION: 'people',
+				ACTIVITY_HUB_CONTACT_EMAIL_FIELDS: 'email, email2',
+				ACTIVITY_HUB_CONTACT_PHONE_FIELDS: 'mobile',
+			}),
+		).toEqual({ collection: 'people', primaryKey: 'id', emailFields: ['email', 'email2'], phoneFields: ['mobile'] });
 	});
 });
 
 describe('contactForUnknownSender', () => {
 	it.each([
-		['Ana Ruiz <ana@acme.example>', { kind: 'email', value: 'ana@acme.example' }, null, { first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'other' }], phones: [] }],
-		['"Ruiz, Ana" <ana@acme.example>', { kind: 'email', value: 'ana@acme.example' }, null, { first_name: 'Ruiz,', last_name: 'Ana' }],
+		[
+			'Ana Ruiz <ana@acme.example>',
+			{ kind: 'email', value: 'ana@acme.example' },
+			null,
+			{ first_name: 'Ana', last_name: 'Ruiz', emails: [{ email: 'ana@acme.example', type: 'other' }], phones: [] },
+		],
+		[
+			'"Ruiz, Ana" <ana@acme.example>',
+			{ kind: 'email', value: 'ana@acme.example' },
+			null,
+			{ first_name: 'Ruiz,', last_name: 'Ana' },
+		],
 		['bob@x.example', { kind: 'email', value: 'bob@x.example' }, null, { first_name: 'bob', last_name: null }],
-		['+16505551234', { kind: 'phone', value: '+16505551234' }, 'Sheena Nelson', { first_name: 'Sheena', last_name: 'Nelson', emails: [], phones: [{ number: '+16505551234', type: 'other' }] }],
+		[
+			'+16505551234',
+			{ kind: 'phone', value: '+16505551234' },
+			'Sheena Nelson',
+			{ first_name: 'Sheena', last_name: 'Nelson', emails: [], phones: [{ number: '+16505551234', type: 'other' }] },
+		],
 		['+16505551234', { kind: 'phone', value: '+16505551234' }, null, { first_name: '+16505551234', last_name: null }],
 	] as const)('%s', (sender, identity, profile, expected) => {
 		expect(contactForUnknownSender(sender, identity, profile)).toMatchObject(expected);
@@ -43,10 +85,20 @@ describe('contactForUnknownSender', () => {
 });
 
 describe('matchFrom', () => {
-	const found = new Map<string, Array<number | string>>([['email:a@x.example', [1]], ['phone:+14155550101', [1, 2]]]);
+	const found = new Map<string, Array<number | string>>([
+		['email:a@x.example', [1]],
+		['phone:+14155550101', [1, 2]],
+	]);
+
 	it.each([
 		[[{ kind: 'email', value: 'a@x.example' }], { contact: 1, match_status: 'matched' }],
-		[[{ kind: 'email', value: 'a@x.example' }, { kind: 'phone', value: '+14155550101' }], { contact: null, match_status: 'ambiguous', match_candidates: [1, 2] }],
+		[
+			[
+				{ kind: 'email', value: 'a@x.example' },
+				{ kind: 'phone', value: '+14155550101' },
+			],
+			{ contact: null, match_status: 'ambiguous', match_candidates: [1, 2] },
+		],
 		[[{ kind: 'email', value: 'nobody@x.example' }], { contact: null, match_status: 'unmatched' }],
 	] as const)('%j', (identities, expected) => expect(matchFrom(found, [...identities])).toMatchObject(expected));
 });

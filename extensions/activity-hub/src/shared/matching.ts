@@ -1,6 +1,6 @@
 // Who an activity is about, and what several or no matching contacts mean. Pure: the lookup is injected.
 import type { Direction, MatchStatus } from './activity.js';
-import { identityKey, identityOf, splitAddressList, type Identity } from './identity.js';
+import { type Identity, identityKey, identityOf, splitAddressList } from './identity.js';
 
 /** The counterparty: the sender of an inbound activity, the recipients of an outbound one. */
 export function counterpartyIdentities(
@@ -9,10 +9,12 @@ export function counterpartyIdentities(
 ): Identity[] {
 	const addresses = activity.direction === 'inbound' ? [activity.sender] : splitAddressList(activity.recipient ?? '');
 	const seen = new Map<string, Identity>();
+
 	for (const address of addresses) {
 		const identity = identityOf(address, defaultRegion);
 		if (identity) seen.set(identityKey(identity), identity);
 	}
+
 	return [...seen.values()];
 }
 
@@ -44,12 +46,20 @@ export interface ContactSource {
 }
 
 const list = (value: unknown, fallback: string[]) =>
-	typeof value === 'string' && value.trim() ? value.split(',').map((v) => v.trim()).filter(Boolean) : fallback;
+	typeof value === 'string' && value.trim()
+		? value
+				.split(',')
+				.map((v) => v.trim())
+				.filter(Boolean)
+		: fallback;
 
 /** Which collection and fields hold contacts' emails and phones (teams may have their own). */
 export function contactSource(env: Record<string, unknown>): ContactSource {
 	return {
-		collection: typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION'] ? String(env['ACTIVITY_HUB_CONTACTS_COLLECTION']) : 'contacts',
+		collection:
+			typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION']
+				? String(env['ACTIVITY_HUB_CONTACTS_COLLECTION'])
+				: 'contacts',
 		primaryKey: 'id',
 		emailFields: list(env['ACTIVITY_HUB_CONTACT_EMAIL_FIELDS'], ['emails']),
 		phoneFields: list(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS'], ['phones']),

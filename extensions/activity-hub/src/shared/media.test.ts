@@ -52,12 +52,19 @@ describe('media URLs', () => {
 
 describe('whatsappMediaUrl', () => {
 	it.each([
-		[{ url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', mime_type: 'image/jpeg' }, 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1'],
+		[
+			{ url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', mime_type: 'image/jpeg' },
+			'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1',
+		],
 		[{ error: { message: 'expired' } }, null],
 		[null, null],
 	])('%j → %s', (answer, expected) => expect(whatsappMediaUrl(answer)).toBe(expected));
+
 	it('allows only Meta media hosts', () => {
-		expect(mediaUrlRefusal('https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', MEDIA_HOSTS['whatsapp']!)).toBeNull();
+		expect(
+			mediaUrlRefusal('https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1', MEDIA_HOSTS['whatsapp']!),
+		).toBeNull();
+
 		expect(mediaUrlRefusal('https://evil.example/x', MEDIA_HOSTS['whatsapp']!)).toContain('not a media host');
 	});
 });

@@ -16,13 +16,34 @@ export function whatsappMediaUrl(graphAnswer: unknown): string | null {
 
 const blocked = new BlockList();
 for (const [network, prefix] of [
-	['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-	['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-	['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(network, prefix, 'ipv4');
+	['0.0.0.0', 8],
+	['10.0.0.0', 8],
+	['100.64.0.0', 10],
+	['127.0.0.0', 8],
+	['169.254.0.0', 16],
+	['172.16.0.0', 12],
+	['192.0.0.0', 24],
+	['192.0.2.0', 24],
+	['192.88.99.0', 24],
+	['192.168.0.0', 16],
+	['198.18.0.0', 15],
+	['198.51.100.0', 24],
+	['203.0.113.0', 24],
+	['224.0.0.0', 4],
+	['240.0.0.0', 4],
+] as const)
+	blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-	['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(network, prefix, 'ipv6');
+	['::', 128],
+	['::1', 128],
+	['64:ff9b::', 96],
+	['100::', 64],
+	['2001:db8::', 32],
+	['fc00::', 7],
+	['fe80::', 10],
+	['ff00::', 8],
+] as const)
+	blocked.addSubnet(network, prefix, 'ipv6');
 
 /** Public unicast only; IPv4-mapped IPv6 addresses are judged by their IPv4 part. */
 export function isPublicAddress(address: string): boolean {
@@ -41,11 +62,13 @@ export function hostAllowed(hostname: string, allowed: string[]): boolean {
 /** Why a media URL may not be fetched, or null when it may. */
 export function mediaUrlRefusal(url: string, allowed: string[]): string | null {
 	let parsed: URL;
+
 	try {
 		parsed = new URL(url);
 	} catch {
 		return 'not a URL';
 	}
+
 	if (parsed.protocol !== 'https:') return 'only https media is fetched';
 	if (parsed.username || parsed.password) return 'credentials in the URL';
 	const host = parsed.hostname.replace(/^\[|\]$/g, '');

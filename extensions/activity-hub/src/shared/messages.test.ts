@@ -10,9 +10,17 @@ describe('translate', () => {
 
 describe('errorMessage', () => {
 	it.each([
-		['a Directus error body', { response: { data: { errors: [{ message: 'Only failed activities can be retried' }] } } }, 'Only failed activities can be retried'],
+		[
+			'a Directus error body',
+			{ response: { data: { errors: [{ message: 'Only failed activities can be retried' }] } } },
+			'Only failed activities can be retried',
+		],
 		['a network error', new Error('Network Error'), 'Network Error'],
-		['an error body without message', { response: { data: {} }, message: 'Request failed with status code 502' }, 'Request failed with status code 502'],
+		[
+			'an error body without message',
+			{ response: { data: {} }, message: 'Request failed with status code 502' },
+			'Request failed with status code 502',
+		],
 		['anything else', 'boom', 'boom'],
 	])('%s', (_label, error, expected) => expect(errorMessage(error)).toBe(expected));
 });

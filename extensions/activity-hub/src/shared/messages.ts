@@ -75,6 +75,7 @@ const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+
 const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en };
 
 /** The UI string for `key` in `locale` (falling back to English), with `{name}` placeholders filled in. */
@@ -89,7 +90,11 @@ function pageLocale(): string {
 
 /** What went wrong with an API call, in the server's words when it gave any (Directus `{ errors: [{ message }] }`). */
 export function errorMessage(error: unknown): string {
-	const failure = error as { response?: { data?: { errors?: Array<{ message?: unknown }> } }; message?: unknown } | null;
+	const failure = error as {
+		response?: { data?: { errors?: Array<{ message?: unknown }> } };
+		message?: unknown;
+	} | null;
+
 	const message = failure?.response?.data?.errors?.[0]?.message;
 	if (typeof message === 'string' && message) return message;
 	return typeof failure?.message === 'string' ? failure.message : String(error);

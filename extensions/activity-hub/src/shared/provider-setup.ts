@@ -25,7 +25,11 @@ function withBasicAuth(webhookUrl: string, key: string) {
 
 export function setupGuide(provider: Provider, webhookUrl: string, key: string | null = null): SetupGuide {
 	const k = key ?? KEY_PLACEHOLDER;
-	const keyNote = key ? 'The key is in the URL: store it like a password.' : 'Generate a key first; it replaces KEY in the URL and is shown only once.';
+
+	const keyNote = key
+		? 'The key is in the URL: store it like a password.'
+		: 'Generate a key first; it replaces KEY in the URL and is shown only once.';
+
 	switch (provider) {
 		case 'generic':
 			return {
@@ -44,7 +48,7 @@ export function setupGuide(provider: Provider, webhookUrl: string, key: string |
 					'Twilio Console → Phone Numbers → Active numbers → your number.',
 					'Messaging → "A message comes in": Webhook, HTTP POST, the URL above.',
 					'Voice → "Call status changes" and the recording status callback: the same URL.',
-					'Enter the account Auth Token below so every request\'s X-Twilio-Signature is checked and recordings can be downloaded.',
+					"Enter the account Auth Token below so every request's X-Twilio-Signature is checked and recordings can be downloaded.",
 					keyNote,
 				],
 				secrets: ['auth_token'],

@@ -9,19 +9,35 @@ describe('claimStatement', () => {
 		['postgres', 'flow:abc'],
 		['sqlite', 'u1'],
 	] as const)('binds one value per placeholder (%s, worker %s)', (dialect, worker) => {
-		const { sql, bindings } = claimStatement(dialect, { worker, limit: 5, leaseSeconds: 60, types: ['sms', 'call'], channels: ['c1'], now });
+		const { sql, bindings } = claimStatement(dialect, {
+			worker,
+			limit: 5,
+			leaseSeconds: 60,
+			types: ['sms', 'call'],
+			channels: ['c1'],
+			now,
+		});
+
 		expect(sql.split('?').length - 1).toBe(bindings.length);
 		expect(bindings).toContain(5);
 		expect(bindings).toContain('sms');
 	});
+
 	it('locks each priority branch with SKIP LOCKED inside a CTE on PostgreSQL', () => {
-		const user = claimStatement('postgres', { worker: '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a70', limit: 1, leaseSeconds: 60, now });
+		const user = claimStatement('postgres', {
+			worker: '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a70',
+			limit: 1,
+			leaseSeconds: 60,
+			now,
+		});
+
 		expect(user.sql).toMatch(/^WITH tier0 AS \(/);
 		expect(user.sql.match(/FOR UPDATE OF a SKIP LOCKED/g)).toHaveLength(4);
 		const flow = claimStatement('postgres', { worker: 'flow:abc', limit: 1, leaseSeconds: 60, now });
 		expect(flow.sql.match(/FOR UPDATE OF a SKIP LOCKED/g)).toHaveLength(3);
 		expect(flow.sql).not.toContain('::uuid');
 	});
+
 	it('binds SQLite times as epoch ms, as Directus stores them', () => {
 		const { bindings } = claimStatement('sqlite', { worker: 'u1', limit: 1, leaseSeconds: 60, now });
 		expect(bindings).toContain(now.getTime() + 60_000);
@@ -38,6 +54,7 @@ describe('retry policy', () => {
 	])('attempt %i with random %f waits %i ms', (attempt, random, expected) => {
 		expect(retryDelayMs(attempt, () => random)).toBeCloseTo(expected, -2);
 	});
+
 	it.each([
 		[1, 3, true, 'raw'],
 		[2, 3, true, 'raw'],
@@ -58,6 +75,7 @@ describe('inClaimOrder', () => {
 			{ id: 'mine', owner: 'u1', available_at: '2026-01-03T00:00:00Z' },
 			{ id: 'global-old', owner: null, available_at: 1767225600000 },
 		];
+
 		expect(inClaimOrder(rows, 'u1').map((r) => r.id)).toEqual(['mine', 'global-old', 'global-new', 'other']);
 	});
 });

@@ -31,14 +31,17 @@ export function claimStatement(dialect: Dialect, options: ClaimOptions): { sql: 
 function filterSql(options: ClaimOptions) {
 	const sql: string[] = [];
 	const bindings: unknown[] = [];
+
 	if (options.types?.length) {
 		sql.push(`AND a.type IN (${options.types.map(() => '?').join(', ')})`);
 		bindings.push(...options.types);
 	}
+
 	if (options.channels?.length) {
 		sql.push(`AND a.channel IN (${options.channels.map(() => '?').join(', ')})`);
 		bindings.push(...options.channels);
 	}
+
 	return { sql: sql.join(' '), bindings };
 }
 
@@ -52,17 +55,23 @@ function postgresClaim(options: ClaimOptions) {
 	const { sql: filters, bindings: filterBindings } = filterSql(options);
 	const until = new Date(options.now.getTime() + options.leaseSeconds * 1000);
 	const bindings: unknown[] = [];
+
 	const branch = (tier: string, where: string, whereBindings: unknown[], order = 'a.available_at', join = '') => {
 		bindings.push(...whereBindings, ...filterBindings, options.limit);
 		return `SELECT a.id, ${tier} AS tier, ${order} AS sort_at FROM activities a ${join}
 			WHERE ${where} AND a.attempts < a.max_attempts ${filters}
 			ORDER BY ${order}, a.id LIMIT ? FOR UPDATE OF a SKIP LOCKED`;
 	};
+
 	const preferences = `LEFT JOIN agent_preferences p ON p."user" = a.owner`;
 	const remoteAllowed = `COALESCE(p.allow_remote_processing, true)`;
 	const branches: string[] = [];
-	if (isUser) branches.push(branch('0', `a.status = 'raw' AND a.owner = ?::uuid AND a.available_at <= ?`, [options.worker, options.now]));
+	if (isUser)
+		branches.push(
+			branch('0', `a.status = 'raw' AND a.owner = ?::uuid AND a.available_at <= ?`, [options.worker, options.now]),
+		);
 	branches.push(branch('1', `a.status = 'raw' AND a.owner IS NULL AND a.available_at <= ?`, [options.now]));
+
 	branches.push(
 		branch(
 			'2',
@@ -73,24 +82,30 @@ function postgresClaim(options: ClaimOptions) {
 			preferences,
 		),
 	);
+
 	branches.push(
 		branch(
-			isUser ? `CASE WHEN a.owner = ?::uuid THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END` : `CASE WHEN a.owner IS NULL THEN 1 ELSE 2 END`,
+			isUser
+				? `CASE WHEN a.owner = ?::uuid THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END`
+				: `CASE WHEN a.owner IS NULL THEN 1 ELSE 2 END`,
 			`a.status = 'processing' AND a.lease_expires_at < ? AND (a.owner IS NULL ${isUser ? 'OR a.owner = ?::uuid' : ''} OR ${remoteAllowed})`,
 			isUser ? [options.worker, options.now, options.worker] : [options.now],
 			'a.lease_expires_at',
 			preferences,
 		),
 	);
+
 	// Locking clauses are not allowed inside UNION, so each branch is its own CTE.
 	const ctes = branches.map((branchSql, index) => `tier${index} AS (${branchSql})`).join(',\n\t\t');
 	const union = branches.map((_, index) => `SELECT * FROM tier${index}`).join(' UNION ALL ');
+
 	const sql = `WITH ${ctes},
 		candidates AS (${union}),
 		picked AS (SELECT id FROM candidates ORDER BY tier, sort_at, id LIMIT ?)
 		UPDATE activities SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = gen_random_uuid()::text,
 			lease_expires_at = ?, date_updated = ?
 		FROM picked WHERE activities.id = picked.id RETURNING activities.*`;
+
 	return { sql, bindings: [...bindings, options.limit, options.worker, until, options.now] };
 }
 
@@ -99,6 +114,7 @@ function sqliteClaim(options: ClaimOptions) {
 	const { sql: filters, bindings: filterBindings } = filterSql(options);
 	const now = options.now.getTime();
 	const until = now + options.leaseSeconds * 1000;
+
 	const candidates = `
 		SELECT a.id FROM activities a
 		LEFT JOIN agent_preferences p ON p."user" = a.owner
@@ -109,10 +125,22 @@ function sqliteClaim(options: ClaimOptions) {
 		  ${filters}
 		ORDER BY CASE WHEN a.owner = ? THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END, a.available_at, a.id
 		LIMIT ?`;
+
 	return {
 		sql: `UPDATE activities SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = lower(hex(randomblob(16))),
 			lease_expires_at = ?, date_updated = ? WHERE id IN (${candidates}) RETURNING *`,
-		bindings: [options.worker, until, now, now, now, options.worker, now, ...filterBindings, options.worker, options.limit],
+		bindings: [
+			options.worker,
+			until,
+			now,
+			now,
+			now,
+			options.worker,
+			now,
+			...filterBindings,
+			options.worker,
+			options.limit,
+		],
 	};
 }
 
@@ -123,12 +151,16 @@ function sqliteClaim(options: ClaimOptions) {
 export function preparedPostgres(sql: string, bindings: unknown[], prefix = 'activity_hub_claim') {
 	let index = 0;
 	const text = sql.replace(/\?/g, () => `$${++index}`);
-	if (index !== bindings.length) throw new Error(`claim statement has ${index} placeholders for ${bindings.length} values`);
+	if (index !== bindings.length)
+		throw new Error(`claim statement has ${index} placeholders for ${bindings.length} values`);
 	return { name: `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values: bindings };
 }
 
 /** RETURNING gives rows in storage order: hand the batch to the worker in priority order. */
-export function inClaimOrder<T extends { owner?: unknown; available_at?: unknown; id?: unknown }>(rows: T[], worker: string): T[] {
+export function inClaimOrder<T extends { owner?: unknown; available_at?: unknown; id?: unknown }>(
+	rows: T[],
+	worker: string,
+): T[] {
 	const tier = (row: T) => (row.owner === worker ? 0 : row.owner == null ? 1 : 2);
 	const time = (row: T) => new Date(row.available_at as string | number).getTime() || 0;
 	return [...rows].sort((a, b) => tier(a) - tier(b) || time(a) - time(b) || String(a.id).localeCompare(String(b.id)));
@@ -142,6 +174,7 @@ export function retryDelayMs(attempt: number, random = Math.random, baseMs = 10_
 
 /** What a failed attempt becomes: back to raw with a delay while attempts remain, else failed (the dead letter). */
 export function afterFailure(attempts: number, maxAttempts: number, retry: boolean, now: Date, random = Math.random) {
-	if (retry && attempts < maxAttempts) return { status: 'raw' as const, availableAt: new Date(now.getTime() + retryDelayMs(attempts, random)) };
+	if (retry && attempts < maxAttempts)
+		return { status: 'raw' as const, availableAt: new Date(now.getTime() + retryDelayMs(attempts, random)) };
 	return { status: 'failed' as const, availableAt: null };
 }

@@ -3,7 +3,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 export function deriveKey(instanceSecret: string): Buffer {
-	if (!instanceSecret || instanceSecret.length < 16) throw new Error('Activity Hub needs SECRET (≥ 16 characters) to encrypt channel secrets');
+	if (!instanceSecret || instanceSecret.length < 16)
+		throw new Error('Activity Hub needs SECRET (≥ 16 characters) to encrypt channel secrets');
 	return Buffer.from(hkdfSync('sha256', instanceSecret, 'activity-hub', 'channel-secrets-v1', 32));
 }
 
@@ -11,7 +12,9 @@ export function seal(key: Buffer, plaintext: string): string {
 	const iv = randomBytes(12);
 	const cipher = createCipheriv('aes-256-gcm', key, iv);
 	const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-	return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+	return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
+		'.',
+	);
 }
 
 export function open(key: Buffer, sealed: string): string {

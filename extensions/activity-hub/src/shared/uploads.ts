@@ -30,10 +30,12 @@ export function formatBytes(bytes: number): string {
 	const units = ['KB', 'MB', 'GB'];
 	let value = bytes / 1024;
 	let unit = 0;
+
 	while (value >= 1024 && unit < units.length - 1) {
 		value /= 1024;
 		unit++;
 	}
+
 	return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ${units[unit]}`;
 }
 
@@ -41,7 +43,8 @@ export function formatBytes(bytes: number): string {
 export function clientRefusal(file: { name: string; size: number; type: string }, limits: UploadLimits): string | null {
 	if (file.size === 0) return 'The file is empty';
 	if (file.size > limits.maxFileBytes) return `Larger than this channel's limit of ${formatBytes(limits.maxFileBytes)}`;
-	if (file.type && !mimeAllowed(file.type, limits.allowedMimeTypes)) return `${file.type} files are not accepted by this channel`;
+	if (file.type && !mimeAllowed(file.type, limits.allowedMimeTypes))
+		return `${file.type} files are not accepted by this channel`;
 	return null;
 }
 
@@ -52,10 +55,23 @@ export function toStart(items: UploadItem[], parallelism = UPLOAD_PARALLELISM): 
 }
 
 /** New items for the picked files: refused ones carry their reason and never start. */
-export function addFiles(files: Array<{ name: string; size: number; type: string }>, limits: UploadLimits, nextId: () => string): UploadItem[] {
+export function addFiles(
+	files: Array<{ name: string; size: number; type: string }>,
+	limits: UploadLimits,
+	nextId: () => string,
+): UploadItem[] {
 	return files.map((file) => {
 		const refusal = clientRefusal(file, limits);
-		return { id: nextId(), name: file.name, size: file.size, type: file.type, state: refusal ? 'refused' : 'waiting', progress: 0, error: refusal, activityId: null };
+		return {
+			id: nextId(),
+			name: file.name,
+			size: file.size,
+			type: file.type,
+			state: refusal ? 'refused' : 'waiting',
+			progress: 0,
+			error: refusal,
+			activityId: null,
+		};
 	});
 }
 

@@ -23,18 +23,29 @@ export default defineOperationApi<Options>({
 		const activities = jsonOption<Array<Record<string, any>>>(options.activities, []);
 		const events = { database, schema: await getSchema(), accountability: null };
 		const outcome = { completed: 0, failed: 0 };
+
 		for (const activity of Array.isArray(activities) ? activities : []) {
 			try {
 				if (!url) throw new Error('ACTIVITY_HUB_LLM_URL is not set');
+
 				const response = await fetch(`${url}/chat/completions`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
 					body: JSON.stringify(chatRequest(activity, model)),
 					signal: AbortSignal.timeout(timeoutMs),
 				});
+
 				if (!response.ok) throw new Error(`The model API answered ${response.status}`);
 				const { summary, facts } = readSummary(await response.json());
-				await complete(database, activity['id'], activity['lease_token'], { ...(activity['processed_data'] ?? {}), summary, facts, model }, summary);
+
+				await complete(
+					database,
+					activity['id'],
+					activity['lease_token'],
+					{ ...(activity['processed_data'] ?? {}), summary, facts, model },
+					summary,
+				);
+
 				emitUpdated('activities', [activity['id']], { status: 'completed' }, events);
 				outcome.completed++;
 			} catch (error) {
@@ -45,6 +56,7 @@ export default defineOperationApi<Options>({
 				outcome.failed++;
 			}
 		}
+
 		return outcome;
 	},
 });

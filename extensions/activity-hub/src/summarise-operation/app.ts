@@ -4,9 +4,16 @@ export default defineOperationApp({
 	id: 'activity-hub-summarise',
 	name: 'Summarise activities with AI',
 	icon: 'smart_toy',
-	description: 'Summary and facts from an OpenAI-compatible model (ACTIVITY_HUB_LLM_URL, _MODEL, _API_KEY); completes each activity with a note',
+	description:
+		'Summary and facts from an OpenAI-compatible model (ACTIVITY_HUB_LLM_URL, _MODEL, _API_KEY); completes each activity with a note',
 	overview: ({ activities }) => [{ label: 'Activities', text: String(activities ?? '{{$last}}') }],
 	options: [
-		{ field: 'activities', name: 'Claimed activities', type: 'string', meta: { width: 'full', interface: 'input', note: 'Usually {{claim}}: the output of a Claim activities step' }, schema: { default_value: '{{$last}}' } },
+		{
+			field: 'activities',
+			name: 'Claimed activities',
+			type: 'string',
+			meta: { width: 'full', interface: 'input', note: 'Usually {{claim}}: the output of a Claim activities step' },
+			schema: { default_value: '{{$last}}' },
+		},
 	],
 });

@@ -17,15 +17,26 @@ export function connectLive(subscriptions: LiveSubscription[], onReconnect: () =
 	const open = () => {
 		const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/websocket`;
 		socket = new WebSocket(url);
+
 		socket.addEventListener('open', () => {
 			if (attempt > 0) onReconnect(); // events may have been missed while away
 			attempt = 0;
+
 			subscriptions.forEach((subscription, index) => {
 				for (const event of ['create', 'update', 'delete']) {
-					socket!.send(JSON.stringify({ type: 'subscribe', uid: `${index}:${event}`, collection: subscription.collection, event, query: subscription.query }));
+					socket!.send(
+						JSON.stringify({
+							type: 'subscribe',
+							uid: `${index}:${event}`,
+							collection: subscription.collection,
+							event,
+							query: subscription.query,
+						}),
+					);
 				}
 			});
 		});
+
 		socket.addEventListener('message', (event) => {
 			const message = JSON.parse(String(event.data));
 			if (message.type === 'ping') return socket?.send(JSON.stringify({ type: 'pong' }));
@@ -33,12 +44,15 @@ export function connectLive(subscriptions: LiveSubscription[], onReconnect: () =
 			const subscription = subscriptions[Number(message.uid.split(':')[0])];
 			subscription?.onMessage({ event: message.event, data: Array.isArray(message.data) ? message.data : [] });
 		});
+
 		socket.addEventListener('close', () => {
 			if (closed) return;
 			timer = setTimeout(open, reconnectDelay(attempt++));
 		});
 	};
+
 	open();
+
 	return () => {
 		closed = true;
 		if (timer) clearTimeout(timer);

@@ -2,6 +2,7 @@
 // (JSON list of [name, value]) and SendGrid's raw `headers` block.
 export function messageIdFromHeaderPairs(json: string | undefined): string | null {
 	if (!json) return null;
+
 	try {
 		const pairs = JSON.parse(json) as unknown;
 		if (!Array.isArray(pairs)) return null;

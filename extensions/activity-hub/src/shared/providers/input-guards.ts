@@ -2,7 +2,7 @@
 // bounded JSON shape and form size, no NUL characters (PostgreSQL text and jsonb cannot hold them, and they are
 // never legitimate in a message), and media URLs within the provider's policy. Each refusal is a 4xx.
 import { mediaUrlRefusal } from '../media.js';
-import { IngestError, type ActivityDraft } from './types.js';
+import { type ActivityDraft, IngestError } from './types.js';
 
 export const MAX_JSON_DEPTH = 64;
 export const MAX_JSON_NODES = 20_000;
@@ -21,21 +21,27 @@ export function decodeUtf8(body: Buffer): string {
 /** JSON.parse plus limits on nesting and size, checked without recursion (a hostile body must not blow the stack). */
 export function parseJson(body: Buffer): unknown {
 	let value: unknown;
+
 	try {
 		value = JSON.parse(decodeUtf8(body));
 	} catch (error) {
 		if (error instanceof IngestError) throw error;
 		throw new IngestError(400, 'INVALID_JSON', 'Body is not valid JSON');
 	}
+
 	const stack: Array<[unknown, number]> = [[value, 1]];
 	let nodes = 0;
+
 	while (stack.length) {
 		const [node, depth] = stack.pop()!;
-		if (++nodes > MAX_JSON_NODES) throw new IngestError(413, 'TOO_MANY_FIELDS', `JSON bodies may hold at most ${MAX_JSON_NODES} values`);
+		if (++nodes > MAX_JSON_NODES)
+			throw new IngestError(413, 'TOO_MANY_FIELDS', `JSON bodies may hold at most ${MAX_JSON_NODES} values`);
 		if (node === null || typeof node !== 'object') continue;
-		if (depth > MAX_JSON_DEPTH) throw new IngestError(422, 'TOO_DEEP', `JSON may nest at most ${MAX_JSON_DEPTH} levels`);
+		if (depth > MAX_JSON_DEPTH)
+			throw new IngestError(422, 'TOO_DEEP', `JSON may nest at most ${MAX_JSON_DEPTH} levels`);
 		for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
 	}
+
 	return value;
 }
 
@@ -44,7 +50,9 @@ export function parseForm(body: Buffer): Array<[string, string]> {
 	const text = decodeUtf8(body);
 	if (!text) return [];
 	const pairs = text.split('&');
-	if (pairs.length > MAX_FORM_FIELDS) throw new IngestError(413, 'TOO_MANY_FIELDS', `At most ${MAX_FORM_FIELDS} form fields`);
+	if (pairs.length > MAX_FORM_FIELDS)
+		throw new IngestError(413, 'TOO_MANY_FIELDS', `At most ${MAX_FORM_FIELDS} form fields`);
+
 	const decode = (part: string) => {
 		try {
 			return decodeURIComponent(part.replace(/\+/g, ' '));
@@ -52,6 +60,7 @@ export function parseForm(body: Buffer): Array<[string, string]> {
 			throw new IngestError(400, 'INVALID_FORM', 'The form body has a malformed percent-escape');
 		}
 	};
+
 	return pairs.filter(Boolean).map((pair) => {
 		const at = pair.indexOf('=');
 		return at < 0 ? [decode(pair), ''] : [decode(pair.slice(0, at)), decode(pair.slice(at + 1))];
@@ -62,10 +71,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** What no text column can hold faithfully: NUL, or half a UTF-16 surrogate pair (it would be stored as U+FFFD). */
 function unstorableText(value: unknown): 'NUL_CHARACTER' | 'LONE_SURROGATE' | null {
-	const check = (text: string) => (text.includes('\u0000') ? 'NUL_CHARACTER' : LONE_SURROGATE.test(text) ? 'LONE_SURROGATE' : null);
+	const check = (text: string) =>
+		text.includes('\u0000') ? 'NUL_CHARACTER' : LONE_SURROGATE.test(text) ? 'LONE_SURROGATE' : null;
+
 	const stack = [value];
+
 	while (stack.length) {
 		const node = stack.pop();
+
 		if (typeof node === 'string') {
 			const problem = check(node);
 			if (problem) return problem;
@@ -77,6 +90,7 @@ function unstorableText(value: unknown): 'NUL_CHARACTER' | 'LONE_SURROGATE' | nu
 			}
 		}
 	}
+
 	return null;
 }
 
@@ -86,6 +100,7 @@ export function assertDraftStorable(draft: ActivityDraft, mediaHosts: string[] |
 	const problem = unstorableText(fields);
 	if (problem === 'NUL_CHARACTER') throw new IngestError(422, problem, 'NUL characters are not accepted in any field');
 	if (problem) throw new IngestError(422, problem, 'Text with half a UTF-16 surrogate pair is not valid Unicode');
+
 	for (const item of draft.media) {
 		const refusal = mediaHosts ? mediaUrlRefusal(item.url, mediaHosts) : 'this provider has no media hosts';
 		if (refusal) throw new IngestError(422, 'MEDIA_URL_REFUSED', `Media URL refused: ${refusal}`);

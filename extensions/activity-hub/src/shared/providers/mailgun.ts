@@ -3,12 +3,14 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
 import { messageIdFromHeaderPairs } from './email-headers.js';
-import { IngestError, draftDefaults, fieldValue, text, type ProviderAdapter } from './types.js';
+import { draftDefaults, fieldValue, IngestError, type ProviderAdapter, text } from './types.js';
 
 export const MAILGUN_TOLERANCE_SECONDS = 15 * 60;
 
 export function mailgunSignature(signingKey: string, timestamp: string, token: string): string {
-	return createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
+	return createHmac('sha256', signingKey)
+		.update(timestamp + token)
+		.digest('hex');
 }
 
 /** Tokens seen within the tolerance window; a replayed token is refused even with a valid signature. */
@@ -21,6 +23,7 @@ export class TokenReplayCache {
 			if (expires > nowMs) break;
 			this.seen.delete(key);
 		}
+
 		if (this.seen.has(token)) return false;
 		this.seen.set(token, nowMs + this.ttlMs);
 		return true;
@@ -37,12 +40,14 @@ export function createMailgun(replayCache = new TokenReplayCache()): ProviderAda
 			const timestamp = fieldValue(request.fields, 'timestamp') ?? '';
 			const token = fieldValue(request.fields, 'token') ?? '';
 			const signature = fieldValue(request.fields, 'signature') ?? '';
-			if (!timestamp || !token || !signature) throw new IngestError(406, 'SIGNATURE_MISSING', 'Mailgun timestamp, token and signature are required');
+			if (!timestamp || !token || !signature)
+				throw new IngestError(406, 'SIGNATURE_MISSING', 'Mailgun timestamp, token and signature are required');
 			if (!safeEqual(mailgunSignature(key, timestamp, token), signature.toLowerCase()))
 				throw new IngestError(406, 'SIGNATURE_INVALID', 'Mailgun signature is invalid');
 			if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > MAILGUN_TOLERANCE_SECONDS)
 				throw new IngestError(406, 'SIGNATURE_STALE', 'Mailgun timestamp is outside the tolerance window');
-			if (!replayCache.claim(token, now.getTime())) throw new IngestError(406, 'SIGNATURE_REPLAYED', 'Mailgun token was already used');
+			if (!replayCache.claim(token, now.getTime()))
+				throw new IngestError(406, 'SIGNATURE_REPLAYED', 'Mailgun token was already used');
 		},
 		parse(request, channel, now) {
 			const get = (name: string) => fieldValue(request.fields, name);

@@ -1,7 +1,7 @@
 // SendGrid Inbound Parse (multipart). No signature exists for Inbound Parse: the key in the URL (or Basic auth)
 // is the protection. Message-ID is read from the raw `headers` field.
 import { messageIdFromRawHeaders } from './email-headers.js';
-import { IngestError, draftDefaults, fieldValue, text, type ProviderAdapter } from './types.js';
+import { draftDefaults, fieldValue, IngestError, type ProviderAdapter, text } from './types.js';
 
 export const sendgrid: ProviderAdapter = {
 	accepts: ['multipart', 'form'],
@@ -9,11 +9,13 @@ export const sendgrid: ProviderAdapter = {
 	parse(request, channel, now) {
 		const get = (name: string) => fieldValue(request.fields, name);
 		let envelope: { from?: string; to?: string[] } = {};
+
 		try {
 			envelope = JSON.parse(get('envelope') ?? '{}');
 		} catch {
 			throw new IngestError(400, 'INVALID_FIELDS', 'envelope is not valid JSON');
 		}
+
 		const from = get('from') ?? envelope.from;
 		if (!from) throw new IngestError(422, 'INVALID_FIELDS', 'SendGrid post needs from');
 		const draft = draftDefaults(channel, now);

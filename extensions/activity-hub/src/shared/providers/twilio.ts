@@ -4,16 +4,22 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
 import type { Direction } from '../activity.js';
-import { IngestError, draftDefaults, text, toDate, type IngestRequest, type ProviderAdapter } from './types.js';
+import { draftDefaults, IngestError, type IngestRequest, type ProviderAdapter, text, toDate } from './types.js';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 export function twilioSignature(authToken: string, url: string, fields: Array<[string, string]>): string {
 	const keys = [...new Set(fields.map(([key]) => key))].sort();
 	let data = url;
+
 	for (const key of keys) {
-		for (const value of fields.filter(([k]) => k === key).map(([, v]) => v).sort()) data += key + value;
+		for (const value of fields
+			.filter(([k]) => k === key)
+			.map(([, v]) => v)
+			.sort())
+			data += key + value;
 	}
+
 	return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
@@ -23,7 +29,13 @@ export function urlVariants(url: string): string[] {
 	const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
 	const credentials = parsed.username ? `${parsed.username}:${parsed.password}@` : '';
 	const rest = parsed.pathname + parsed.search;
-	return [...new Set([url, `${parsed.protocol}//${credentials}${parsed.hostname}:${port}${rest}`, `${parsed.protocol}//${credentials}${parsed.hostname}${rest}`])];
+	return [
+		...new Set([
+			url,
+			`${parsed.protocol}//${credentials}${parsed.hostname}:${port}${rest}`,
+			`${parsed.protocol}//${credentials}${parsed.hostname}${rest}`,
+		]),
+	];
 }
 
 const field = (request: IngestRequest, name: string) => request.fields.find(([key]) => key === name)?.[1];
@@ -40,8 +52,13 @@ export const twilio: ProviderAdapter = {
 		if (!token) return;
 		const signature = request.headers['x-twilio-signature'];
 		if (!signature) throw new IngestError(401, 'SIGNATURE_MISSING', 'X-Twilio-Signature is required on this channel');
-		const valid = urlVariants(request.publicUrl).some((url) => safeEqual(twilioSignature(token, url, request.fields), signature));
-		if (!valid) throw new IngestError(401, 'SIGNATURE_INVALID', 'X-Twilio-Signature does not match the configured public URL');
+
+		const valid = urlVariants(request.publicUrl).some((url) =>
+			safeEqual(twilioSignature(token, url, request.fields), signature),
+		);
+
+		if (!valid)
+			throw new IngestError(401, 'SIGNATURE_INVALID', 'X-Twilio-Signature does not match the configured public URL');
 	},
 	parse(request, channel, now) {
 		const draft = draftDefaults(channel, now);
@@ -63,17 +80,24 @@ export const twilio: ProviderAdapter = {
 			draft.occurred_at = toDate(field(request, 'RecordingStartTime'), now);
 			const url = field(request, 'RecordingUrl');
 			if (url) draft.media.push({ url, contentType: 'audio/wav' });
-			draft.metadata = { call_sid: callSid ?? null, recording_sid: recordingSid, duration_seconds: seconds ? Number(seconds) : null };
+
+			draft.metadata = {
+				call_sid: callSid ?? null,
+				recording_sid: recordingSid,
+				duration_seconds: seconds ? Number(seconds) : null,
+			};
 		} else if (messageSid) {
 			const whatsapp = /^whatsapp:/i.test(from ?? '') || /^whatsapp:/i.test(to ?? '');
 			draft.type = whatsapp ? 'whatsapp' : 'sms';
 			draft.external_id = messageSid;
 			draft.content = text(field(request, 'Body'));
 			const count = Math.min(Number(field(request, 'NumMedia') ?? 0) || 0, 10);
+
 			for (let index = 0; index < count; index++) {
 				const url = field(request, `MediaUrl${index}`);
 				if (url) draft.media.push({ url, contentType: field(request, `MediaContentType${index}`) });
 			}
+
 			draft.metadata = { message_sid: messageSid, num_media: count };
 		} else if (callSid) {
 			const status = field(request, 'CallStatus') ?? 'unknown';
@@ -85,8 +109,13 @@ export const twilio: ProviderAdapter = {
 			draft.content = `Call ${status}${seconds ? ` after ${seconds} s` : ''}`;
 			draft.metadata = { call_sid: callSid, call_status: status, duration_seconds: seconds ? Number(seconds) : null };
 		} else {
-			throw new IngestError(422, 'INVALID_FIELDS', 'Not a Twilio message, call or recording callback (no MessageSid, CallSid or RecordingSid)');
+			throw new IngestError(
+				422,
+				'INVALID_FIELDS',
+				'Not a Twilio message, call or recording callback (no MessageSid, CallSid or RecordingSid)',
+			);
 		}
+
 		return { activities: [draft], reply: { contentType: 'text/xml', body: EMPTY_TWIML } };
 	},
 };

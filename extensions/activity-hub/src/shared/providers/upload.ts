@@ -1,7 +1,7 @@
 // Files uploaded from Studio or scripts (multipart): one activity per file. Optional form fields:
 // type, direction, subject, sender, recipient, content.
 import { isActivityType, isDirection } from '../activity.js';
-import { IngestError, draftDefaults, fieldValue, text, type ProviderAdapter } from './types.js';
+import { draftDefaults, fieldValue, IngestError, type ProviderAdapter, text } from './types.js';
 
 export const upload: ProviderAdapter = {
 	accepts: ['multipart'],
@@ -11,8 +11,10 @@ export const upload: ProviderAdapter = {
 		const get = (name: string) => fieldValue(request.fields, name);
 		const type = get('type');
 		const direction = get('direction');
-		if (type !== undefined && !isActivityType(type)) throw new IngestError(422, 'INVALID_FIELDS', 'type is not an activity type');
-		if (direction !== undefined && !isDirection(direction)) throw new IngestError(422, 'INVALID_FIELDS', 'direction must be inbound or outbound');
+		if (type !== undefined && !isActivityType(type))
+			throw new IngestError(422, 'INVALID_FIELDS', 'type is not an activity type');
+		if (direction !== undefined && !isDirection(direction))
+			throw new IngestError(422, 'INVALID_FIELDS', 'direction must be inbound or outbound');
 		return {
 			activities: request.files.map((file) => {
 				const draft = draftDefaults(channel, now);

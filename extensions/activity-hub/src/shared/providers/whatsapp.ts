@@ -2,14 +2,17 @@
 // One activity per messages[] entry; status updates (statuses[]) create none. wa_id has no leading "+".
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
-import { IngestError, draftDefaults, jsonBody, text, type ActivityDraft, type ProviderAdapter } from './types.js';
+import { type ActivityDraft, draftDefaults, IngestError, jsonBody, type ProviderAdapter, text } from './types.js';
 
 export function whatsappSignature(appSecret: string, rawBody: Buffer): string {
 	return 'sha256=' + createHmac('sha256', appSecret).update(rawBody).digest('hex');
 }
 
 /** GET handshake: echo hub.challenge when hub.verify_token matches; null when it does not. */
-export function whatsappChallenge(query: Record<string, string>, verifyToken: string | null | undefined): string | null {
+export function whatsappChallenge(
+	query: Record<string, string>,
+	verifyToken: string | null | undefined,
+): string | null {
 	if (!verifyToken || query['hub.mode'] !== 'subscribe') return null;
 	if (!safeEqual(query['hub.verify_token'] ?? '', verifyToken)) return null;
 	return query['hub.challenge'] ?? null;
@@ -25,7 +28,9 @@ interface WaMessage {
 }
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'];
+
 export const WHATSAPP_GRAPH_URL = 'https://graph.facebook.com/v21.0';
+
 const plus = (digits: string | undefined) => (digits ? (digits.startsWith('+') ? digits : `+${digits}`) : null);
 
 export const whatsapp: ProviderAdapter = {
@@ -43,13 +48,20 @@ export const whatsapp: ProviderAdapter = {
 		if (!body || body.object !== 'whatsapp_business_account' || !Array.isArray(body.entry))
 			throw new IngestError(422, 'INVALID_FIELDS', 'Not a WhatsApp Business Account webhook');
 		const activities: ActivityDraft[] = [];
+
 		for (const entry of body.entry as Array<{ changes?: Array<{ value?: Record<string, unknown> }> }>) {
 			for (const change of entry?.changes ?? []) {
 				const value = change?.value ?? {};
-				const businessNumber = (value['metadata'] as { display_phone_number?: string } | undefined)?.display_phone_number;
-				const profiles = (value['contacts'] as Array<{ wa_id?: string; profile?: { name?: string } }> | undefined) ?? [];
+
+				const businessNumber = (value['metadata'] as { display_phone_number?: string } | undefined)
+					?.display_phone_number;
+
+				const profiles =
+					(value['contacts'] as Array<{ wa_id?: string; profile?: { name?: string } }> | undefined) ?? [];
+
 				for (const message of (value['messages'] as WaMessage[] | undefined) ?? []) {
-					if (!message?.id || !message.from) throw new IngestError(422, 'INVALID_FIELDS', 'WhatsApp message without id or from');
+					if (!message?.id || !message.from)
+						throw new IngestError(422, 'INVALID_FIELDS', 'WhatsApp message without id or from');
 					const draft = draftDefaults(channel, now);
 					draft.type = 'whatsapp';
 					draft.direction = 'inbound';
@@ -58,20 +70,32 @@ export const whatsapp: ProviderAdapter = {
 					draft.recipient = plus(businessNumber);
 					draft.occurred_at = message.timestamp ? new Date(Number(message.timestamp) * 1000) : now;
 					const mediaType = MEDIA_TYPES.find((type) => message.type === type);
-					const media = mediaType ? (message[mediaType] as { id?: string; caption?: string; mime_type?: string }) : undefined;
-					draft.content = text(message.text?.body) ?? text(media?.caption) ?? (mediaType ? `[${mediaType}]` : `[${message.type ?? 'message'}]`);
+
+					const media = mediaType
+						? (message[mediaType] as { id?: string; caption?: string; mime_type?: string })
+						: undefined;
+
+					draft.content =
+						text(message.text?.body) ??
+						text(media?.caption) ??
+						(mediaType ? `[${mediaType}]` : `[${message.type ?? 'message'}]`);
+
 					draft.payload = { message, business_number: businessNumber ?? null };
 					// Media arrive as ids: the Graph API gives a short-lived download URL for the channel's access token.
-					if (media?.id && /^\d+$/.test(media.id)) draft.media.push({ url: `${WHATSAPP_GRAPH_URL}/${media.id}`, contentType: media.mime_type });
+					if (media?.id && /^\d+$/.test(media.id))
+						draft.media.push({ url: `${WHATSAPP_GRAPH_URL}/${media.id}`, contentType: media.mime_type });
+
 					draft.metadata = {
 						wa_id: message.from,
 						profile_name: profiles.find((p) => p.wa_id === message.from)?.profile?.name ?? null,
 						media_id: media?.id ?? null,
 					};
+
 					activities.push(draft);
 				}
 			}
 		}
+
 		return { activities };
 	},
 };
