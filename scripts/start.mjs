@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { directusCli, directusEnv, ROOT, startDirectus } from './lib/directus.mjs';
 
 function readDotEnv(path) {
@@ -50,11 +50,7 @@ const db =
 	client === 'sqlite3'
 		? {
 				client,
-				filename: settings.DB_FILENAME
-					? isAbsolute(settings.DB_FILENAME)
-						? settings.DB_FILENAME
-						: resolve(ROOT, settings.DB_FILENAME)
-					: join(dataDir, 'data.db'),
+				filename: settings.DB_FILENAME ? resolve(ROOT, settings.DB_FILENAME) : join(dataDir, 'data.db'),
 			}
 		: {
 				client: 'pg',

@@ -37,12 +37,8 @@ export const dbTime = (database: Knex, date: Date): Date | number =>
 export function toIso(value: unknown): string | null {
 	if (value == null) return null;
 
-	const date =
-		value instanceof Date
-			? value
-			: typeof value === 'number' || /^\d+$/.test(String(value))
-				? new Date(Number(value))
-				: new Date(String(value));
+	const epoch = typeof value === 'number' || /^\d+$/.test(String(value));
+	const date = value instanceof Date ? value : new Date(epoch ? Number(value) : String(value));
 
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

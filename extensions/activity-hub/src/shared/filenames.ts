@@ -5,6 +5,7 @@ export function sanitiseFilename(name: unknown, fallback = 'file'): string {
 	const base = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
 
 	const clean = base
+		// eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
 		.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
 		.replace(/[<>:"|?*]/g, '_')
 		.replace(/^[.\s]+/, '')
@@ -35,6 +36,7 @@ export function filenameRefusal(name: unknown): string | null {
 	if (name === undefined || name === null || name === '') return null;
 	if (typeof name !== 'string') return 'not text';
 	if (/[/\\]/.test(name) || name === '..' || name === '.') return 'contains a path';
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 	if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
 	if (Buffer.byteLength(name, 'utf8') > 255) return 'longer than 255 bytes';
 	return null;

@@ -161,7 +161,12 @@ export function inClaimOrder<T extends { owner?: unknown; available_at?: unknown
 	rows: T[],
 	worker: string,
 ): T[] {
-	const tier = (row: T) => (row.owner === worker ? 0 : row.owner == null ? 1 : 2);
+	/** The worker's own first, then unowned, then other owners' (work stealing). */
+	const tier = (row: T) => {
+		if (row.owner === worker) return 0;
+		return row.owner == null ? 1 : 2;
+	};
+
 	const time = (row: T) => new Date(row.available_at as string | number).getTime() || 0;
 	return [...rows].sort((a, b) => tier(a) - tier(b) || time(a) - time(b) || String(a.id).localeCompare(String(b.id)));
 }

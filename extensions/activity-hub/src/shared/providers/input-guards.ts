@@ -71,8 +71,10 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** What no text column can hold faithfully: NUL, or half a UTF-16 surrogate pair (it would be stored as U+FFFD). */
 function unstorableText(value: unknown): 'NUL_CHARACTER' | 'LONE_SURROGATE' | null {
-	const check = (text: string) =>
-		text.includes('\u0000') ? 'NUL_CHARACTER' : LONE_SURROGATE.test(text) ? 'LONE_SURROGATE' : null;
+	const check = (text: string) => {
+		if (text.includes('\u0000')) return 'NUL_CHARACTER';
+		return LONE_SURROGATE.test(text) ? 'LONE_SURROGATE' : null;
+	};
 
 	const stack = [value];
 

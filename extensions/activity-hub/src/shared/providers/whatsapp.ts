@@ -31,7 +31,7 @@ const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'];
 
 export const WHATSAPP_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
-const plus = (digits: string | undefined) => (digits ? (digits.startsWith('+') ? digits : `+${digits}`) : null);
+const plus = (digits: string | undefined) => (digits ? `+${digits.replace(/^\+/, '')}` : null);
 
 export const whatsapp: ProviderAdapter = {
 	accepts: ['json'],
