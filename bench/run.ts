@@ -14,7 +14,7 @@ import {
 	startDirectus,
 } from '../scripts/lib/directus.mjs';
 import { startPostgres } from '../scripts/lib/postgres.mjs';
-import { claim, completeMany } from '../extensions/activity-hub/src/runtime/queue.js';
+import { claim, completeMany } from '../extensions/activity-hub/src/queue/statements.js';
 import { drain, fmt, load, percentile, subscribe } from './load.js';
 import { startRedis } from '../scripts/lib/redis.mjs';
 import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/display.js';

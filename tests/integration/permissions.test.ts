@@ -1,6 +1,7 @@
 // The permission suite: the public reads nothing of the bundle's; agents work the queue but never see a channel,
 // a secret or a key; only admins rotate keys; and no plaintext key or provider secret exists anywhere — database,
 // logs, API responses — except in the one-time reveal.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { admin, call, createStudioUser, createUser } from '../harness/api.js';
@@ -171,6 +172,108 @@ describe.each(vendors())('permissions on %s', (vendor) => {
 		const read = await call(`${instance.url}/items/activities?fields=*&limit=-1`, { token: agentToken });
 		expect(read.status).toBe(200);
 		for (const secret of [...Object.values(SECRETS), ...reveals]) expect(read.text).not.toContain(secret);
+	});
+
+	it('another agent learns nothing from the activity that completes, fails or extends a lease it does not hold', async () => {
+		const otherAgentToken = `perm-agent-b-${vendor}`;
+		await createUser(instance, AGENT_ROLE_ID, otherAgentToken);
+
+		const as = (token: string) => (path: string, json: unknown) =>
+			call(`${instance.url}/activity-hub${path}`, { method: 'POST', token, json });
+
+		const [agentA, agentB] = [as(agentToken), as(otherAgentToken)];
+
+		// B watches the activities over the websocket before A claims.
+		const socket = new WebSocket(`${instance.url.replace('http', 'ws')}/websocket`);
+		const messages: any[] = [];
+		socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))));
+		await new Promise((resolve) => socket.addEventListener('open', resolve));
+		socket.send(JSON.stringify({ type: 'auth', access_token: otherAgentToken }));
+		await expect.poll(() => messages.find((m) => m.type === 'auth')?.status, { timeout: 5000 }).toBe('ok');
+
+		socket.send(
+			JSON.stringify({ type: 'subscribe', collection: 'activities', query: { fields: ['*'] }, uid: 'watch' }),
+		);
+
+		await expect
+			.poll(() => messages.some((m) => m.uid === 'watch' && m.event === 'init'), { timeout: 5000 })
+			.toBe(true);
+
+		const sid = 'SMlease00000000000000000000000000';
+
+		const sms = await call(`${instance.url}/ingest/${twilioChannel}?key=${encodeURIComponent(reveals[1]!)}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: `MessageSid=${sid}&AccountSid=AC0&From=%2B12025550100&To=%2B12025550199&Body=leased`,
+		});
+
+		expect(sms.status).toBe(200); // answered with TwiML
+		const id = (await instance.db('activities').where({ external_id: sid }).first()).id as string;
+
+		const claimed = (await agentA('/queue/claim', { limit: 100, channels: [twilioChannel] })).body.data.find(
+			(a: { id: string }) => a.id === id,
+		);
+
+		const token = claimed.lease_token as string;
+		expect(token).toEqual(expect.any(String));
+		const stored = (await instance.db('activities').where({ id }).first()).lease_token;
+		expect(stored).not.toBe(token);
+		expect(stored).toBe(createHash('sha256').update(token).digest('hex'));
+
+		await expect
+			.poll(
+				() =>
+					messages.some(
+						(m) => m.uid === 'watch' && m.event === 'update' && m.data?.some((a: { id: string }) => a.id === id),
+					),
+				{ timeout: 10_000 },
+			)
+			.toBe(true);
+
+		socket.close();
+
+		const rest = await call(`${instance.url}/items/activities/${id}?fields=*`, { token: otherAgentToken });
+		expect(rest.status).toBe(200);
+		expect(rest.body.data.status).toBe('processing');
+
+		const graphql = await call(`${instance.url}/graphql`, {
+			method: 'POST',
+			token: otherAgentToken,
+			json: { query: `{ activities_by_id(id: "${id}") { id status lease_owner lease_token lease_expires_at } }` },
+		});
+
+		expect(graphql.status).toBe(200);
+		expect(graphql.body.data.activities_by_id.status).toBe('processing');
+
+		const revisions = await call(
+			`${instance.url}/revisions?filter[collection][_eq]=activities&filter[item][_eq]=${id}&fields=*`,
+			{ token: otherAgentToken },
+		);
+
+		const seen = new Set<string>();
+
+		const collect = (value: unknown): void => {
+			if ((typeof value === 'string' && value) || typeof value === 'number') seen.add(String(value));
+			else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+		};
+
+		for (const reply of [rest, graphql, ...(revisions.status === 200 ? [revisions] : [])]) collect(reply.body);
+		for (const message of messages) collect(message);
+		expect(seen).toContain(stored);
+		expect(seen).not.toContain(token);
+
+		for (const value of seen) {
+			expect((await agentB(`/queue/${id}/heartbeat`, { lease_token: value })).status, value).toBe(409);
+
+			expect((await agentB(`/queue/${id}/complete`, { lease_token: value, processed_data: {} })).status, value).toBe(
+				409,
+			);
+
+			expect((await agentB(`/queue/${id}/fail`, { lease_token: value, error: 'stolen' })).status, value).toBe(409);
+		}
+
+		expect((await instance.db('activities').where({ id }).first()).status).toBe('processing');
+		expect((await agentA(`/queue/${id}/complete`, { lease_token: token, processed_data: {} })).status).toBe(200);
 	});
 
 	it('only admins rotate keys or send test events, even users who may edit channels', async () => {

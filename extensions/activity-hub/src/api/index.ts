@@ -9,21 +9,13 @@ import { contactSource } from '../shared/matching.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { Accountability, HubContext } from '../runtime/context.js';
 import { dbTime } from '../runtime/context.js';
-import { emitCreated, emitUpdated } from '../runtime/events.js';
+import { emitUpdated } from '../runtime/events.js';
 import { checkAccess } from '../host/directus.js';
 import { IngestError } from '../shared/providers/types.js';
-import {
-	claim,
-	complete,
-	completeMany,
-	fail,
-	heartbeat,
-	isAgent,
-	LeaseLost,
-	queueHealth,
-	retryFailed,
-} from '../runtime/queue.js';
-import { channelStore, ingestPipeline } from '../runtime/registry.js';
+import { activityQueue, LeaseLost, QUEUE_STATES } from '../queue/index.js';
+import { isAgent } from '../runtime/agents.js';
+import { queueHealth } from '../runtime/health.js';
+import { ingestPipeline } from '../ingest-pipeline/index.js';
 
 class HttpError extends Error {
 	constructor(
@@ -152,16 +144,17 @@ export default defineEndpoint({
 				requireAdmin(req.accountability);
 				const { id } = await findChannel(req);
 				const { key, hash, prefix } = generateIngestionKey();
+				const { channels } = ingestPipeline(context);
 
 				await db.transaction(async (trx) => {
-					await channelStore().writeKeyHash(trx, id, hash);
+					await channels.writeKeyHash(trx, id, hash);
 
 					await trx('ingestion_channels')
 						.where({ id })
 						.update({ key_prefix: prefix, date_updated: dbTime(trx, new Date()) });
 				});
 
-				channelStore().invalidate(id);
+				channels.invalidate(id);
 				emitUpdated('ingestion_channels', [id], { key_prefix: prefix }, eventContext(req));
 				const base = String(ctx.env['PUBLIC_URL'] ?? '').replace(/\/$/, '');
 				res.json({ data: { key, key_prefix: prefix, webhook_url: `${base}/ingest/${id}` } });
@@ -173,7 +166,7 @@ export default defineEndpoint({
 			route(async (req, res) => {
 				requireAdmin(req.accountability);
 				const { id } = await findChannel(req);
-				res.status(202).json({ data: await ingestPipeline().writeTestEvent(id) });
+				res.status(202).json({ data: await ingestPipeline(context).writeTestEvent(id) });
 			}),
 		);
 
@@ -190,9 +183,13 @@ export default defineEndpoint({
 						'NOT_AN_UPLOAD_CHANNEL',
 						'Files can be uploaded only into channels whose provider is "upload"',
 					);
-				await ingestPipeline().ingestAuthenticated(req, res, channel.id);
+				await ingestPipeline(context).ingestAuthenticated(req, res, channel.id);
 			}),
 		);
+
+		// Events of the request's transitions carry its schema and accountability.
+		const queueFor = (req: { schema?: unknown; accountability?: Accountability }) =>
+			activityQueue({ database: db, schema: () => req.schema ?? null, accountability: req.accountability ?? null });
 
 		router.get(
 			'/queue/health',
@@ -218,7 +215,7 @@ export default defineEndpoint({
 				)
 					throw new HttpError(400, 'INVALID_PAYLOAD', 'channels must be a list of channel ids');
 
-				const rows = await claim(db, {
+				const rows = await queueFor(req).claim({
 					worker: req.accountability!.user!,
 					limit,
 					leaseSeconds: leaseSeconds(body),
@@ -226,22 +223,6 @@ export default defineEndpoint({
 					channels: body.channels,
 					now: new Date(),
 				});
-
-				if (rows.length) {
-					const events = eventContext(req);
-					for (const row of rows)
-						emitUpdated(
-							'activities',
-							[row['id'] as string],
-							{
-								status: 'processing',
-								lease_owner: row['lease_owner'],
-								lease_expires_at: row['lease_expires_at'],
-								attempts: row['attempts'],
-							},
-							events,
-						);
-				}
 
 				res.json({ data: rows });
 			}),
@@ -253,7 +234,8 @@ export default defineEndpoint({
 				await requireAgent(req.accountability);
 				const id = activityId(req);
 				await existsOr404(id);
-				res.json({ data: { id, ...(await heartbeat(db, id, leaseToken(req.body), leaseSeconds(req.body))) } });
+				const lease = await queueFor(req).heartbeat(id, leaseToken(req.body), leaseSeconds(req.body));
+				res.json({ data: { id, ...lease } });
 			}),
 		);
 
@@ -272,17 +254,7 @@ export default defineEndpoint({
 					validateCompletion(item);
 				}
 
-				const results = await completeMany(db, items);
-				const events = eventContext(req);
-
-				for (const result of results) {
-					if ('error' in result) continue;
-					emitUpdated('activities', [result.id], { status: 'completed' }, events);
-					if (result.note != null)
-						emitCreated('contact_notes', result.note, { activity: result.id, source: 'agent' }, events);
-				}
-
-				res.json({ data: results });
+				res.json({ data: await queueFor(req).completeMany(items) });
 			}),
 		);
 
@@ -293,11 +265,7 @@ export default defineEndpoint({
 				const id = activityId(req);
 				await existsOr404(id);
 				const { processed_data: processed, note } = validateCompletion(req.body ?? {});
-				const result = await complete(db, id, leaseToken(req.body), processed ?? {}, note || null);
-				const events = eventContext(req);
-				emitUpdated('activities', [id], { status: 'completed', processed_data: processed ?? {} }, events);
-				if (result.noteId != null)
-					emitCreated('contact_notes', result.noteId, { activity: id, content: note, source: 'agent' }, events);
+				const result = await queueFor(req).complete(id, leaseToken(req.body), processed ?? {}, note || null);
 
 				res.json({
 					data: {
@@ -321,8 +289,7 @@ export default defineEndpoint({
 					throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
 				if (retry !== undefined && typeof retry !== 'boolean')
 					throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
-				const result = await fail(db, id, leaseToken(req.body), error, retry !== false);
-				emitUpdated('activities', [id], { status: result.status, last_error: error }, eventContext(req));
+				const result = await queueFor(req).fail(id, leaseToken(req.body), error, retry !== false);
 				res.json({ data: { id, ...result } });
 			}),
 		);
@@ -333,10 +300,9 @@ export default defineEndpoint({
 				requireAdmin(req.accountability);
 				const id = activityId(req);
 				await existsOr404(id);
-				if (!(await retryFailed(db, id)))
+				if (!(await queueFor(req).retry(id)))
 					throw new HttpError(409, 'NOT_FAILED', 'Only failed activities can be retried');
-				emitUpdated('activities', [id], { status: 'raw' }, eventContext(req));
-				res.json({ data: { id, status: 'raw' } });
+				res.json({ data: { id, status: QUEUE_STATES.queued } });
 			}),
 		);
 

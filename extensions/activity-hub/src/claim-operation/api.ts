@@ -2,9 +2,8 @@ import { defineOperationApi } from '@directus/extensions-sdk';
 import { type ActivityType, isActivityType } from '../shared/activity.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
 import type { HubContext } from '../runtime/context.js';
-import { emitUpdated } from '../runtime/events.js';
 import { flowWorker, jsonOption } from '../runtime/operations.js';
-import { claim } from '../runtime/queue.js';
+import { activityQueue } from '../queue/index.js';
 
 interface Options {
 	limit?: number | string;
@@ -20,14 +19,8 @@ export default defineOperationApi<Options>({
 		const leaseSeconds = Math.min(MAX_LEASE_SECONDS, Math.max(5, Number(options.lease_seconds ?? 300) || 300));
 		const types = jsonOption<unknown[]>(options.types, []).filter(isActivityType);
 		const worker = flowWorker(context.accountability as any, (context as any).flow);
-		const claimed = await claim(database, { worker, limit, leaseSeconds, types, now: new Date() });
-
-		if (claimed.length) {
-			const events = { database, schema: await getSchema(), accountability: null };
-			for (const row of claimed)
-				emitUpdated('activities', [row['id'] as string], { status: 'processing', lease_owner: worker }, events);
-		}
-
-		return claimed;
+		const queue = activityQueue({ database, schema: getSchema, accountability: null });
+		// The plaintext lease tokens go to the next steps only; the database holds their hashes.
+		return queue.claim({ worker, limit, leaseSeconds, types, now: new Date() });
 	},
 });

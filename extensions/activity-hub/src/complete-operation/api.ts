@@ -1,8 +1,7 @@
 import { defineOperationApi } from '@directus/extensions-sdk';
 import type { HubContext } from '../runtime/context.js';
-import { emitUpdated } from '../runtime/events.js';
 import { jsonOption, leasedActivity } from '../runtime/operations.js';
-import { complete } from '../runtime/queue.js';
+import { activityQueue, QUEUE_STATES } from '../queue/index.js';
 
 interface Options {
 	activity: string;
@@ -17,21 +16,15 @@ export default defineOperationApi<Options>({
 		const { database, getSchema } = context as unknown as HubContext;
 		const { id, token } = leasedActivity(options);
 
-		const result = await complete(
-			database,
+		const queue = activityQueue({ database, schema: getSchema, accountability: null });
+
+		const result = await queue.complete(
 			id,
 			token,
 			jsonOption<Record<string, unknown>>(options.processed_data, {}),
 			options.note || null,
 		);
 
-		emitUpdated(
-			'activities',
-			[id],
-			{ status: 'completed' },
-			{ database, schema: await getSchema(), accountability: null },
-		);
-
-		return { id, status: 'completed', note: result.noteId };
+		return { id, status: QUEUE_STATES.completed, note: result.noteId };
 	},
 });

@@ -1,8 +1,7 @@
 import { defineOperationApi } from '@directus/extensions-sdk';
 import type { HubContext } from '../runtime/context.js';
-import { emitUpdated } from '../runtime/events.js';
 import { leasedActivity } from '../runtime/operations.js';
-import { fail } from '../runtime/queue.js';
+import { activityQueue } from '../queue/index.js';
 
 interface Options {
 	activity: string;
@@ -17,15 +16,8 @@ export default defineOperationApi<Options>({
 		const { database, getSchema } = context as unknown as HubContext;
 		const { id, token } = leasedActivity(options);
 		const error = options.error || 'Failed in a flow';
-		const result = await fail(database, id, token, error, options.retry !== false);
-
-		emitUpdated(
-			'activities',
-			[id],
-			{ status: result.status, last_error: error },
-			{ database, schema: await getSchema(), accountability: null },
-		);
-
+		const queue = activityQueue({ database, schema: getSchema, accountability: null });
+		const result = await queue.fail(id, token, error, options.retry !== false);
 		return { id, ...result };
 	},
 });

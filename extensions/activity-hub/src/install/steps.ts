@@ -9,6 +9,8 @@ import * as queueIndexes from '../../../../migrations/z0003-activity-hub-queue-i
 import * as aiFlow from '../../../../migrations/z0004-activity-hub-ai-flow.js';
 import * as healthIndexes from '../../../../migrations/z0005-activity-hub-health-indexes.js';
 import * as dashboard from '../../../../migrations/z0006-activity-hub-dashboard.js';
+import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease-token-hash.js';
+import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -27,6 +29,8 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0004-activity-hub-ai-flow', up: aiFlow.up },
 	{ id: 'z0005-activity-hub-health-indexes', up: healthIndexes.up },
 	{ id: 'z0006-activity-hub-dashboard', up: dashboard.up },
+	{ id: 'z0007-activity-hub-lease-token-hash', up: leaseTokenHash.up },
+	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
 ];
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

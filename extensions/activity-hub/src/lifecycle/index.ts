@@ -8,9 +8,10 @@ import { SECRET_NAMES } from '../runtime/channels.js';
 import { type Accountability, ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
-import { isAgentUser, reap } from '../runtime/queue.js';
+import { isAgentUser } from '../runtime/agents.js';
+import { activityQueue, QUEUE_STATES } from '../queue/index.js';
 import { KeyBatcher } from '../shared/batcher.js';
-import { channelStore } from '../runtime/registry.js';
+import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 
 const InvalidSecrets = createError(
@@ -25,6 +26,8 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	const source = contactSource(ctx.env);
 	const warn = (message: string) => ctx.logger.warn(message);
 	const schema = cachedSchema(() => ctx.getSchema());
+	// The ingest pipeline's channel store: a secret written here invalidates the cache the webhook path reads.
+	const channelStore = () => ingestPipeline(context).channels;
 
 	function takeSecrets(payload: Record<string, unknown>): Record<string, unknown> | null {
 		if (!('secrets' in payload)) return null;
@@ -106,7 +109,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 
 	// Activities created through REST or Studio get the same defaults and matching as ingested ones.
 	filter('activities.items.create', async (payload: any, _meta, { database }: any) => {
-		payload.status ??= 'raw';
+		payload.status ??= QUEUE_STATES.queued;
 		payload.available_at ??= new Date().toISOString();
 		if (payload.contact == null && payload.direction !== undefined) {
 			const match = await matchActivity(
@@ -136,16 +139,8 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
 		if (!isInstalled()) return;
 		ctx.logger.debug(`Activity Hub: reaper tick ${Math.floor(Date.now() / 1000)}`);
-		const reaped = await reap(ctx.database);
+		const reaped = await activityQueue({ database: ctx.database, schema, accountability: null }).reap();
 		if (reaped.length === 0) return;
-		const current = await schema();
-		for (const row of reaped)
-			emitUpdated(
-				'activities',
-				[row.id],
-				{ status: row.status },
-				{ database: ctx.database, schema: current, accountability: null },
-			);
 		ctx.logger.info(`Activity Hub: returned ${reaped.length} expired lease(s)`);
 	});
 });

@@ -1,7 +1,7 @@
 // Channels and their protected secrets. Secrets live encrypted in the admin-only `ingestion_channel_secrets`
 // collection; the plaintext never leaves this module except to verify a signature.
 import type { Knex } from 'knex';
-import type { ChannelSecrets } from '../shared/providers/index.js';
+import type { ChannelSecrets, ChannelSettings } from '../shared/providers/index.js';
 import {
 	type ActivityType,
 	type Direction,
@@ -37,6 +37,14 @@ export interface Channel {
 	keyHash: string | null;
 	secrets: ChannelSecrets;
 }
+
+/** What a provider adapter is told about the channel it parses for. */
+export const channelSettings = (channel: Channel): ChannelSettings => ({
+	provider: channel.provider,
+	defaultType: channel.defaultType,
+	defaultDirection: channel.defaultDirection,
+	secrets: channel.secrets,
+});
 
 export const DEFAULT_LIMITS = { maxRequestBytes: 35 * 1024 * 1024, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20 };
 

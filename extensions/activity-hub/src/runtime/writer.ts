@@ -36,15 +36,24 @@ export interface Committed {
 	orphanFileIds: string[];
 }
 
+/** Called synchronously after a batch is committed and answered; it must not throw (start async work and handle it). */
+export type CommitListener = (committed: Committed) => void;
+
 export class ActivityWriter {
 	private queue: Job[] = [];
 	private flushing = false;
+	private listeners = new Set<CommitListener>();
 
 	constructor(
 		private database: Knex,
 		private options: { region?: string; maxBatch?: number; matching?: boolean; createContacts?: boolean },
-		private onCommitted: (committed: Committed) => void,
 	) {}
+
+	/** Subscribe to committed batches; returns the unsubscribe function. */
+	onCommit(listener: CommitListener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
 
 	write(channel: Channel, drafts: DraftWithFiles[]): Promise<WriteResult[]> {
 		return new Promise((resolve, reject) => {
@@ -195,7 +204,8 @@ export class ActivityWriter {
 		});
 
 		jobs.forEach((job, index) => job.resolve(outcomes[index]!));
-		this.onCommitted({ rows: created, contacts: createdContacts, orphanFileIds });
+		const committed: Committed = { rows: created, contacts: createdContacts, orphanFileIds };
+		for (const listener of this.listeners) listener(committed);
 	}
 
 	/** Stored activities for (channel, external_id) pairs, keyed "channel\0external_id". */

@@ -1,9 +1,11 @@
 // The lease-based queue as SQL: one atomic statement per claim. PostgreSQL: a CTE with FOR UPDATE … SKIP LOCKED
-// (the CTE fences the planner so it never updates more rows than LIMIT). SQLite: a single UPDATE … WHERE id IN
-// (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer.
+// (the CTE fences the planner so it never updates more rows than LIMIT). SQLite: a single UPDATE … FROM
+// (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. States come from queue/states.ts, inlined as
+// literals so the partial indexes on status still match the statements.
 // Priority: the worker's own activities, then global ones (no owner), then other owners' activities that have
 // waited longer than that owner's stale threshold — unless the owner opted out of remote processing.
 import { createHash } from 'node:crypto';
+import { QUEUE_STATES } from '../queue/states.js';
 import type { ActivityType } from './activity.js';
 
 export type Dialect = 'postgres' | 'sqlite';
@@ -23,9 +25,21 @@ export const MAX_LEASE_SECONDS = 3600;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** SQL text and bindings for one claim. Timestamps bind as Date (PostgreSQL) or epoch ms (SQLite, as Directus stores them). */
-export function claimStatement(dialect: Dialect, options: ClaimOptions): { sql: string; bindings: unknown[] } {
-	return dialect === 'postgres' ? postgresClaim(options) : sqliteClaim(options);
+const { queued: RAW, processing: PROCESSING } = QUEUE_STATES;
+
+/**
+ * SQL text and bindings for one claim. Timestamps bind as Date (PostgreSQL) or epoch ms (SQLite, as Directus stores
+ * them). `leaseHashes` (at least `limit`, bound as one JSON array) are the SHA-256 of fresh lease tokens: each claimed
+ * row takes a different one, so the tokens themselves never reach the database.
+ */
+export function claimStatement(
+	dialect: Dialect,
+	options: ClaimOptions,
+	leaseHashes: string[],
+): { sql: string; bindings: unknown[] } {
+	if (leaseHashes.length < options.limit) throw new Error(`a claim of ${options.limit} needs as many lease hashes`);
+	const hashes = JSON.stringify(leaseHashes);
+	return dialect === 'postgres' ? postgresClaim(options, hashes) : sqliteClaim(options, hashes);
 }
 
 function filterSql(options: ClaimOptions) {
@@ -50,7 +64,7 @@ function filterSql(options: ClaimOptions) {
  * the UPDATE takes the best n of them. No claim sorts the whole backlog. A worker that is not a user
  * (a flow, "flow:<id>") has no own tier.
  */
-function postgresClaim(options: ClaimOptions) {
+function postgresClaim(options: ClaimOptions, hashes: string) {
 	const isUser = UUID.test(options.worker);
 	const { sql: filters, bindings: filterBindings } = filterSql(options);
 	const until = new Date(options.now.getTime() + options.leaseSeconds * 1000);
@@ -68,14 +82,14 @@ function postgresClaim(options: ClaimOptions) {
 	const branches: string[] = [];
 	if (isUser)
 		branches.push(
-			branch('0', `a.status = 'raw' AND a.owner = ?::uuid AND a.available_at <= ?`, [options.worker, options.now]),
+			branch('0', `a.status = '${RAW}' AND a.owner = ?::uuid AND a.available_at <= ?`, [options.worker, options.now]),
 		);
-	branches.push(branch('1', `a.status = 'raw' AND a.owner IS NULL AND a.available_at <= ?`, [options.now]));
+	branches.push(branch('1', `a.status = '${RAW}' AND a.owner IS NULL AND a.available_at <= ?`, [options.now]));
 
 	branches.push(
 		branch(
 			'2',
-			`a.status = 'raw' AND a.owner IS NOT NULL ${isUser ? 'AND a.owner <> ?::uuid' : ''} AND ${remoteAllowed}
+			`a.status = '${RAW}' AND a.owner IS NOT NULL ${isUser ? 'AND a.owner <> ?::uuid' : ''} AND ${remoteAllowed}
 			 AND a.available_at <= ?::timestamptz - make_interval(mins => COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}))`,
 			isUser ? [options.worker, options.now] : [options.now],
 			'a.available_at',
@@ -88,7 +102,7 @@ function postgresClaim(options: ClaimOptions) {
 			isUser
 				? `CASE WHEN a.owner = ?::uuid THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END`
 				: `CASE WHEN a.owner IS NULL THEN 1 ELSE 2 END`,
-			`a.status = 'processing' AND a.lease_expires_at < ? AND (a.owner IS NULL ${isUser ? 'OR a.owner = ?::uuid' : ''} OR ${remoteAllowed})`,
+			`a.status = '${PROCESSING}' AND a.lease_expires_at < ? AND (a.owner IS NULL ${isUser ? 'OR a.owner = ?::uuid' : ''} OR ${remoteAllowed})`,
 			isUser ? [options.worker, options.now, options.worker] : [options.now],
 			'a.lease_expires_at',
 			preferences,
@@ -101,16 +115,18 @@ function postgresClaim(options: ClaimOptions) {
 
 	const sql = `WITH ${ctes},
 		candidates AS (${union}),
-		picked AS (SELECT id FROM candidates ORDER BY tier, sort_at, id LIMIT ?)
-		UPDATE activities SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = gen_random_uuid()::text,
+		picked AS (SELECT id, row_number() OVER () AS n FROM (SELECT id FROM candidates ORDER BY tier, sort_at, id LIMIT ?) best),
+		leases AS (SELECT picked.id, t.hash FROM picked
+			JOIN json_array_elements_text(?::json) WITH ORDINALITY AS t(hash, n) ON t.n = picked.n)
+		UPDATE activities SET status = '${PROCESSING}', attempts = attempts + 1, lease_owner = ?, lease_token = leases.hash,
 			lease_expires_at = ?, date_updated = ?
-		FROM picked WHERE activities.id = picked.id RETURNING activities.*`;
+		FROM leases WHERE activities.id = leases.id RETURNING activities.*`;
 
-	return { sql, bindings: [...bindings, options.limit, options.worker, until, options.now] };
+	return { sql, bindings: [...bindings, options.limit, hashes, options.worker, until, options.now] };
 }
 
-/** SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. */
-function sqliteClaim(options: ClaimOptions) {
+/** SQLite: one UPDATE … FROM (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. */
+function sqliteClaim(options: ClaimOptions, hashes: string) {
 	const { sql: filters, bindings: filterBindings } = filterSql(options);
 	const now = options.now.getTime();
 	const until = now + options.leaseSeconds * 1000;
@@ -119,7 +135,7 @@ function sqliteClaim(options: ClaimOptions) {
 		SELECT a.id FROM activities a
 		LEFT JOIN agent_preferences p ON p."user" = a.owner
 		WHERE a.attempts < a.max_attempts
-		  AND ((a.status = 'raw' AND a.available_at <= ?) OR (a.status = 'processing' AND a.lease_expires_at < ?))
+		  AND ((a.status = '${RAW}' AND a.available_at <= ?) OR (a.status = '${PROCESSING}' AND a.lease_expires_at < ?))
 		  AND (a.owner IS NULL OR a.owner = ?
 		       OR (COALESCE(p.allow_remote_processing, 1) AND a.available_at <= ? - COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}) * 60000))
 		  ${filters}
@@ -127,8 +143,12 @@ function sqliteClaim(options: ClaimOptions) {
 		LIMIT ?`;
 
 	return {
-		sql: `UPDATE activities SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_token = lower(hex(randomblob(16))),
-			lease_expires_at = ?, date_updated = ? WHERE id IN (${candidates}) RETURNING *`,
+		// RETURNING * of an UPDATE … FROM names the activities' columns only.
+		sql: `UPDATE activities SET status = '${PROCESSING}', attempts = attempts + 1, lease_owner = ?, lease_token = leases.hash,
+			lease_expires_at = ?, date_updated = ?
+			FROM (SELECT picked.id, t.value AS hash FROM (SELECT id, row_number() OVER () AS n FROM (${candidates})) picked
+				JOIN json_each(?) t ON t.key + 1 = picked.n) AS leases
+			WHERE activities.id = leases.id RETURNING *`,
 		bindings: [
 			options.worker,
 			until,
@@ -140,6 +160,7 @@ function sqliteClaim(options: ClaimOptions) {
 			...filterBindings,
 			options.worker,
 			options.limit,
+			hashes,
 		],
 	};
 }
@@ -180,6 +201,6 @@ export function retryDelayMs(attempt: number, random = Math.random, baseMs = 10_
 /** What a failed attempt becomes: back to raw with a delay while attempts remain, else failed (the dead letter). */
 export function afterFailure(attempts: number, maxAttempts: number, retry: boolean, now: Date, random = Math.random) {
 	if (retry && attempts < maxAttempts)
-		return { status: 'raw' as const, availableAt: new Date(now.getTime() + retryDelayMs(attempts, random)) };
-	return { status: 'failed' as const, availableAt: null };
+		return { status: RAW, availableAt: new Date(now.getTime() + retryDelayMs(attempts, random)) };
+	return { status: QUEUE_STATES.failed, availableAt: null };
 }

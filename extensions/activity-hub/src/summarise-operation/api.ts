@@ -3,10 +3,9 @@
 // Errors fail the activity (retried with backoff), never the whole batch.
 import { defineOperationApi } from '@directus/extensions-sdk';
 import { chatRequest, readSummary } from '../shared/llm.js';
-import type { HubContext } from '../runtime/context.js';
-import { emitUpdated } from '../runtime/events.js';
+import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { jsonOption } from '../runtime/operations.js';
-import { complete, fail } from '../runtime/queue.js';
+import { activityQueue } from '../queue/index.js';
 
 interface Options {
 	activities?: unknown;
@@ -21,7 +20,8 @@ export default defineOperationApi<Options>({
 		const apiKey = env['ACTIVITY_HUB_LLM_API_KEY'] ? String(env['ACTIVITY_HUB_LLM_API_KEY']) : null;
 		const timeoutMs = Number(env['ACTIVITY_HUB_LLM_TIMEOUT_MS'] ?? 60_000);
 		const activities = jsonOption<Array<Record<string, any>>>(options.activities, []);
-		const events = { database, schema: await getSchema(), accountability: null };
+		// One schema for the batch's events, not one clone per activity.
+		const queue = activityQueue({ database, schema: cachedSchema(() => getSchema()), accountability: null });
 		const outcome = { completed: 0, failed: 0 };
 
 		for (const activity of Array.isArray(activities) ? activities : []) {
@@ -38,21 +38,18 @@ export default defineOperationApi<Options>({
 				if (!response.ok) throw new Error(`The model API answered ${response.status}`);
 				const { summary, facts } = readSummary(await response.json());
 
-				await complete(
-					database,
+				await queue.complete(
 					activity['id'],
 					activity['lease_token'],
 					{ ...(activity['processed_data'] ?? {}), summary, facts, model },
 					summary,
 				);
 
-				emitUpdated('activities', [activity['id']], { status: 'completed' }, events);
 				outcome.completed++;
 			} catch (error) {
 				const message = error instanceof Error ? error.message : String(error);
 				logger.warn(`Activity Hub: summarising ${activity['id']} failed: ${message}`);
-				const next = await fail(database, activity['id'], activity['lease_token'], message, true).catch(() => null);
-				if (next) emitUpdated('activities', [activity['id']], { status: next.status, last_error: message }, events);
+				await queue.fail(activity['id'], activity['lease_token'], message, true).catch(() => null);
 				outcome.failed++;
 			}
 		}

@@ -1,23 +1,60 @@
-// Queue transitions against the database, each fenced by the lease token and emitting item events.
+// The queue's statements against the database, each fenced by the lease token. They emit nothing: callers go through
+// queue/index.ts, which pairs every transition with its events.
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { AGENT_POLICY_ID } from '../../../../migrations/z0002-activity-hub-agent-access.js';
+import { hashKey } from '../shared/keys.js';
 import { afterFailure, type ClaimOptions, claimStatement, inClaimOrder, preparedPostgres } from '../shared/queue.js';
-import { type Accountability, activityFromRow, dbTime, dialectOf, toIso } from './context.js';
+import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
+import { QUEUE_STATES } from './states.js';
+
+const { queued: RAW, processing: PROCESSING, completed: COMPLETED, failed: FAILED } = QUEUE_STATES;
 
 export class LeaseLost extends Error {}
 
+export const LEASE_EXPIRED_ERROR = 'Lease expired: the worker stopped heartbeating';
+
+/**
+ * What the lease_token column holds: the SHA-256 of the token only the claimer received, as for ingestion keys. A
+ * read of the row (REST, GraphQL, websocket, revisions) therefore yields nothing that completes the lease.
+ */
+export const leaseTokenHash = (token: string) => hashKey(token);
+
+/** Fresh random tokens with their hashes, one per activity a claim may take. */
+function newLeases(count: number) {
+	const bytes = randomBytes(32 * count);
+
+	return Array.from({ length: count }, (_, index) => {
+		const token = bytes.subarray(index * 32, (index + 1) * 32).toString('base64url');
+		return { token, hash: leaseTokenHash(token) };
+	});
+}
+
 const rowsOf = (result: any): Record<string, unknown>[] => (Array.isArray(result) ? result : (result?.rows ?? []));
 
+/** Claims up to `limit` activities; each comes back with the plaintext lease token, which is stored nowhere. */
 export async function claim(database: Knex, options: ClaimOptions) {
 	const dialect = dialectOf(database);
-	const { sql, bindings } = claimStatement(dialect, options);
+	const leases = newLeases(options.limit);
+	const tokenOf = new Map(leases.map((lease) => [lease.hash, lease.token]));
+
+	const { sql, bindings } = claimStatement(
+		dialect,
+		options,
+		leases.map((lease) => lease.hash),
+	);
 
 	const rows =
 		dialect === 'postgres'
 			? await preparedQuery(database, preparedPostgres(sql, bindings))
 			: rowsOf(await database.raw(sql, bindings as any[]));
 
-	return inClaimOrder(rows.map(activityFromRow), options.worker);
+	const activities = rows.map((row) => {
+		const activity = activityFromRow(row);
+		activity['lease_token'] = tokenOf.get(String(row['lease_token']));
+		return activity;
+	});
+
+	return inClaimOrder(activities, options.worker);
 }
 
 /** Runs a named prepared statement on a pooled PostgreSQL connection (knex has no prepared-statement API). */
@@ -36,16 +73,16 @@ async function preparedQuery(database: Knex, statement: { name: string; text: st
 	}
 }
 
-function fenced(query: Knex.QueryBuilder, id: string, token: string, now: Date, database: Knex) {
+function fenced(query: Knex.QueryBuilder, id: string, tokenHash: string, now: Date, database: Knex) {
 	return query
-		.where({ id, status: 'processing', lease_token: token })
+		.where({ id, status: PROCESSING, lease_token: tokenHash })
 		.andWhere('lease_expires_at', '>', dbTime(database, now));
 }
 
 export async function heartbeat(database: Knex, id: string, token: string, leaseSeconds: number, now = new Date()) {
 	const until = new Date(now.getTime() + leaseSeconds * 1000);
 
-	const changed = await fenced(database('activities'), id, token, now, database).update({
+	const changed = await fenced(database('activities'), id, leaseTokenHash(token), now, database).update({
 		lease_expires_at: dbTime(database, until),
 	});
 
@@ -85,12 +122,16 @@ export async function completeMany(database: Knex, items: Completion[], now = ne
 			)
 			.join(' UNION ALL ');
 
-		const values = items.flatMap((item) => [item.id, item.lease_token, JSON.stringify(item.processed_data ?? {})]);
+		const values = items.flatMap((item) => [
+			item.id,
+			leaseTokenHash(item.lease_token),
+			JSON.stringify(item.processed_data ?? {}),
+		]);
 
-		const sql = `UPDATE activities SET status = 'completed', processed_data = v.processed, completed_at = ?, lease_token = NULL,
+		const sql = `UPDATE activities SET status = '${COMPLETED}', processed_data = v.processed, completed_at = ?, lease_token = NULL,
 			   lease_expires_at = NULL, last_error = NULL, date_updated = ?
 			 FROM (${source}) AS v
-			 WHERE activities.id = v.id AND activities.status = 'processing' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
+			 WHERE activities.id = v.id AND activities.status = '${PROCESSING}' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
 			 RETURNING activities.id, activities.contact`;
 
 		const bindings = [t, t, ...values, t];
@@ -134,7 +175,7 @@ export async function completeMany(database: Knex, items: Completion[], now = ne
 			const skipped = item.note && contactOf.get(item.id) == null ? 'activity has no contact' : undefined;
 			return {
 				id: item.id,
-				status: 'completed',
+				status: COMPLETED,
 				note: notes.get(item.id) ?? null,
 				...(skipped ? { note_skipped: skipped } : {}),
 			};
@@ -159,14 +200,16 @@ export async function complete(
 }
 
 export async function fail(database: Knex, id: string, token: string, error: string, retry: boolean, now = new Date()) {
+	const tokenHash = leaseTokenHash(token);
+
 	return database.transaction(async (trx) => {
-		const query = fenced(trx('activities').select('attempts', 'max_attempts'), id, token, now, trx);
+		const query = fenced(trx('activities').select('attempts', 'max_attempts'), id, tokenHash, now, trx);
 		const row = await (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).first();
 		if (!row) throw new LeaseLost();
 		const next = afterFailure(Number(row.attempts), Number(row.max_attempts), retry, now);
 
 		await trx('activities')
-			.where({ id, lease_token: token })
+			.where({ id, lease_token: tokenHash })
 			.update({
 				status: next.status,
 				available_at: next.availableAt ? dbTime(trx, next.availableAt) : undefined,
@@ -186,22 +229,22 @@ export async function reap(database: Knex, now = new Date()) {
 
 	const rows = rowsOf(
 		await database.raw(
-			`UPDATE activities SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'raw' END,
-			   lease_token = NULL, lease_expires_at = NULL, available_at = ?, date_updated = ?,
-			   last_error = 'Lease expired: the worker stopped heartbeating'
-			 WHERE status = 'processing' AND lease_expires_at < ? RETURNING id, status`,
-			[t, t, t],
+			`UPDATE activities SET status = CASE WHEN attempts >= max_attempts THEN '${FAILED}' ELSE '${RAW}' END,
+			   lease_token = NULL, lease_expires_at = NULL, available_at = ?, date_updated = ?, last_error = ?
+			 WHERE status = '${PROCESSING}' AND lease_expires_at < ? RETURNING id, status`,
+			[t, t, LEASE_EXPIRED_ERROR, t],
 		),
 	);
 
-	return rows as Array<{ id: string; status: string }>;
+	return rows as Array<{ id: string; status: typeof RAW | typeof FAILED }>;
 }
 
+/** An admin's retry: a failed activity back to raw with its attempts reset. */
 export async function retryFailed(database: Knex, id: string, now = new Date()) {
 	const changed = await database('activities')
-		.where({ id, status: 'failed' })
+		.where({ id, status: FAILED })
 		.update({
-			status: 'raw',
+			status: RAW,
 			attempts: 0,
 			available_at: dbTime(database, now),
 			lease_token: null,
@@ -210,104 +253,4 @@ export async function retryFailed(database: Knex, id: string, now = new Date()) 
 		});
 
 	return changed > 0;
-}
-
-const agentCache = new Map<string, { agent: boolean; expires: number }>();
-
-/** Admins and holders of the Activity Hub Agent policy (through a role or directly) may work the queue. */
-export async function isAgent(database: Knex, accountability: Accountability | null | undefined): Promise<boolean> {
-	if (!accountability?.user) return false;
-	if (accountability.admin) return true;
-	const cacheKey = `${accountability.user}:${(accountability.roles ?? [accountability.role]).join(',')}`;
-	const cached = agentCache.get(cacheKey);
-	if (cached && cached.expires > Date.now()) return cached.agent;
-
-	const roles = (accountability.roles ?? (accountability.role ? [accountability.role] : [])).filter(
-		Boolean,
-	) as string[];
-
-	const row = await database('directus_access')
-		.where({ policy: AGENT_POLICY_ID })
-		.andWhere((q) => {
-			q.where('user', accountability.user!);
-			if (roles.length) q.orWhereIn('role', roles);
-		})
-		.first();
-
-	agentCache.set(cacheKey, { agent: Boolean(row), expires: Date.now() + 30_000 });
-	return Boolean(row);
-}
-
-export async function isAgentUser(database: Knex, accountability: Accountability | null | undefined) {
-	return Boolean(accountability?.user) && !accountability?.admin && (await isAgent(database, accountability));
-}
-
-export interface QueueHealth {
-	queued: number;
-	processing: number;
-	failed: number;
-	completed_last_hour: number;
-	/** Completions per minute, averaged over the last 15 minutes. */
-	throughput_per_minute: number;
-	/** Age in seconds of the queued activity waiting longest (null when nothing waits). */
-	oldest_queued_seconds: number | null;
-	recent_failures: Array<{
-		id: string;
-		type: string;
-		channel: string | null;
-		last_error: string | null;
-		attempts: number;
-		failed_at: string | null;
-	}>;
-	measured_at: string;
-}
-
-/** What the Queue health panel shows; every read is served by one of the queue's partial indexes. */
-export async function queueHealth(database: Knex, now = new Date()): Promise<QueueHealth> {
-	const since = (minutes: number) => dbTime(database, new Date(now.getTime() - minutes * 60_000));
-	const count = async (query: Knex.QueryBuilder) => Number((await query.count({ n: '*' }).first())?.['n'] ?? 0);
-
-	const [queued, processing, failed, completed, oldest, failures] = await Promise.all([
-		count(database('activities').where({ status: 'raw' })),
-		count(database('activities').where({ status: 'processing' })),
-		count(database('activities').where({ status: 'failed' })),
-		// One range read of the last hour's completions answers both the hour and the last 15 minutes.
-		database('activities')
-			.where({ status: 'completed' })
-			.andWhere('completed_at', '>=', since(60))
-			.first(
-				database.raw('COUNT(*) AS last_hour'),
-				database.raw('SUM(CASE WHEN completed_at >= ? THEN 1 ELSE 0 END) AS last_15', [since(15)]),
-			),
-		database('activities')
-			.where({ status: 'raw' })
-			.orderBy('available_at', 'asc')
-			.first('available_at', 'date_created'),
-		database('activities')
-			.where({ status: 'failed' })
-			.orderBy('date_updated', 'desc')
-			.limit(10)
-			.select('id', 'type', 'channel', 'last_error', 'attempts', 'date_updated'),
-	]);
-
-	const waitingSince = oldest ? toIso(oldest.available_at ?? oldest.date_created) : null;
-	return {
-		queued,
-		processing,
-		failed,
-		completed_last_hour: Number(completed?.['last_hour'] ?? 0),
-		throughput_per_minute: Math.round((Number(completed?.['last_15'] ?? 0) / 15) * 10) / 10,
-		oldest_queued_seconds: waitingSince
-			? Math.max(0, Math.round((now.getTime() - Date.parse(waitingSince)) / 1000))
-			: null,
-		recent_failures: failures.map((row: Record<string, unknown>) => ({
-			id: String(row['id']),
-			type: String(row['type']),
-			channel: (row['channel'] as string | null) ?? null,
-			last_error: (row['last_error'] as string | null) ?? null,
-			attempts: Number(row['attempts'] ?? 0),
-			failed_at: toIso(row['date_updated']),
-		})),
-		measured_at: now.toISOString(),
-	};
 }

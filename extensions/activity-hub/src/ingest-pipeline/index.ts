@@ -1,0 +1,85 @@
+// The ingest pipeline: everything between an HTTP request and a committed activity. The ingest hook (provider
+// webhooks, the WhatsApp handshake) and the API endpoint (Studio uploads, test events, key rotation) both take it
+// from ingestPipeline(context), whichever loads first building it, so uploads go through exactly what a webhook
+// goes through and there is one ChannelStore: a key rotation or a secret change invalidates the cache the webhook
+// path reads.
+import type { ApiExtensionContext } from '@directus/types';
+import type { Request, Response } from 'express';
+import { installedContacts } from '../install/status.js';
+import { ChannelStore } from '../runtime/channels.js';
+import { ACTIVITY_HUB_DEFAULTS, cachedSchema } from '../runtime/context.js';
+import { FileStore } from '../runtime/files.js';
+import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
+import { answerHandshake } from './handshake.js';
+import { createIngestHandler } from './ingest-request.js';
+import { createMediaFetcher } from './media-fetcher.js';
+import type { PipelineParts } from './parts.js';
+import { afterCommit } from './post-commit.js';
+import { channelRateLimit } from './rate-limit.js';
+import { primaryStorage } from './storage.js';
+import { writeTestEvent } from './test-event.js';
+
+export interface IngestPipeline {
+	/** The channels and their secrets, cached briefly: write secrets and key hashes through it. */
+	channels: ChannelStore;
+	/** POST /ingest/:channelId from a provider: the channel's ingestion key is required. */
+	ingestWebhook(req: Request, res: Response, channelId: string): Promise<void>;
+	/** The webhook pipeline for a request Directus already authenticated: no ingestion key is asked for. */
+	ingestAuthenticated(req: Request, res: Response, channelId: string): Promise<void>;
+	/** GET /ingest/:channelId: the WhatsApp verification handshake. */
+	answerHandshake(req: Request, res: Response): Promise<void>;
+	/** Writes one synthetic activity marked `metadata.test`, counted like any delivery. */
+	writeTestEvent(channelId: string): Promise<WriteResult>;
+}
+
+/**
+ * What the pipeline takes from the context Directus hands the hook and the endpoint. Only this slice: the SDK's
+ * defineHook and defineEndpoint type their contexts with their own @directus/types release, whose service
+ * classes differ from this package's.
+ */
+export type IngestContext = Pick<ApiExtensionContext, 'database' | 'env' | 'logger' | 'getSchema'> & {
+	services: Pick<ApiExtensionContext['services'], 'FilesService'>;
+};
+
+let shared: IngestPipeline | null = null;
+
+/** The process's one pipeline; the hook and the endpoint are handed the same Directus context. */
+export function ingestPipeline(context: IngestContext): IngestPipeline {
+	shared ??= createIngestPipeline(context);
+	return shared;
+}
+
+function createIngestPipeline({ database, env, logger, services, getSchema }: IngestContext): IngestPipeline {
+	const channels = new ChannelStore(database, String(env['SECRET'] ?? ''));
+	const files = new FileStore(database, services, () => getSchema(), primaryStorage(env));
+
+	const writer = new ActivityWriter(database, {
+		region: ACTIVITY_HUB_DEFAULTS.region(env),
+		matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false',
+		// A team's own contacts collection has its own shape: the bundle creates contacts only in its own.
+		get createContacts() {
+			return installedContacts()?.owned === true;
+		},
+	});
+
+	const parts: PipelineParts = {
+		database,
+		env,
+		logger,
+		channels,
+		files,
+		writer,
+		schema: cachedSchema(() => getSchema()),
+	};
+
+	writer.onCommit(afterCommit({ ...parts, fetchMedia: createMediaFetcher(parts) }));
+	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(env) });
+
+	return {
+		channels,
+		ingestWebhook: (req, res, channelId) => ingest(req, res, channelId, false),
+		ingestAuthenticated: (req, res, channelId) => ingest(req, res, channelId, true),
+		answerHandshake: (req, res) => answerHandshake(channels, req, res),
+		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
+	};
+}

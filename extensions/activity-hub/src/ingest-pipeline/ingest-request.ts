@@ -1,0 +1,91 @@
+// One ingest request, start to answer: channel, rate limit, key, body, the provider adapter (signature, parse),
+// attachments, the group-commit writer. Nothing is stored for a refused request: files it stored are removed.
+import type { Request, Response } from 'express';
+import { type Channel, channelSettings } from '../runtime/channels.js';
+import type { DraftWithFiles } from '../runtime/writer.js';
+import { MEDIA_HOSTS } from '../shared/media.js';
+import { adapters, assertDraftStorable, bodyKind, IngestError, type IngestRequest } from '../shared/providers/index.js';
+import { readRequestBody } from './body.js';
+import { sendFailure } from './errors.js';
+import { checkIngestionKey, takeIngestionKey } from './key-check.js';
+import type { PipelineParts } from './parts.js';
+import type { RateLimit } from './rate-limit.js';
+import { storeInlineFiles } from './storage.js';
+
+/** `authenticated`: Directus already authenticated the caller (Studio upload), so no ingestion key is asked for. */
+export type IngestHandler = (req: Request, res: Response, channelId: string, authenticated: boolean) => Promise<void>;
+
+export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimit }): IngestHandler {
+	const { database, env, logger, channels, files, writer, rateLimit } = parts;
+
+	return async (req, res, channelId, authenticated) => {
+		res.setHeader('Cache-Control', 'no-store');
+		const stored: string[] = [];
+		let channel: Channel | null = null;
+		const { presented, publicUrl, query } = takeIngestionKey(req, env, !authenticated);
+
+		try {
+			channel = await channels.get(channelId);
+			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
+			await rateLimit(channel.id, res);
+			if (!authenticated) checkIngestionKey(channel, presented);
+
+			const adapter = adapters[channel.provider];
+			const declaredLength = Number(req.headers['content-length'] ?? 0);
+			if (declaredLength > channel.maxRequestBytes)
+				throw new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`);
+			const contentType = String(req.headers['content-type'] ?? '');
+			const kind = bodyKind(contentType);
+			if (!kind || !adapter.accepts.includes(kind))
+				throw new IngestError(
+					415,
+					'UNSUPPORTED_MEDIA_TYPE',
+					`This ${channel.provider} channel accepts ${adapter.accepts.join(', ')} bodies`,
+				);
+
+			const request: IngestRequest = {
+				method: 'POST',
+				publicUrl,
+				headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])),
+				query,
+				contentType,
+				rawBody: Buffer.alloc(0),
+				fields: [],
+				files: [],
+			};
+
+			await readRequestBody(kind, req, channel, request, stored, parts);
+			const now = new Date();
+			const settings = channelSettings(channel);
+			adapter.verify(request, settings, now);
+			const parsed = adapter.parse(request, settings, now);
+
+			const drafts: DraftWithFiles[] = [];
+			for (const draft of parsed.activities) assertDraftStorable(draft, MEDIA_HOSTS[channel.provider]);
+			for (const draft of parsed.activities) drafts.push(await storeInlineFiles(files, channel, draft, stored));
+
+			const results = drafts.length ? await writer.write(channel, drafts) : [];
+			stored.length = 0; // committed (or handed to the writer's duplicate clean-up)
+			const allDuplicates = results.length > 0 && results.every((r) => r.duplicate);
+			if (parsed.reply) return void res.status(200).type(parsed.reply.contentType).send(parsed.reply.body);
+
+			res
+				.status(allDuplicates || results.length === 0 ? 200 : 202)
+				.json({ data: results.length === 1 ? results[0] : results });
+		} catch (error) {
+			if (stored.length)
+				await files
+					.remove(stored)
+					.catch((e) => logger.warn(e, 'Activity Hub: could not remove files of a refused request'));
+			if (channel)
+				void database('ingestion_channels')
+					.where({ id: channel.id })
+					.increment('rejected_count', 1)
+					.catch(() => {});
+
+			sendFailure(res, error, channel, logger);
+		} finally {
+			if (!req.complete) req.resume();
+		}
+	};
+}

@@ -1,0 +1,92 @@
+// Provider media (Twilio MediaUrlN and RecordingUrl, WhatsApp media ids) into Directus Files, after the activity is
+// committed and in the background; what cannot be fetched is recorded on the activity's metadata.
+import { text } from 'node:stream/consumers';
+import type { Channel } from '../runtime/channels.js';
+import { emitUpdated } from '../runtime/events.js';
+import { openMedia } from '../runtime/media.js';
+import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from '../shared/media.js';
+import type { PipelineParts } from './parts.js';
+
+export type MediaFetcher = (row: Record<string, unknown>) => Promise<void>;
+
+/** Fetches the media a committed activity row lists in `payload.media`. */
+export function createMediaFetcher({
+	database,
+	channels,
+	files,
+	logger,
+	schema,
+}: Pick<PipelineParts, 'database' | 'channels' | 'files' | 'logger' | 'schema'>): MediaFetcher {
+	return async function fetchMedia(row: Record<string, unknown>) {
+		const channel = await channels.get(String(row['channel']));
+		const hosts = channel ? MEDIA_HOSTS[channel.provider] : undefined;
+		if (!channel || !hosts) return;
+		const payload = row['payload'] as { media: Array<{ url: string; contentType?: string }>; AccountSid?: string };
+
+		const policy = {
+			refuse: (url: string) => mediaUrlRefusal(url, hosts),
+			addressAllowed: isPublicAddress,
+			maxBytes: channel.maxFileBytes,
+			timeoutMs: 30_000,
+			maxRedirects: 3,
+		};
+
+		const headers = mediaCredentials(channel, payload);
+		const errors: Array<{ url: string; error: string }> = [];
+		let stored = 0;
+
+		for (const item of payload.media) {
+			try {
+				let source = item.url;
+
+				if (channel.provider === 'whatsapp') {
+					if (!headers['authorization']) throw new Error('the channel has no WhatsApp access_token to download media');
+					const answer = await openMedia(item.url, policy, headers);
+					source = whatsappMediaUrl(JSON.parse(await text(answer.body))) ?? '';
+					if (!source) throw new Error('the Graph API gave no media URL');
+				}
+
+				const { body, contentType } = await openMedia(source, policy, headers);
+				const sniffed = await files.sniff(body, item.contentType ?? contentType);
+				const name = `${row['type']}-${new URL(item.url).pathname.split('/').pop() || 'media'}.${sniffed.extension}`;
+				const saved = await files.store(channel, sniffed.stream, name, sniffed.type, sniffed.extension);
+				await database('activity_files').insert({ activities_id: row['id'], directus_files_id: saved.id });
+				stored++;
+			} catch (error) {
+				errors.push({ url: item.url.slice(0, 500), error: error instanceof Error ? error.message : String(error) });
+			}
+		}
+
+		if (errors.length) {
+			logger.warn(
+				`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`,
+			);
+
+			const current = await database('activities').select('metadata').where({ id: row['id'] }).first();
+			const metadata = typeof current?.metadata === 'string' ? JSON.parse(current.metadata) : (current?.metadata ?? {});
+
+			await database('activities')
+				.where({ id: row['id'] })
+				.update({ metadata: JSON.stringify({ ...metadata, media_errors: errors }) });
+		}
+
+		if (stored || errors.length)
+			emitUpdated(
+				'activities',
+				[row['id'] as string],
+				{ media_stored: stored },
+				{ database, schema: await schema(), accountability: null },
+			);
+	};
+}
+
+/** Twilio media take the account's Basic credentials; WhatsApp media the channel's Graph API access token. */
+function mediaCredentials(channel: Channel, payload: { AccountSid?: string }): Record<string, string> {
+	if (channel.provider === 'twilio' && channel.secrets.auth_token && payload.AccountSid)
+		return {
+			authorization: `Basic ${Buffer.from(`${payload.AccountSid}:${channel.secrets.auth_token}`).toString('base64')}`,
+		};
+	if (channel.provider === 'whatsapp' && channel.secrets.access_token)
+		return { authorization: `Bearer ${channel.secrets.access_token}` };
+	return {};
+}

@@ -1,0 +1,97 @@
+// The activity queue. Every transition runs its fenced statement (queue/statements.ts) and then emits its events
+// (queue/events.ts): the API, the flow operations and the reaper all go through activityQueue(), so a transition
+// looks the same to subscribers whoever caused it.
+import type { Knex } from 'knex';
+import type { ClaimOptions } from '../shared/queue.js';
+import type { Accountability } from '../runtime/context.js';
+import { emitCreated, emitUpdated } from '../runtime/events.js';
+import { type EventSink, type Transition, transitionEvents } from './events.js';
+import * as statements from './statements.js';
+
+export { type Completion, type CompletionResult, LeaseLost } from './statements.js';
+export { QUEUE_STATES, type QueueState } from './states.js';
+
+/** Directus's global emitter: websocket subscribers (across instances, via the bus) and flows hear it. */
+export const directusSink: EventSink = (event, context) => {
+	if (event.action === 'create') emitCreated(event.collection, event.key, event.payload, context);
+	else emitUpdated(event.collection, [event.key], event.payload, context);
+};
+
+export interface QueueScope {
+	database: Knex;
+	/** The schema handed to event listeners, asked for only when a transition emits (getSchema() clones it whole). */
+	schema: () => unknown;
+	/** Who caused the transitions, as event listeners see it (null for flows and the reaper). */
+	accountability: Accountability | null;
+	/** Where the events go: Directus's emitter unless a caller listens itself. */
+	sink?: EventSink;
+}
+
+export function activityQueue(scope: QueueScope) {
+	const { database } = scope;
+	const sink = scope.sink ?? directusSink;
+
+	const emit = async (transitions: Transition[]) => {
+		if (transitions.length === 0) return;
+		const context = { database, schema: await scope.schema(), accountability: scope.accountability };
+		for (const transition of transitions) for (const event of transitionEvents(transition)) sink(event, context);
+	};
+
+	const completed = (item: statements.Completion, noteId: number | string | null): Transition => ({
+		kind: 'completed',
+		id: item.id,
+		processedData: item.processed_data ?? {},
+		note: noteId != null && item.note ? { id: noteId, content: item.note } : null,
+	});
+
+	return {
+		/** Activities with their plaintext lease tokens: the only time a token is seen. */
+		async claim(options: ClaimOptions) {
+			const activities = await statements.claim(database, options);
+			await emit(activities.map((activity) => ({ kind: 'claimed', activity })));
+			return activities;
+		},
+
+		heartbeat: (id: string, token: string, leaseSeconds: number) =>
+			statements.heartbeat(database, id, token, leaseSeconds),
+
+		/** Per item `completed` or LEASE_LOST, in the order given. */
+		async completeMany(items: statements.Completion[]) {
+			const results = await statements.completeMany(database, items);
+
+			await emit(
+				results.flatMap((result, index) => ('error' in result ? [] : [completed(items[index]!, result.note)])),
+			);
+
+			return results;
+		},
+
+		/** Throws LeaseLost when the lease expired or belongs to another worker. */
+		async complete(id: string, token: string, processedData: unknown, note: string | null) {
+			const result = await statements.complete(database, id, token, processedData, note);
+			await emit([completed({ id, lease_token: token, processed_data: processedData, note }, result.noteId)]);
+			return result;
+		},
+
+		/** Throws LeaseLost when the lease expired or belongs to another worker. */
+		async fail(id: string, token: string, error: string, retry: boolean) {
+			const result = await statements.fail(database, id, token, error, retry);
+			await emit([{ kind: 'failed', id, status: result.status, lastError: error }]);
+			return result;
+		},
+
+		/** Expired leases back to raw, or to failed at max_attempts. */
+		async reap() {
+			const reaped = await statements.reap(database);
+			await emit(reaped.map((row) => ({ kind: 'expired', id: String(row.id), status: row.status })));
+			return reaped;
+		},
+
+		/** A failed activity back to raw; false when it was not failed. */
+		async retry(id: string) {
+			const retried = await statements.retryFailed(database, id);
+			if (retried) await emit([{ kind: 'retried', id }]);
+			return retried;
+		},
+	};
+}

@@ -1,0 +1,76 @@
+// The Queue health panel's read: counts, throughput and recent failures, each served by a partial index.
+import type { Knex } from 'knex';
+import { QUEUE_STATES } from '../queue/states.js';
+import { dbTime, toIso } from './context.js';
+
+const { queued: QUEUED, failed: FAILED } = QUEUE_STATES;
+
+export interface QueueHealth {
+	queued: number;
+	processing: number;
+	failed: number;
+	completed_last_hour: number;
+	/** Completions per minute, averaged over the last 15 minutes. */
+	throughput_per_minute: number;
+	/** Age in seconds of the queued activity waiting longest (null when nothing waits). */
+	oldest_queued_seconds: number | null;
+	recent_failures: Array<{
+		id: string;
+		type: string;
+		channel: string | null;
+		last_error: string | null;
+		attempts: number;
+		failed_at: string | null;
+	}>;
+	measured_at: string;
+}
+
+/** What the Queue health panel shows; every read is served by one of the queue's partial indexes. */
+export async function queueHealth(database: Knex, now = new Date()): Promise<QueueHealth> {
+	const since = (minutes: number) => dbTime(database, new Date(now.getTime() - minutes * 60_000));
+	const count = async (query: Knex.QueryBuilder) => Number((await query.count({ n: '*' }).first())?.['n'] ?? 0);
+
+	const [queued, processing, failed, completed, oldest, failures] = await Promise.all([
+		count(database('activities').where({ status: QUEUED })),
+		count(database('activities').where({ status: QUEUE_STATES.processing })),
+		count(database('activities').where({ status: FAILED })),
+		// One range read of the last hour's completions answers both the hour and the last 15 minutes.
+		database('activities')
+			.where({ status: QUEUE_STATES.completed })
+			.andWhere('completed_at', '>=', since(60))
+			.first(
+				database.raw('COUNT(*) AS last_hour'),
+				database.raw('SUM(CASE WHEN completed_at >= ? THEN 1 ELSE 0 END) AS last_15', [since(15)]),
+			),
+		database('activities')
+			.where({ status: QUEUED })
+			.orderBy('available_at', 'asc')
+			.first('available_at', 'date_created'),
+		database('activities')
+			.where({ status: FAILED })
+			.orderBy('date_updated', 'desc')
+			.limit(10)
+			.select('id', 'type', 'channel', 'last_error', 'attempts', 'date_updated'),
+	]);
+
+	const waitingSince = oldest ? toIso(oldest.available_at ?? oldest.date_created) : null;
+	return {
+		queued,
+		processing,
+		failed,
+		completed_last_hour: Number(completed?.['last_hour'] ?? 0),
+		throughput_per_minute: Math.round((Number(completed?.['last_15'] ?? 0) / 15) * 10) / 10,
+		oldest_queued_seconds: waitingSince
+			? Math.max(0, Math.round((now.getTime() - Date.parse(waitingSince)) / 1000))
+			: null,
+		recent_failures: failures.map((row: Record<string, unknown>) => ({
+			id: String(row['id']),
+			type: String(row['type']),
+			channel: (row['channel'] as string | null) ?? null,
+			last_error: (row['last_error'] as string | null) ?? null,
+			attempts: Number(row['attempts'] ?? 0),
+			failed_at: toIso(row['date_updated']),
+		})),
+		measured_at: now.toISOString(),
+	};
+}
