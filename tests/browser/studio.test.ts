@@ -2,7 +2,14 @@
 // live on a contact page, the channel setup with its Studio uploader, and a contact with 10,000 activities.
 import { mkdirSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+	type Browser,
+	type BrowserContext,
+	chromium,
+	type Locator,
+	type Page,
+	type WebSocketRoute,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, createChannel, createUser } from '../harness/api.js';
 import { type Instance, startInstance } from '../harness/instance.js';
@@ -89,6 +96,12 @@ describe('Studio', () => {
 		await page.locator('input[type="password"]').fill(ADMIN.password);
 		await page.locator('button[type="submit"]').click();
 		await page.waitForURL(/\/admin\/(content|users|insights)/, { timeout: 30_000 });
+
+		// Directus asks for a project owner shortly after the first login; answer it before any test starts.
+		await page
+			.getByRole('button', { name: 'Remind Later' })
+			.click({ timeout: 5000 })
+			.catch(() => {});
 	});
 
 	afterAll(async () => {
@@ -106,6 +119,13 @@ describe('Studio', () => {
 			.first()
 			.click();
 	}
+
+	/** Whether a Directus v-button is disabled (the test id may sit on its wrapper or on the button itself). */
+	const disabled = (button: Locator) =>
+		button.evaluate(
+			(element) =>
+				((element.matches('button') ? element : element.querySelector('button')) as HTMLButtonElement).disabled,
+		);
 
 	/** Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would. */
 	async function dismissDialogs() {
@@ -342,9 +362,12 @@ describe('Studio', () => {
 			const timeline = page.getByTestId('activity-hub-timeline');
 			await timeline.waitFor({ timeout: 30_000 });
 			await dismissDialogs();
-			await timeline.getByTestId('note-composer').locator('textarea').pressSequentially('a draft, not sent');
-			await timeline.getByTestId('timeline-search').locator('input').pressSequentially('quote');
+			const composer = page.getByRole('textbox', { name: 'Write a note…' });
+			await composer.pressSequentially('a draft, not sent');
 			// Directus's save shortcut sends whatever the form holds as changed: nothing.
+			await page.keyboard.press('ControlOrMeta+s');
+			await timeline.getByTestId('timeline-search').pressSequentially('quote');
+			await composer.focus();
 			await page.keyboard.press('ControlOrMeta+s');
 			await page.waitForTimeout(500);
 			expect(saves).toEqual([]);
@@ -354,6 +377,123 @@ describe('Studio', () => {
 			expect(await revisions()).toBe(before);
 		} finally {
 			page.off('request', watch);
+		}
+	});
+
+	it('asks before rotating a key in use, and copies a provider URL only once it holds a real key', async () => {
+		const channel = await createChannel(instance, { name: 'Postmark inbound', provider: 'postmark' });
+
+		const keyHash = async () =>
+			(await instance.db('ingestion_channel_secrets').where({ id: channel.id }).first('key_hash')).key_hash;
+
+		const before = await keyHash();
+		await page.goto(`${instance.url}/admin/content/ingestion_channels/${channel.id}`);
+		const setup = page.getByTestId('channel-setup');
+		await setup.waitFor({ timeout: 30_000 });
+		await dismissDialogs();
+		// Postmark's URL carries the key (Basic auth): with the placeholder it would work nowhere.
+		expect(await setup.getByTestId('webhook-url').innerText()).toContain('postmark:KEY@');
+		expect(await disabled(setup.getByTestId('copy-url'))).toBe(true);
+		await setup.getByTestId('copy-needs-key').waitFor();
+
+		await setup.getByTestId('rotate-key').click();
+		const dialog = page.getByTestId('rotate-confirm');
+		await dialog.waitFor({ timeout: 3000 });
+		expect(await dialog.innerText()).toContain('stops working at once');
+		await dialog.getByRole('button', { name: 'Cancel' }).click();
+		await dialog.waitFor({ state: 'hidden', timeout: 3000 });
+		expect(await keyHash()).toBe(before);
+
+		expect(
+			(
+				await call(`${instance.url}/ingest/${channel.id}`, {
+					method: 'POST',
+					headers: { authorization: `Basic ${Buffer.from(`postmark:${channel.key}`).toString('base64')}` },
+					json: { From: 'a@b.example', MessageID: 'still-valid', Subject: 'x' },
+				})
+			).status,
+		).toBe(202);
+
+		await setup.getByTestId('rotate-key').click();
+		await page.getByTestId('rotate-confirmed').click();
+		const revealed = setup.getByTestId('revealed-key');
+		await revealed.waitFor({ timeout: 5000 });
+		expect(await keyHash()).not.toBe(before);
+		expect(await setup.getByTestId('webhook-url').innerText()).toContain(`postmark:${await revealed.innerText()}@`);
+		expect(await disabled(setup.getByTestId('copy-url'))).toBe(false);
+	});
+
+	it('speaks Studio’s language, and shows when the live connection drops and catches up after it', async () => {
+		const contact = (
+			await admin(instance).post('/items/contacts', {
+				first_name: 'Dora',
+				emails: [{ email: 'dora@acme.example', type: 'work' }],
+			})
+		).body.data.id;
+
+		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
+		const channel = await createChannel(instance, { provider: 'generic' });
+
+		const send = (content: string) =>
+			call(channel.webhook, {
+				method: 'POST',
+				headers: { 'x-ingestion-key': channel.key },
+				json: { type: 'sms', sender: 'dora@acme.example', content },
+			});
+
+		await send('Guten Tag');
+		const live = await context.newPage();
+		// Every websocket of this page passes through here: `refuse` drops them, as a lost network would.
+		let refuse = false;
+		const sockets: WebSocketRoute[] = [];
+
+		await live.routeWebSocket(/\/websocket$/, (socket) => {
+			if (refuse) return void socket.close();
+			socket.connectToServer();
+			sockets.push(socket);
+		});
+
+		await admin(instance).patch('/users/me', { language: 'de-DE' });
+
+		try {
+			await live.goto(`${instance.url}/admin/content/contacts/${contact}`);
+			const timeline = live.getByTestId('activity-hub-timeline');
+			await timeline.waitFor({ timeout: 30_000 });
+			const remindLater = live.getByRole('button', { name: /Remind Later|Später erinnern/ });
+			if (await remindLater.isVisible()) await remindLater.click();
+			await timeline.getByTestId('activity-row').first().waitFor({ timeout: 10_000 });
+			const text = await timeline.innerText();
+			for (const german of ['Aktivitäten', 'Notizen', 'In Warteschlange', 'Noch keine Notizen.'])
+				expect(text).toContain(german);
+
+			expect(await timeline.getByTestId('note-composer').locator('textarea').getAttribute('placeholder')).toBe(
+				'Notiz schreiben…',
+			);
+
+			await expect.poll(() => sockets.length, { timeout: 5000 }).toBeGreaterThan(0);
+
+			refuse = true;
+			for (const socket of sockets.splice(0)) await socket.close();
+			const status = timeline.getByTestId('live-status');
+			await status.waitFor({ timeout: 5000 });
+			expect(await status.innerText()).toContain('Verbindung wird wiederhergestellt');
+			await send('Während der Funkstille');
+			await live.waitForTimeout(1500);
+			expect(await timeline.getByTestId('activity-row').filter({ hasText: 'Während der Funkstille' }).count()).toBe(0);
+
+			refuse = false;
+			await status.waitFor({ state: 'detached', timeout: 20_000 });
+
+			// Catch-up after the reconnect: what arrived while away is there without a reload.
+			await timeline
+				.getByTestId('activity-row')
+				.filter({ hasText: 'Während der Funkstille' })
+				.waitFor({ timeout: 5000 });
+
+			await live.screenshot({ path: `${ARTIFACTS}/contact-page-de.png`, fullPage: true });
+		} finally {
+			await admin(instance).patch('/users/me', { language: null });
+			await live.close();
 		}
 	});
 
@@ -499,6 +639,39 @@ describe('Studio', () => {
 			.getByTestId('activity-row')
 			.filter({ hasText: 'panel third' })
 			.waitFor({ timeout: 5000 });
+
+		// The seeded layout fits a 1280 px screen with the navigation and the sidebar open: no panel runs under the sidebar.
+		await page.setViewportSize({ width: 1280, height: 900 });
+
+		try {
+			const sidebar = (await page.locator('#sidebar').boundingBox())!;
+			expect(sidebar.width).toBeGreaterThan(0);
+
+			for (const testId of ['queue-health', 'timeline-panel']) {
+				const box = (await page.getByTestId(testId).first().boundingBox())!;
+				expect(box.x + box.width, testId).toBeLessThanOrEqual(sidebar.x);
+			}
+
+			// Every figure is shown whole (the oldest wait was cut to "3 …" before).
+			const health = page.getByTestId('queue-health');
+			const edge = (await health.boundingBox())!;
+
+			for (const figure of await health.locator('dd').all()) {
+				// The text's own extent, which ellipsis or a panel edge would cut.
+				const text = await figure.evaluate((el) => {
+					const range = document.createRange();
+					range.selectNodeContents(el);
+					const { left, right } = range.getBoundingClientRect();
+					return { left, right, box: el.getBoundingClientRect().right };
+				});
+
+				expect(text.right, await figure.innerText()).toBeLessThanOrEqual(Math.min(text.box, edge.x + edge.width) + 1);
+			}
+
+			await page.screenshot({ path: `${ARTIFACTS}/insights-1280.png` });
+		} finally {
+			await page.setViewportSize({ width: 1440, height: 1000 });
+		}
 
 		const dashboard = (await admin(instance).post('/dashboards', { name: 'Channel feed', icon: 'timeline' })).body.data
 			.id;

@@ -25,10 +25,11 @@ export interface PlainProject {
 	api: (method: string, path: string, body?: unknown) => Promise<any>;
 	/** Unpack the extension's release tarball into ./extensions, as a team installs it. */
 	addExtension: () => void;
-	/** `directus start` in the project's folder; `extra` adds environment variables. */
+	/** `directus start` in the project's folder; `extra` adds environment variables. close() stops what is still running. */
 	start: (extra?: Record<string, string>) => Promise<RunningDirectus>;
 	/** The project's own Directus CLI (e.g. `activity-hub install`). */
 	cli: (args: string[], extra?: Record<string, string>) => Promise<{ stdout: string; stderr: string }>;
+	/** Stops every Directus this project started (a no-op for those already stopped) and closes the database handle. */
 	close: () => Promise<void>;
 }
 
@@ -115,6 +116,7 @@ export async function plainProject(
 	const location = { cwd: dir, cli: join(dir, 'node_modules', 'directus', 'cli.js') };
 	if (bootstrap) await directusCli(['bootstrap'], env, location);
 	const url = `http://127.0.0.1:${port}`;
+	const running = new Set<RunningDirectus>();
 	return {
 		dir,
 		env,
@@ -136,9 +138,16 @@ export async function plainProject(
 			execFileSync('tar', ['-xzf', harness.tarball, '-C', into]);
 			renameSync(join(into, 'package'), join(into, PACKAGE_NAME));
 		},
-		start: (extra = {}) => startDirectus({ ...env, ...extra }, location),
+		async start(extra = {}) {
+			const server = await startDirectus({ ...env, ...extra }, location);
+			running.add(server);
+			return server;
+		},
 		cli: (args, extra = {}) => directusCli(args, { ...env, ...extra }, location),
-		close: () => db.destroy(),
+		async close() {
+			await Promise.all([...running].map((server) => server.stop()));
+			await db.destroy();
+		},
 	};
 }
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, excerpt, matchesFilters, nextPage, plainText, relativeTime, timelineFilter } from './display.js';
+import {
+	appendPage,
+	elapsed,
+	excerpt,
+	matchesFilters,
+	nextPage,
+	plainText,
+	relativeTime,
+	timelineFilter,
+} from './display.js';
 
 describe('plainText', () => {
 	it.each([
@@ -102,4 +111,16 @@ describe('matchesFilters', () => {
 		['a search hit in the sender', { search: '+44' }, true],
 		['a search miss', { search: 'invoice' }, false],
 	])('%s', (_label, filters, expected) => expect(matchesFilters(row, filters)).toBe(expected));
+});
+
+describe('elapsed', () => {
+	it.each<[number, string, string]>([
+		[0, 'en', '0 sec'],
+		[45, 'en', '45 sec'],
+		[720, 'en', '12 min'],
+		[12_600, 'en', '3.5 hr'],
+		[172_800, 'en', '2 days'],
+		[720, 'de', '12 Min.'],
+		[12_600, 'de-DE', '3,5 Std.'],
+	])('%d s in %s → %s', (seconds, locale, expected) => expect(elapsed(seconds, locale)).toBe(expected));
 });

@@ -1,5 +1,6 @@
 // How activities read on screen: plain-text excerpts (email HTML reduced to text, never rendered), relative times,
 // and the timeline query for a page and for live rows.
+import { uiLocale } from './messages.js';
 
 /** Email bodies may be HTML: reduce to text (scripts and styles dropped, tags removed, common entities decoded). */
 export function plainText(value: unknown): string {
@@ -25,7 +26,7 @@ export function excerpt(value: unknown, max = 280): string {
 	return text.length > max ? `${text.slice(0, max).trimEnd()}…` : text;
 }
 
-export function relativeTime(iso: string | null | undefined, now: number, locale?: string): string {
+export function relativeTime(iso: string | null | undefined, now: number, locale = uiLocale()): string {
 	if (!iso) return '';
 	let seconds = Math.round((now - new Date(iso).getTime()) / 1000);
 	if (Number.isNaN(seconds)) return '';
@@ -33,6 +34,27 @@ export function relativeTime(iso: string | null | undefined, now: number, locale
 	if (seconds < 0 && seconds > -300) seconds = 0;
 	const [, unit, size] = TIME_UNITS.find(([below]) => Math.abs(seconds) < below)!;
 	return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-Math.round(seconds / size), unit);
+}
+
+/** [below this many seconds, unit, seconds per unit, fraction digits] for elapsed(). */
+const WAIT_UNITS: Array<[number, string, number, number]> = [
+	[60, 'second', 1, 0],
+	[3600, 'minute', 60, 0],
+	[86400, 'hour', 3600, 1],
+	[Infinity, 'day', 86400, 1],
+];
+
+/** A wait such as the oldest queued activity's, short and in the UI's language: "45 sec", "12 min", "3.5 hr", "2 days". */
+export function elapsed(seconds: number, locale = uiLocale()): string {
+	const [, unit, size, digits] = WAIT_UNITS.find(([below]) => seconds < below)!;
+	const value = Number((seconds / size).toFixed(digits));
+
+	return new Intl.NumberFormat(locale, {
+		style: 'unit',
+		unit,
+		unitDisplay: 'short',
+		maximumFractionDigits: digits,
+	}).format(value);
 }
 
 /** [used below this many seconds, unit, seconds per unit] */

@@ -1,11 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage, translate } from './messages.js';
+import { catalogues, errorMessage, type MessageKey, setLocale, translate } from './messages.js';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('catalogues', () => {
+	const english = catalogues['en']!;
+
+	it.each(Object.keys(catalogues).filter((locale) => locale !== 'en'))(
+		'%s translates every string, with the same placeholders',
+		(locale) => {
+			const catalogue = catalogues[locale]!;
+			expect(Object.keys(catalogue).sort()).toEqual(Object.keys(english).sort());
+
+			for (const key of Object.keys(english) as MessageKey[]) {
+				expect(placeholders(catalogue[key]!), `${locale}.${key}`).toEqual(placeholders(english[key]!));
+				expect(catalogue[key], `${locale}.${key}`).not.toBe('');
+			}
+		},
+	);
+});
 
 describe('translate', () => {
 	it('fills placeholders', () => expect(translate('heldBy', { owner: 'agent-7' }, 'en')).toBe('held by agent-7'));
 	it('leaves unknown placeholders visible', () => expect(translate('heldBy', {}, 'en')).toBe('held by {owner}'));
 	it('falls back to English for unknown locales', () => expect(translate('retry', {}, 'xx-YY')).toBe('Retry'));
 	it('defaults to English outside a browser', () => expect(translate('notes')).toBe('Notes'));
+	it('uses a region’s language (de-DE → de)', () => expect(translate('notes', {}, 'de-DE')).toBe('Notizen'));
+
+	it('follows Studio’s locale once set', () => {
+		setLocale('de-AT');
+
+		try {
+			expect(translate('attempt', { n: 2 })).toBe('Versuch 2');
+		} finally {
+			setLocale(null);
+		}
+	});
 });
 
 describe('errorMessage', () => {

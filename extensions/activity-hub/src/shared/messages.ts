@@ -1,5 +1,6 @@
 // Every string the Studio UI shows, in one catalogue per language: adding a locale is adding one object.
-// Components call translate(key, vars); the locale follows the page's language, falling back to English.
+// Components call translate(key, vars); the locale is Studio's (the signed-in user's language, set through
+// useStudioLocale), falling back to English for a language or a string a catalogue lacks.
 
 const en = {
 	activityTimeline: 'Activity timeline',
@@ -72,11 +73,102 @@ const en = {
 	recentFailures: 'Recent failures',
 	afterAttempts: 'after {n} attempt(s), {when}',
 	none: 'None',
+	// states
+	loading: 'Loading…',
+	reconnecting: 'Offline — reconnecting…',
+	notesUnavailable: 'Notes could not be loaded.',
+	rotateConfirmTitle: 'Rotate the ingestion key?',
+	rotateConfirmText:
+		'The current key stops working at once: every provider or integration still sending it gets 401 until you paste the new URL there.',
+	keyNeededToCopy: 'Generate or rotate the key to copy a URL that works; the key is shown only once.',
 } as const;
 
 export type MessageKey = keyof typeof en;
 
-const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en };
+const de: Record<MessageKey, string> = {
+	activityTimeline: 'Aktivitäten',
+	notes: 'Notizen',
+	saveFirst: 'Speichern Sie den Kontakt, um seine Zeitleiste zu sehen.',
+	noActivities: 'Noch keine Aktivitäten.',
+	noMatches: 'Keine Aktivitäten passen zu diesen Filtern.',
+	noNotes: 'Noch keine Notizen.',
+	loadMore: 'Mehr laden',
+	search: 'Betreff, Inhalt, Absender durchsuchen',
+	allTypes: 'Alle Arten',
+	allStatuses: 'Alle Status',
+	allChannels: 'Alle Kanäle',
+	status_raw: 'In Warteschlange',
+	status_processing: 'In Bearbeitung',
+	status_completed: 'Erledigt',
+	status_failed: 'Fehlgeschlagen',
+	heldBy: 'bearbeitet von {owner}',
+	attempt: 'Versuch {n}',
+	retry: 'Erneut versuchen',
+	toNote: 'In Notiz umwandeln',
+	link: 'Mit Kontakt verknüpfen',
+	linkTo: 'Mit #{id} verknüpfen',
+	contactId: 'Kontakt-ID',
+	unmatched: 'Kein Kontakt passt zum Absender',
+	ambiguous: 'Mehrere Kontakte passen zum Absender',
+	summary: 'Zusammenfassung',
+	facts: 'Fakten',
+	transcript: 'Transkript',
+	attachments: 'Anhänge',
+	agent: 'Agent',
+	person: 'Person',
+	writeNote: 'Notiz schreiben…',
+	addNote: 'Notiz hinzufügen',
+	newActivities: '{n} neue Aktivitäten',
+	test: 'Test',
+	saveChannelFirst: 'Speichern Sie den Kanal und erzeugen Sie dann seinen Schlüssel.',
+	webhookUrl: 'Webhook-URL',
+	copy: 'Kopieren',
+	copied: 'Kopiert',
+	generateKey: 'Schlüssel erzeugen',
+	rotateKey: 'Schlüssel erneuern',
+	currentKey: 'Der aktuelle Schlüssel beginnt mit {prefix}…; Erneuern ersetzt ihn sofort.',
+	keyShownOnce: 'Nur einmal angezeigt: jetzt kopieren. Die URL oben enthält ihn, bis Sie diese Seite verlassen.',
+	setUp: '{provider} einrichten',
+	lastReceived: 'Zuletzt empfangen',
+	never: 'nie',
+	received: 'Empfangen',
+	duplicates: 'Duplikate',
+	rejected: 'Abgewiesen',
+	sendTest: 'Testereignis senden',
+	testStored: 'Testaktivität {id} gespeichert ({status}).',
+	secretsHint: 'Geheimnisse des Anbieters (nur schreibbar, verschlüsselt gespeichert; leer lassen, um sie zu behalten)',
+	clipboardRefused: 'Der Browser hat den Zugriff auf die Zwischenablage verweigert: Text markieren und kopieren.',
+	dropFiles: 'Dateien hier ablegen oder auswählen – bis {size} je Datei',
+	uploadLabel: 'Dateien in diesen Kanal hochladen (bis {size} je Datei)',
+	uploaded: 'Hochgeladen',
+	cancelled: 'Abgebrochen',
+	cancel: 'Abbrechen',
+	progressOf: 'Fortschritt von {name}',
+	queued: 'In Warteschlange',
+	processing: 'In Bearbeitung',
+	failed: 'Fehlgeschlagen',
+	oldestQueued: 'Älteste wartende',
+	perMinute: 'Pro Minute',
+	doneLastHour: 'Erledigt (letzte Stunde)',
+	recentFailures: 'Letzte Fehler',
+	afterAttempts: 'nach {n} Versuch(en), {when}',
+	none: 'Keine',
+	loading: 'Wird geladen…',
+	reconnecting: 'Offline – Verbindung wird wiederhergestellt…',
+	notesUnavailable: 'Notizen konnten nicht geladen werden.',
+	rotateConfirmTitle: 'Aufnahmeschlüssel erneuern?',
+	rotateConfirmText:
+		'Der aktuelle Schlüssel ist sofort ungültig: Jeder Anbieter und jede Integration, die ihn noch sendet, erhält 401, bis Sie dort die neue URL eintragen.',
+	keyNeededToCopy:
+		'Erzeugen oder erneuern Sie den Schlüssel, um eine funktionierende URL zu kopieren; er wird nur einmal angezeigt.',
+};
+
+export const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en, de };
+
+let studioLocale: string | null = null;
+
+/** Studio's language (e.g. `de-DE`), as useStudioLocale reads it from the app. */
+export const setLocale = (locale: string | null) => void (studioLocale = locale);
 
 /** The UI string for `key` in `locale` (falling back to English), with `{name}` placeholders filled in. */
 export function translate(key: MessageKey, vars: Record<string, string | number> = {}, locale = pageLocale()): string {
@@ -84,8 +176,11 @@ export function translate(key: MessageKey, vars: Record<string, string | number>
 	return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
+/** The language the UI speaks now (for dates and numbers too). */
+export const uiLocale = () => pageLocale();
+
 function pageLocale(): string {
-	return (typeof document !== 'undefined' && document.documentElement.lang) || 'en';
+	return studioLocale || (typeof document !== 'undefined' && document.documentElement.lang) || 'en';
 }
 
 /** What went wrong with an API call, in the server's words when it gave any (Directus `{ errors: [{ message }] }`). */

@@ -8,7 +8,12 @@ export interface LiveSubscription {
 	onMessage: (message: SubscriptionMessage) => void;
 }
 
-export function connectLive(subscriptions: LiveSubscription[], onReconnect: () => void): () => void {
+/** `onConnection(true)` once subscribed, `(false)` whenever the socket dropped and a reconnect is pending. */
+export function connectLive(
+	subscriptions: LiveSubscription[],
+	onReconnect: () => void,
+	onConnection: (connected: boolean) => void = () => {},
+): () => void {
 	let socket: WebSocket | null = null;
 	let attempt = 0;
 	let closed = false;
@@ -21,6 +26,7 @@ export function connectLive(subscriptions: LiveSubscription[], onReconnect: () =
 		socket.addEventListener('open', () => {
 			if (attempt > 0) onReconnect(); // events may have been missed while away
 			attempt = 0;
+			onConnection(true);
 
 			subscriptions.forEach((subscription, index) => {
 				for (const event of ['create', 'update', 'delete']) {
@@ -47,6 +53,7 @@ export function connectLive(subscriptions: LiveSubscription[], onReconnect: () =
 
 		socket.addEventListener('close', () => {
 			if (closed) return;
+			onConnection(false);
 			timer = setTimeout(open, reconnectDelay(attempt++));
 		});
 	};
