@@ -4,7 +4,7 @@
 // Its node_modules links to this repository's install of the same pinned directus release (an `npm install
 // directus@12.4.0` would fetch exactly those files again and take minutes); nothing else of the repository is used.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import knex, { type Knex } from 'knex';
@@ -33,21 +33,29 @@ export interface PlainProject {
 	close: () => Promise<void>;
 }
 
-/** A new database of the vendor: a SQLite file in `dir`, or a database on the harness's PostgreSQL server. */
+/**
+ * A new database of the vendor: a SQLite file in `dir`, or a database on the harness's PostgreSQL server — empty, or
+ * (`bootstrapped`) cloned from the harness's template of a freshly bootstrapped Directus 12.4.0.
+ */
 export async function newDatabase(
 	vendor: Vendor,
 	dir: string,
 	label: string,
+	bootstrapped = false,
 ): Promise<{ env: Record<string, string>; db: Knex }> {
+	const harness = inject('harness');
+
 	if (vendor === 'sqlite') {
 		const filename = join(dir, 'data.db');
+		if (bootstrapped) copyFileSync(harness.plainSqliteTemplate!, filename);
+
 		return {
 			env: { DB_CLIENT: 'sqlite3', DB_FILENAME: filename },
 			db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }),
 		};
 	}
 
-	const pg = inject('harness').pg!;
+	const pg = harness.pg!;
 	const database = `${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 	const server = knex({
@@ -55,8 +63,9 @@ export async function newDatabase(
 		connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' },
 	});
 
-	await server.raw(`CREATE DATABASE ${database}`);
+	await server.raw(`CREATE DATABASE ${database}${bootstrapped ? ` TEMPLATE ${pg.plainTemplate}` : ''}`);
 	await server.destroy();
+
 	return {
 		env: {
 			DB_CLIENT: 'pg',
@@ -90,7 +99,10 @@ export async function plainProject(
 
 	symlinkSync(join(host ? hostRelease(host) : ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
 	mkdirSync(join(dir, 'extensions'));
-	const { env: dbEnv, db } = await newDatabase(vendor, dir, label);
+	// The pinned release starts from the harness's bootstrapped template (what `directus bootstrap` would write again);
+	// another release bootstraps with its own CLI, since its system tables differ.
+	const fromTemplate = bootstrap && !host;
+	const { env: dbEnv, db } = await newDatabase(vendor, dir, label, fromTemplate);
 	const port = await freePort();
 
 	const env = {
@@ -114,7 +126,7 @@ export async function plainProject(
 	};
 
 	const location = { cwd: dir, cli: join(dir, 'node_modules', 'directus', 'cli.js') };
-	if (bootstrap) await directusCli(['bootstrap'], env, location);
+	if (bootstrap && !fromTemplate) await directusCli(['bootstrap'], env, location);
 	const url = `http://127.0.0.1:${port}`;
 	const running = new Set<RunningDirectus>();
 	return {

@@ -11,6 +11,8 @@ export interface PgServer {
 	user: string;
 	password: string;
 	template: string;
+	/** A database right after `directus bootstrap`, before Activity Hub. */
+	plainTemplate: string;
 	/** The embedded server's restart control (fault tests). */
 	control: string;
 }
@@ -18,6 +20,8 @@ export interface PgServer {
 export interface HarnessInfo {
 	root: string;
 	sqliteTemplate: string | null;
+	/** A SQLite database right after `directus bootstrap`, before Activity Hub. */
+	plainSqliteTemplate: string | null;
 	pg: PgServer | null;
 	/** The extension's release artefact: `npm pack` of extensions/activity-hub, made once per run. */
 	tarball: string;
