@@ -54,9 +54,12 @@ const CONTACT_SETTINGS = [
 const asPlain = (snapshot: DirectusSnapshot) => snapshot as unknown as Snapshot;
 const asDirectus = (snapshot: Snapshot) => snapshot as unknown as DirectusSnapshot;
 
+// The bundle's schema never changes within a process: serialise it once, not on every check (each start checks).
+const BUNDLE_JSON = JSON.stringify(BUNDLE_SNAPSHOT);
+
 function fingerprint(env: Record<string, unknown>) {
 	const settings = CONTACT_SETTINGS.map((name) => `${name}=${env[name] ?? ''}`).join('\n');
-	return createHash('sha256').update(JSON.stringify(BUNDLE_SNAPSHOT)).update(settings).digest('hex').slice(0, 32);
+	return createHash('sha256').update(BUNDLE_JSON).update(settings).digest('hex').slice(0, 32);
 }
 
 /** Steps 0.1.0 ran as Directus migrations (it kept no record of its own). */
