@@ -79,5 +79,37 @@ export default typescriptEslint.config(
 			'vue/no-unused-vars': ['error', { ignorePattern: '^_' }],
 		},
 	},
+	{
+		// Studio code (interfaces, panels, operation forms, shared Vue parts) runs in the browser: it may import
+		// isomorphic src/shared modules, never src/shared/node or Node's built-ins.
+		files: [
+			'extensions/activity-hub/src/**/*.vue',
+			'extensions/activity-hub/src/*/app.ts',
+			'extensions/activity-hub/src/components/**/*.ts',
+			'extensions/activity-hub/src/{timeline,timeline-panel,queue-health,channel-setup}/**/*.ts',
+		],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['**/shared/node/**'], message: 'Node-only shared code; Studio code runs in the browser.' },
+						{ group: ['node:*'], message: 'Studio code runs in the browser.' },
+					],
+				},
+			],
+		},
+	},
+	{
+		// src/shared itself is isomorphic; modules that need Node live in src/shared/node.
+		files: ['extensions/activity-hub/src/shared/*.ts'],
+		ignores: ['extensions/activity-hub/src/shared/*.test.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['node:*', './node/**'], message: 'Move Node-only code to src/shared/node.' }] },
+			],
+		},
+	},
 	eslintConfigPrettier,
 );

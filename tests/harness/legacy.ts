@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlainProject } from './project.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/activity-hub-0.1.0/', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/activity-hub-0.1.0', import.meta.url));
 
 type Item = { collection: string; field?: string; schema?: unknown };
 type Snapshot = { collections: Item[]; fields: Item[]; relations: Item[] };

@@ -4,7 +4,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
-import { twilioSignature } from '../../extensions/activity-hub/src/shared/providers/twilio.js';
+import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { call, createChannel, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twilioSignature } from '../../extensions/activity-hub/src/shared/providers/twilio.js';
+import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 
@@ -43,7 +43,7 @@ interface HostileCase {
 	chunked?: boolean;
 }
 
-const DIR = new URL('../hostile/', import.meta.url).pathname;
+const DIR = new URL('../hostile', import.meta.url).pathname;
 
 const CORPUS: HostileCase[] = readdirSync(DIR)
 	.filter((file) => file.endsWith('.json'))

@@ -6,14 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailgunSignature } from '../../extensions/activity-hub/src/shared/providers/mailgun.js';
-import { EMPTY_TWIML, twilioSignature } from '../../extensions/activity-hub/src/shared/providers/twilio.js';
-import { whatsappSignature } from '../../extensions/activity-hub/src/shared/providers/whatsapp.js';
+import { mailgunSignature } from '../../extensions/activity-hub/src/shared/node/providers/mailgun.js';
+import { EMPTY_TWIML, twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
+import { whatsappSignature } from '../../extensions/activity-hub/src/shared/node/providers/whatsapp.js';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 
 const fixture = (name: string) =>
-	readFileSync(new URL(`../../extensions/activity-hub/src/shared/providers/fixtures/${name}`, import.meta.url));
+	readFileSync(new URL(`../../extensions/activity-hub/src/shared/node/providers/fixtures/${name}`, import.meta.url));
 
 const form = (fields: Array<[string, string]>) => new URLSearchParams(fields).toString();
 const basic = (key: string) => `Basic ${Buffer.from(`postmark:${key}`).toString('base64')}`;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { AI_FLOW_ID } from '../../migrations/z0004-activity-hub-ai-flow.js';
 import { DASHBOARD_ID } from '../../migrations/z0006-activity-hub-dashboard.js';
-import { generateIngestionKey } from '../../extensions/activity-hub/src/shared/keys.js';
-import { deriveKey, seal } from '../../extensions/activity-hub/src/shared/secret-box.js';
+import { generateIngestionKey } from '../../extensions/activity-hub/src/shared/node/keys.js';
+import { deriveKey, seal } from '../../extensions/activity-hub/src/shared/node/secret-box.js';
 import { startRedis } from '../../scripts/lib/redis.mjs';
 import { freePort, type RunningDirectus } from '../../scripts/lib/directus.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';

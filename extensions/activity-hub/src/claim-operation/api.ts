@@ -1,6 +1,6 @@
 import { defineOperationApi } from '@directus/extensions-sdk';
 import { type ActivityType, isActivityType } from '../shared/activity.js';
-import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/queue.js';
+import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/node/queue.js';
 import type { HubContext } from '../runtime/context.js';
 import { flowWorker, jsonOption } from '../runtime/operations.js';
 import { activityQueue } from '../queue/index.js';

@@ -2,7 +2,7 @@
 // bounded buffer, multipart bodies streamed (files straight into storage, see multipart.ts).
 import type { Request } from 'express';
 import type { Channel } from '../runtime/channels.js';
-import { IngestError, type IngestRequest, parseForm } from '../shared/providers/index.js';
+import { IngestError, type IngestRequest, parseForm } from '../shared/node/providers/index.js';
 import { type MultipartStorage, readMultipart } from './multipart.js';
 
 /**

@@ -2,7 +2,7 @@
 // where it has one, and a 500 that asks for a retry when the failure is ours.
 import type { Response } from 'express';
 import type { Channel } from '../runtime/channels.js';
-import { adapters, IngestError } from '../shared/providers/index.js';
+import { adapters, IngestError } from '../shared/node/providers/index.js';
 import type { Logger } from './parts.js';
 
 export function sendError(res: Response, error: IngestError) {

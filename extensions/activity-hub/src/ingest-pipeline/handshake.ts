@@ -2,8 +2,8 @@
 // matches the channel's verify_token secret.
 import type { Request, Response } from 'express';
 import type { ChannelStore } from '../runtime/channels.js';
-import { IngestError } from '../shared/providers/index.js';
-import { whatsappChallenge } from '../shared/providers/whatsapp.js';
+import { IngestError } from '../shared/node/providers/index.js';
+import { whatsappChallenge } from '../shared/node/providers/whatsapp.js';
 import { sendError } from './errors.js';
 
 export async function answerHandshake(channels: ChannelStore, req: Request, res: Response): Promise<void> {

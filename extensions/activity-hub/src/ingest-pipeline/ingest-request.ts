@@ -3,8 +3,14 @@
 import type { Request, Response } from 'express';
 import { type Channel, channelSettings } from '../runtime/channels.js';
 import type { DraftWithFiles } from '../runtime/writer.js';
-import { MEDIA_HOSTS } from '../shared/media.js';
-import { adapters, assertDraftStorable, bodyKind, IngestError, type IngestRequest } from '../shared/providers/index.js';
+import { MEDIA_HOSTS } from '../shared/node/media.js';
+import {
+	adapters,
+	assertDraftStorable,
+	bodyKind,
+	IngestError,
+	type IngestRequest,
+} from '../shared/node/providers/index.js';
 import { readRequestBody } from './body.js';
 import { sendFailure } from './errors.js';
 import { checkIngestionKey, takeIngestionKey } from './key-check.js';

@@ -1,8 +1,8 @@
 // The ingestion key: read first and then stripped from the request, before anything can log it.
 import type { Request } from 'express';
 import type { Channel } from '../runtime/channels.js';
-import { hashKey, keyFromRequest, redactIngestionKey, safeEqual } from '../shared/keys.js';
-import { IngestError } from '../shared/providers/index.js';
+import { hashKey, keyFromRequest, redactIngestionKey, safeEqual } from '../shared/node/keys.js';
+import { IngestError } from '../shared/node/providers/index.js';
 
 export type PresentedKey = ReturnType<typeof keyFromRequest>;
 

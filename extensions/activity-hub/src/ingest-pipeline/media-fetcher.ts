@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import type { Channel } from '../runtime/channels.js';
 import { emitUpdated } from '../runtime/events.js';
 import { openMedia } from '../runtime/media.js';
-import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from '../shared/media.js';
+import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from '../shared/node/media.js';
 import type { PipelineParts } from './parts.js';
 
 export type MediaFetcher = (row: Record<string, unknown>) => Promise<void>;

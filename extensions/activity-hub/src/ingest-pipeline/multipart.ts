@@ -4,7 +4,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Channel } from '../runtime/channels.js';
 import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
-import { IngestError, type IngestRequest, type StoredFile } from '../shared/providers/index.js';
+import { IngestError, type IngestRequest, type StoredFile } from '../shared/node/providers/index.js';
 import type { PipelineParts } from './parts.js';
 
 export type MultipartStorage = Pick<PipelineParts, 'files' | 'logger'>;

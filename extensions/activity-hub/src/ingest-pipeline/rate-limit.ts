@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { IngestError } from '../shared/providers/index.js';
+import { IngestError } from '../shared/node/providers/index.js';
 
 /** Spends one request of the channel's budget, or refuses with 429 and a Retry-After. */
 export type RateLimit = (channelId: string, res: Response) => Promise<void>;

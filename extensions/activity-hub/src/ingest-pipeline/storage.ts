@@ -4,7 +4,7 @@ import type { Channel } from '../runtime/channels.js';
 import type { FileStore } from '../runtime/files.js';
 import type { DraftWithFiles } from '../runtime/writer.js';
 import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
-import { type ActivityDraft, IngestError } from '../shared/providers/index.js';
+import { type ActivityDraft, IngestError } from '../shared/node/providers/index.js';
 
 /** The first of Directus's STORAGE_LOCATIONS, where the bundle stores every file. */
 export const primaryStorage = (env: Record<string, unknown>) =>

@@ -3,7 +3,7 @@
 import type { ChannelStore } from '../runtime/channels.js';
 import { channelSettings } from '../runtime/channels.js';
 import type { ActivityWriter, WriteResult } from '../runtime/writer.js';
-import { draftDefaults, IngestError } from '../shared/providers/index.js';
+import { draftDefaults, IngestError } from '../shared/node/providers/index.js';
 
 export async function writeTestEvent(
 	channels: ChannelStore,

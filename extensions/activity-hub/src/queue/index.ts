@@ -2,7 +2,7 @@
 // (queue/events.ts): the API, the flow operations and the reaper all go through activityQueue(), so a transition
 // looks the same to subscribers whoever caused it.
 import type { Knex } from 'knex';
-import type { ClaimOptions } from '../shared/queue.js';
+import type { ClaimOptions } from '../shared/node/queue.js';
 import type { Accountability } from '../runtime/context.js';
 import { emitCreated, emitUpdated } from '../runtime/events.js';
 import { type EventSink, type Transition, transitionEvents } from './events.js';

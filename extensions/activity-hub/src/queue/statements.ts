@@ -2,8 +2,14 @@
 // queue/index.ts, which pairs every transition with its events.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { hashKey } from '../shared/keys.js';
-import { afterFailure, type ClaimOptions, claimStatement, inClaimOrder, preparedPostgres } from '../shared/queue.js';
+import { hashKey } from '../shared/node/keys.js';
+import {
+	afterFailure,
+	type ClaimOptions,
+	claimStatement,
+	inClaimOrder,
+	preparedPostgres,
+} from '../shared/node/queue.js';
 import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
 import { QUEUE_STATES } from './states.js';
 

@@ -1,7 +1,7 @@
 // Channels and their protected secrets. Secrets live encrypted in the admin-only `ingestion_channel_secrets`
 // collection; the plaintext never leaves this module except to verify a signature.
 import type { Knex } from 'knex';
-import type { ChannelSecrets, ChannelSettings } from '../shared/providers/index.js';
+import type { ChannelSecrets, ChannelSettings } from '../shared/node/providers/index.js';
 import {
 	type ActivityType,
 	type Direction,
@@ -10,7 +10,7 @@ import {
 	isProvider,
 	type Provider,
 } from '../shared/activity.js';
-import { deriveKey, open, seal } from '../shared/secret-box.js';
+import { deriveKey, open, seal } from '../shared/node/secret-box.js';
 
 export const SECRET_NAMES = [
 	'auth_token',

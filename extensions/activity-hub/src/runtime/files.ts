@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Knex } from 'knex';
 import { sanitiseFilename } from '../shared/filenames.js';
-import { peek } from '../shared/streams.js';
+import { peek } from '../shared/node/streams.js';
 import type { Channel } from './channels.js';
 
 export interface StoredFileInfo {

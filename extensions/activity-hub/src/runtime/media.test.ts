@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPublicAddress } from '../shared/media.js';
+import { isPublicAddress } from '../shared/node/media.js';
 import { guardedLookup, type MediaPolicy, MediaRefused, openMedia } from './media.js';
 
 let server: Server;

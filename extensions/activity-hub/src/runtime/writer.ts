@@ -3,7 +3,7 @@
 // so every 2xx is durable. Idempotency is the UNIQUE (channel, external_id) index, checked by the insert itself.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { ActivityDraft } from '../shared/providers/index.js';
+import type { ActivityDraft } from '../shared/node/providers/index.js';
 import { type Identity, identityKey } from '../shared/identity.js';
 import { contactForUnknownSender, counterpartyIdentities, matchFrom, type MatchResult } from '../shared/matching.js';
 import { lookupIdentities } from './identities.js';

@@ -1,4 +1,4 @@
-import type { Provider } from '../activity.js';
+import type { Provider } from '../../activity.js';
 import { generic } from './generic.js';
 import { createMailgun } from './mailgun.js';
 import { postmark } from './postmark.js';

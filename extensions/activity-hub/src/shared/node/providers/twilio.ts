@@ -3,7 +3,7 @@
 // the URL is tried with and without its port, and repeated keys contribute their values in sorted order.
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
-import type { Direction } from '../activity.js';
+import type { Direction } from '../../activity.js';
 import { draftDefaults, IngestError, type IngestRequest, type ProviderAdapter, text, toDate } from './types.js';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';

@@ -1,4 +1,4 @@
-import type { ActivityType, Direction, Provider } from '../activity.js';
+import type { ActivityType, Direction, Provider } from '../../activity.js';
 import { parseJson } from './input-guards.js';
 
 /** A file the ingest glue already stored in Directus Files (streamed, sniffed, under a generated name). */

@@ -1,6 +1,6 @@
 // Files uploaded from Studio or scripts (multipart): one activity per file. Optional form fields:
 // type, direction, subject, sender, recipient, content.
-import { isActivityType, isDirection } from '../activity.js';
+import { isActivityType, isDirection } from '../../activity.js';
 import { draftDefaults, fieldValue, IngestError, type ProviderAdapter, text } from './types.js';
 
 export const upload: ProviderAdapter = {

@@ -1,7 +1,7 @@
 // Plain JSON from any sender. Optional Standard Webhooks signature (webhook-id/-timestamp/-signature, ±5 min),
 // required once the channel has a `whsec_` secret; `webhook-id` is then the dedupe key.
 import { Webhook } from 'standardwebhooks';
-import { isActivityType, isDirection } from '../activity.js';
+import { isActivityType, isDirection } from '../../activity.js';
 import {
 	type ChannelSettings,
 	draftDefaults,

@@ -5,8 +5,8 @@
 // Priority: the worker's own activities, then global ones (no owner), then other owners' activities that have
 // waited longer than that owner's stale threshold — unless the owner opted out of remote processing.
 import { createHash } from 'node:crypto';
-import { QUEUE_STATES } from '../queue/states.js';
-import type { ActivityType } from './activity.js';
+import { QUEUE_STATES } from '../../queue/states.js';
+import type { ActivityType } from '../activity.js';
 
 export type Dialect = 'postgres' | 'sqlite';
 
