@@ -34,6 +34,7 @@ export const EXTENSIONS_DIR: string;
 export const CARRIED_NODE_DIR: string;
 export function nodeBinary(): string;
 export function freePort(): Promise<number>;
+export function databaseEnv(db: DatabaseConfig | Record<string, unknown>): Record<string, string>;
 export function directusEnv(options: {
 	db: DatabaseConfig | Record<string, unknown>;
 	port: number;

@@ -42,21 +42,23 @@ export function freePort() {
  * Environment for one Directus instance. `db` is `{ client: 'sqlite3', filename }` or
  * `{ client: 'pg', host, port, user, password, database }`.
  */
+/** Directus's DB_* variables for a connection config (`{ client: 'sqlite3', filename }` or PostgreSQL's fields). */
+export function databaseEnv(db) {
+	return db.client === 'sqlite3'
+		? { DB_CLIENT: 'sqlite3', DB_FILENAME: db.filename }
+		: {
+				DB_CLIENT: 'pg',
+				DB_HOST: db.host,
+				DB_PORT: String(db.port),
+				DB_USER: db.user,
+				DB_PASSWORD: db.password ?? '',
+				DB_DATABASE: db.database,
+			};
+}
+
 export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} }) {
 	mkdirSync(join(dataDir, 'uploads'), { recursive: true });
 	mkdirSync(NO_MIGRATIONS, { recursive: true });
-
-	const dbEnv =
-		db.client === 'sqlite3'
-			? { DB_CLIENT: 'sqlite3', DB_FILENAME: db.filename }
-			: {
-					DB_CLIENT: 'pg',
-					DB_HOST: db.host,
-					DB_PORT: String(db.port),
-					DB_USER: db.user,
-					DB_PASSWORD: db.password ?? '',
-					DB_DATABASE: db.database,
-				};
 
 	return {
 		HOST: '127.0.0.1',
@@ -76,7 +78,7 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 		STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
 		LOG_LEVEL: 'warn',
 		LOG_STYLE: 'raw',
-		...dbEnv,
+		...databaseEnv(db),
 		...extra,
 	};
 }

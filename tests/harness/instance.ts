@@ -1,13 +1,13 @@
 // A real Directus process with Activity Hub, on a fresh clone of the template database of one vendor.
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import knex, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { inject } from 'vitest';
 import { directusEnv, freePort, startDirectus } from '../../scripts/lib/directus.mjs';
+import { createTestDatabase, type Vendor } from './databases.js';
 import { ADMIN } from './shared.js';
 
-export type Vendor = 'sqlite' | 'pg';
+export type { Vendor } from './databases.js';
 
 export interface Instance {
 	vendor: Vendor;
@@ -40,33 +40,7 @@ export const vendors = (): Vendor[] => {
 export async function startInstance(vendor: Vendor, extra: Record<string, string> = {}): Promise<Instance> {
 	const harness = inject('harness');
 	const dataDir = mkdtempSync(join(harness.root, `${vendor}-`));
-	let dbConfig: Record<string, unknown>;
-	let db: Knex;
-
-	if (vendor === 'sqlite') {
-		const filename = join(dataDir, 'data.db');
-		copyFileSync(harness.sqliteTemplate!, filename);
-		dbConfig = { client: 'sqlite3', filename };
-		db = knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
-	} else {
-		const pg = harness.pg!;
-		const database = `ah_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-
-		const admin = knex({
-			client: 'pg',
-			connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' },
-		});
-
-		await admin.raw(`CREATE DATABASE ${database} TEMPLATE ${pg.template}`);
-		await admin.destroy();
-		dbConfig = { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database };
-
-		db = knex({
-			client: 'pg',
-			connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database },
-			pool: { min: 0, max: 4 },
-		});
-	}
+	const { config: dbConfig, db } = await createTestDatabase(vendor, dataDir, 'ah', 'installed');
 
 	const start = async (extraEnv: Record<string, string>) => {
 		const port = await freePort();

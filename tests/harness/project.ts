@@ -4,14 +4,20 @@
 // Its node_modules links to this repository's install of the same pinned directus release (an `npm install
 // directus@12.4.0` would fetch exactly those files again and take minutes); nothing else of the repository is used.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import knex, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { inject } from 'vitest';
-import { directusCli, freePort, ROOT, type RunningDirectus, startDirectus } from '../../scripts/lib/directus.mjs';
+import {
+	databaseEnv,
+	directusCli,
+	freePort,
+	ROOT,
+	type RunningDirectus,
+	startDirectus,
+} from '../../scripts/lib/directus.mjs';
+import { createTestDatabase, type Vendor } from './databases.js';
 import { hostRelease } from './host-release.js';
-import type { Vendor } from './instance.js';
 import { ADMIN } from './shared.js';
 
 export const PACKAGE_NAME = 'directus-extension-activity-hub';
@@ -33,56 +39,6 @@ export interface PlainProject {
 	close: () => Promise<void>;
 }
 
-/**
- * A new database of the vendor: a SQLite file in `dir`, or a database on the harness's PostgreSQL server — empty, or
- * (`bootstrapped`) cloned from the harness's template of a freshly bootstrapped Directus 12.4.0.
- */
-export async function newDatabase(
-	vendor: Vendor,
-	dir: string,
-	label: string,
-	bootstrapped = false,
-): Promise<{ env: Record<string, string>; db: Knex }> {
-	const harness = inject('harness');
-
-	if (vendor === 'sqlite') {
-		const filename = join(dir, 'data.db');
-		if (bootstrapped) copyFileSync(harness.plainSqliteTemplate!, filename);
-
-		return {
-			env: { DB_CLIENT: 'sqlite3', DB_FILENAME: filename },
-			db: knex({ client: 'sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1 } }),
-		};
-	}
-
-	const pg = harness.pg!;
-	const database = `${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-
-	const server = knex({
-		client: 'pg',
-		connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'postgres' },
-	});
-
-	await server.raw(`CREATE DATABASE ${database}${bootstrapped ? ` TEMPLATE ${pg.plainTemplate}` : ''}`);
-	await server.destroy();
-
-	return {
-		env: {
-			DB_CLIENT: 'pg',
-			DB_HOST: pg.host,
-			DB_PORT: String(pg.port),
-			DB_USER: pg.user,
-			DB_PASSWORD: pg.password,
-			DB_DATABASE: database,
-		},
-		db: knex({
-			client: 'pg',
-			connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database },
-			pool: { min: 0, max: 4 },
-		}),
-	};
-}
-
 /** `host`: another Directus release (see host-release.ts) instead of the pinned 12.4.0. */
 export async function plainProject(
 	vendor: Vendor,
@@ -102,7 +58,8 @@ export async function plainProject(
 	// The pinned release starts from the harness's bootstrapped template (what `directus bootstrap` would write again);
 	// another release bootstraps with its own CLI, since its system tables differ.
 	const fromTemplate = bootstrap && !host;
-	const { env: dbEnv, db } = await newDatabase(vendor, dir, label, fromTemplate);
+	const { config, db } = await createTestDatabase(vendor, dir, label, fromTemplate ? 'plain' : 'empty');
+	const dbEnv = databaseEnv(config);
 	const port = await freePort();
 
 	const env = {

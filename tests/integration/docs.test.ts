@@ -1,5 +1,5 @@
 // The README states figures and promises; this keeps them honest: the performance table is the last full
-// benchmark run, and every test the guarantees table cites exists.
+// benchmark run, every test the guarantees table cites exists, and docs/architecture.md names every source folder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,10 @@ const TEST_DIRS = [
 	'tests/integration',
 	'tests/browser',
 	'extensions/activity-hub/src/runtime',
+	'extensions/activity-hub/src/queue',
 	'extensions/activity-hub/src/shared',
+	'extensions/activity-hub/src/shared/node',
+	'extensions/activity-hub/src/shared/node/providers',
 ];
 
 describe('README', () => {
@@ -60,5 +63,18 @@ describe('README', () => {
 				}
 			}
 		}
+	});
+});
+
+describe('docs/architecture.md', () => {
+	it('names every folder of the package source, and only folders that exist', () => {
+		const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+		const src = join(ROOT, 'extensions', 'activity-hub', 'src');
+		const folders = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+
+		for (const { name } of folders) expect(doc, `src/${name}`).toContain(`\`${name}\``);
+
+		for (const [, path] of doc.matchAll(/`(src\/[\w/.-]+)`/g))
+			expect(existsSync(join(ROOT, 'extensions', 'activity-hub', path!)), path).toBe(true);
 	});
 });
