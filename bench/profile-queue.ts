@@ -1,5 +1,7 @@
-// Ad-hoc profiling aid (not part of npm run bench): start Directus on PostgreSQL with --cpu-prof, drive
-// claim/complete and ingest over HTTP, stop it, and print the hottest functions of the profile.
+// Ad-hoc profiling aid (not part of npm run bench): start Directus with --cpu-prof, drive claim/complete or ingest
+// over HTTP, stop it, and print the hottest functions of the profile.
+// tsx bench/profile-queue.ts [profile dir] [queue | single | ingest] [pg | sqlite]
+//   queue: claims of 50, each completed on its own; single: 8 agents claiming 1 and completing 1; ingest: c=32.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { load } from './load.js';
 
 const profileDir = process.argv[2] ?? mkdtempSync(join(os.tmpdir(), 'activity-hub-profile-'));
 const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-prof-'));
+const vendor = process.argv[4] ?? 'pg';
 const pg = await startPostgres(root);
 await pg.createDatabase('prof');
 
@@ -20,7 +23,10 @@ const admin = {
 };
 
 const env = directusEnv({
-	db: { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'prof' },
+	db:
+		vendor === 'sqlite'
+			? { client: 'sqlite3', filename: join(root, 'prof.db') }
+			: { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'prof' },
 	port: await freePort(),
 	dataDir: join(root, 'd'),
 	admin,
@@ -46,7 +52,29 @@ if (mode === 'ingest') {
 		post(`/ingest/${channel}`, { type: 'sms', sender: `p${i}@x.example`, content: 'hi', external_id: `e${i}` }, key),
 	);
 
-	console.log('ingest', result.rps.toFixed(0), '/s');
+	console.log('ingest', result.rps.toFixed(0), '/s', 'p99', result.p99.toFixed(1), 'ms');
+} else if (mode === 'single') {
+	await load(2000, 32, (i) => post(`/ingest/${channel}`, { type: 'sms', content: 'hi', external_id: `e${i}` }, key));
+	let done = 0;
+	const started = performance.now();
+
+	await Promise.all(
+		Array.from({ length: 8 }, async () => {
+			for (;;) {
+				const [item] = (await (await post('/activity-hub/queue/claim', { limit: 1 })).json()).data as Array<{
+					id: string;
+					lease_token: string;
+				}>;
+
+				if (!item) return;
+				const reply = await post(`/activity-hub/queue/${item.id}/complete`, { lease_token: item.lease_token });
+				if (reply.ok) done++;
+				await reply.arrayBuffer();
+			}
+		}),
+	);
+
+	console.log('claim 1 + complete 1', (done / ((performance.now() - started) / 1000)).toFixed(0), '/s');
 } else {
 	await load(2000, 32, (i) => post(`/ingest/${channel}`, { type: 'sms', content: 'hi', external_id: `e${i}` }, key));
 	let done = 0;
