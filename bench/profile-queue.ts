@@ -34,6 +34,7 @@ const env = directusEnv({
 });
 
 await installActivityHub(env);
+const spawned = performance.now();
 const server = await startDirectus({ ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
 
 const post = (path: string, body: unknown, token = admin.token) =>
@@ -46,6 +47,7 @@ const post = (path: string, body: unknown, token = admin.token) =>
 const channel = (await (await post('/items/ingestion_channels', { name: 'p', provider: 'generic' })).json()).data.id;
 const key = (await (await post(`/activity-hub/channels/${channel}/key`, {})).json()).data.key;
 const mode = process.argv[3] ?? 'queue';
+const loadStarted = performance.now();
 
 if (mode === 'ingest') {
 	const result = await load(3000, 32, (i) =>
@@ -106,7 +108,9 @@ if (mode === 'ingest') {
 	console.log('claim+complete', (done / ((performance.now() - started) / 1000)).toFixed(0), '/s');
 }
 
+const loadEnded = performance.now();
 await server.stop();
+const stopped = performance.now();
 await pg.stop();
 const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
 const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
@@ -114,12 +118,36 @@ const self = new Map<string, number>();
 const dt = profile.timeDeltas as number[];
 const byId = new Map(profile.nodes.map((n: any) => [n.id, n]));
 
+// Only the samples of the load: the profile spans the process's life, start-up included (by wall clock, roughly).
+const elapsed = dt.reduce((sum, delta) => sum + delta, 0);
+const share = (at: number) => ((at - spawned) / (stopped - spawned)) * elapsed;
+const [from, to] = [share(loadStarted), share(loadEnded)];
+let at = 0;
+const byPackage = new Map<string, number>();
+
+/** Who a frame belongs to: a package under node_modules, the bundle, Node itself, or V8 (GC, idle, program). */
+const packageOf = (url: string) => {
+	if (!url) return '(v8: gc, idle, program, native)';
+	if (url.includes('activity-hub/dist')) return 'activity-hub';
+	const scoped = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+	if (scoped) return scoped[1]!;
+	return url.startsWith('node:') ? 'node' : url;
+};
+
 profile.samples.forEach((id: number, i: number) => {
+	at += dt[i] ?? 0;
+	if (at < from || at > to) return;
 	const node: any = byId.get(id);
 	const name = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').slice(-3).join('/')}:${node.callFrame.lineNumber}`;
 	self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0));
+	const owner = packageOf(node.callFrame.url);
+	byPackage.set(owner, (byPackage.get(owner) ?? 0) + (dt[i] ?? 0));
 });
 
 const total = [...self.values()].reduce((a, b) => a + b, 0);
-for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
+for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40))
+	console.log(((100 * us) / total).toFixed(1).padStart(5), '%', name);
+
+console.log('\nby package (self time):');
+for (const [name, us] of [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20))
 	console.log(((100 * us) / total).toFixed(1).padStart(5), '%', name);

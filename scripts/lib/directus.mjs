@@ -137,7 +137,11 @@ export async function waitForPing(url, { timeoutMs = 60_000, child } = {}) {
 }
 
 /** Start `directus start`; resolves once /server/ping answers. `stop()` ends it (SIGTERM, then SIGKILL). */
-export async function startDirectus(env, { inheritOutput = false, onOutput, cwd = ROOT, cli = CLI } = {}) {
+/** `startTimeoutMs`: how long to wait for the first /server/ping (a loaded machine starts Directus slowly). */
+export async function startDirectus(
+	env,
+	{ inheritOutput = false, onOutput, cwd = ROOT, cli = CLI, startTimeoutMs = 60_000 } = {},
+) {
 	const child = spawn(nodeBinary(), [cli, 'start'], {
 		cwd,
 		env: { ...process.env, ...env },
@@ -159,7 +163,7 @@ export async function startDirectus(env, { inheritOutput = false, onOutput, cwd 
 	const url = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
 
 	try {
-		await waitForPing(`http://127.0.0.1:${env.PORT}`, { child });
+		await waitForPing(`http://127.0.0.1:${env.PORT}`, { child, timeoutMs: startTimeoutMs });
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw new Error(`${error.message}\n${output}`);
