@@ -136,11 +136,13 @@ export async function waitForPing(url, { timeoutMs = 60_000, child } = {}) {
 	throw new Error(`Directus at ${url} did not answer /server/ping within ${timeoutMs} ms`);
 }
 
-/** Start `directus start`; resolves once /server/ping answers. `stop()` ends it (SIGTERM, then SIGKILL). */
-/** `startTimeoutMs`: how long to wait for the first /server/ping (a loaded machine starts Directus slowly). */
+/**
+ * Start `directus start`; resolves once /server/ping answers, within `startTimeoutMs` (a machine loaded by tests in
+ * parallel starts Directus slowly). `stop()` ends it (SIGTERM, then SIGKILL).
+ */
 export async function startDirectus(
 	env,
-	{ inheritOutput = false, onOutput, cwd = ROOT, cli = CLI, startTimeoutMs = 60_000 } = {},
+	{ inheritOutput = false, onOutput, cwd = ROOT, cli = CLI, startTimeoutMs = 180_000 } = {},
 ) {
 	const child = spawn(nodeBinary(), [cli, 'start'], {
 		cwd,
