@@ -7,6 +7,7 @@ export interface LoadResult {
 	p50: number;
 	p99: number;
 	statuses: Record<number, number>;
+	latencies: number[];
 }
 
 export async function load(
@@ -43,6 +44,31 @@ export async function load(
 		p50: percentile(latencies, 0.5),
 		p99: percentile(latencies, 0.99),
 		statuses,
+		latencies,
+	};
+}
+
+/** Several runs of `load` as one: totals, and percentiles over every request. */
+export function combine(results: LoadResult[]): LoadResult {
+	const latencies = results.flatMap((result) => result.latencies);
+	const statuses: Record<number, number> = {};
+
+	for (const result of results)
+		for (const [status, count] of Object.entries(result.statuses))
+			statuses[Number(status)] = (statuses[Number(status)] ?? 0) + count;
+
+	const requests = results.reduce((sum, result) => sum + result.requests, 0);
+	const seconds = results.reduce((sum, result) => sum + result.seconds, 0);
+
+	return {
+		requests,
+		ok: results.reduce((sum, result) => sum + result.ok, 0),
+		seconds,
+		rps: requests / seconds,
+		p50: percentile(latencies, 0.5),
+		p99: percentile(latencies, 0.99),
+		statuses,
+		latencies,
 	};
 }
 

@@ -1,5 +1,7 @@
-// Ad-hoc profiling aid (not part of npm run bench): start Directus on PostgreSQL with --cpu-prof, drive
-// claim/complete and ingest over HTTP, stop it, and print the hottest functions of the profile.
+// Ad-hoc profiling aid (not part of npm run bench): start Directus with --cpu-prof, drive claim/complete or ingest
+// over HTTP, stop it, and print the hottest functions of the profile.
+// tsx bench/profile-queue.ts [profile dir] [queue | single | ingest] [pg | sqlite]
+//   queue: claims of 50, each completed on its own; single: 8 agents claiming 1 and completing 1; ingest: c=32.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { load } from './load.js';
 
 const profileDir = process.argv[2] ?? mkdtempSync(join(os.tmpdir(), 'activity-hub-profile-'));
 const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-prof-'));
+const vendor = process.argv[4] ?? 'pg';
 const pg = await startPostgres(root);
 await pg.createDatabase('prof');
 
@@ -20,7 +23,10 @@ const admin = {
 };
 
 const env = directusEnv({
-	db: { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'prof' },
+	db:
+		vendor === 'sqlite'
+			? { client: 'sqlite3', filename: join(root, 'prof.db') }
+			: { client: 'pg', host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: 'prof' },
 	port: await freePort(),
 	dataDir: join(root, 'd'),
 	admin,
@@ -28,6 +34,7 @@ const env = directusEnv({
 });
 
 await installActivityHub(env);
+const spawned = performance.now();
 const server = await startDirectus({ ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
 
 const post = (path: string, body: unknown, token = admin.token) =>
@@ -40,13 +47,36 @@ const post = (path: string, body: unknown, token = admin.token) =>
 const channel = (await (await post('/items/ingestion_channels', { name: 'p', provider: 'generic' })).json()).data.id;
 const key = (await (await post(`/activity-hub/channels/${channel}/key`, {})).json()).data.key;
 const mode = process.argv[3] ?? 'queue';
+const loadStarted = performance.now();
 
 if (mode === 'ingest') {
 	const result = await load(3000, 32, (i) =>
 		post(`/ingest/${channel}`, { type: 'sms', sender: `p${i}@x.example`, content: 'hi', external_id: `e${i}` }, key),
 	);
 
-	console.log('ingest', result.rps.toFixed(0), '/s');
+	console.log('ingest', result.rps.toFixed(0), '/s', 'p99', result.p99.toFixed(1), 'ms');
+} else if (mode === 'single') {
+	await load(2000, 32, (i) => post(`/ingest/${channel}`, { type: 'sms', content: 'hi', external_id: `e${i}` }, key));
+	let done = 0;
+	const started = performance.now();
+
+	await Promise.all(
+		Array.from({ length: 8 }, async () => {
+			for (;;) {
+				const [item] = (await (await post('/activity-hub/queue/claim', { limit: 1 })).json()).data as Array<{
+					id: string;
+					lease_token: string;
+				}>;
+
+				if (!item) return;
+				const reply = await post(`/activity-hub/queue/${item.id}/complete`, { lease_token: item.lease_token });
+				if (reply.ok) done++;
+				await reply.arrayBuffer();
+			}
+		}),
+	);
+
+	console.log('claim 1 + complete 1', (done / ((performance.now() - started) / 1000)).toFixed(0), '/s');
 } else {
 	await load(2000, 32, (i) => post(`/ingest/${channel}`, { type: 'sms', content: 'hi', external_id: `e${i}` }, key));
 	let done = 0;
@@ -78,7 +108,9 @@ if (mode === 'ingest') {
 	console.log('claim+complete', (done / ((performance.now() - started) / 1000)).toFixed(0), '/s');
 }
 
+const loadEnded = performance.now();
 await server.stop();
+const stopped = performance.now();
 await pg.stop();
 const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
 const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
@@ -86,12 +118,36 @@ const self = new Map<string, number>();
 const dt = profile.timeDeltas as number[];
 const byId = new Map(profile.nodes.map((n: any) => [n.id, n]));
 
+// Only the samples of the load: the profile spans the process's life, start-up included (by wall clock, roughly).
+const elapsed = dt.reduce((sum, delta) => sum + delta, 0);
+const share = (at: number) => ((at - spawned) / (stopped - spawned)) * elapsed;
+const [from, to] = [share(loadStarted), share(loadEnded)];
+let at = 0;
+const byPackage = new Map<string, number>();
+
+/** Who a frame belongs to: a package under node_modules, the bundle, Node itself, or V8 (GC, idle, program). */
+const packageOf = (url: string) => {
+	if (!url) return '(v8: gc, idle, program, native)';
+	if (url.includes('activity-hub/dist')) return 'activity-hub';
+	const scoped = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+	if (scoped) return scoped[1]!;
+	return url.startsWith('node:') ? 'node' : url;
+};
+
 profile.samples.forEach((id: number, i: number) => {
+	at += dt[i] ?? 0;
+	if (at < from || at > to) return;
 	const node: any = byId.get(id);
 	const name = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').slice(-3).join('/')}:${node.callFrame.lineNumber}`;
 	self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0));
+	const owner = packageOf(node.callFrame.url);
+	byPackage.set(owner, (byPackage.get(owner) ?? 0) + (dt[i] ?? 0));
 });
 
 const total = [...self.values()].reduce((a, b) => a + b, 0);
-for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
+for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40))
+	console.log(((100 * us) / total).toFixed(1).padStart(5), '%', name);
+
+console.log('\nby package (self time):');
+for (const [name, us] of [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20))
 	console.log(((100 * us) / total).toFixed(1).padStart(5), '%', name);

@@ -56,5 +56,5 @@ export function installActivityHub(
 export function waitForPing(url: string, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
 export function startDirectus(
 	env: Record<string, string | undefined>,
-	options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void } & ProjectLocation,
+	options?: { inheritOutput?: boolean; onOutput?: (chunk: string) => void; startTimeoutMs?: number } & ProjectLocation,
 ): Promise<RunningDirectus>;

@@ -138,8 +138,14 @@ export async function waitForPing(url, { timeoutMs = 60_000, child } = {}) {
 	throw new Error(`Directus at ${url} did not answer /server/ping within ${timeoutMs} ms`);
 }
 
-/** Start `directus start`; resolves once /server/ping answers. `stop()` ends it (SIGTERM, then SIGKILL). */
-export async function startDirectus(env, { inheritOutput = false, onOutput, cwd = ROOT, cli = CLI } = {}) {
+/**
+ * Start `directus start`; resolves once /server/ping answers, within `startTimeoutMs` (a machine loaded by tests in
+ * parallel starts Directus slowly). `stop()` ends it (SIGTERM, then SIGKILL).
+ */
+export async function startDirectus(
+	env,
+	{ inheritOutput = false, onOutput, cwd = ROOT, cli = CLI, startTimeoutMs = 180_000 } = {},
+) {
 	const child = spawn(nodeBinary(), [cli, 'start'], {
 		cwd,
 		env: { ...process.env, ...env },
@@ -161,7 +167,7 @@ export async function startDirectus(env, { inheritOutput = false, onOutput, cwd 
 	const url = env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`;
 
 	try {
-		await waitForPing(`http://127.0.0.1:${env.PORT}`, { child });
+		await waitForPing(`http://127.0.0.1:${env.PORT}`, { child, timeoutMs: startTimeoutMs });
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw new Error(`${error.message}\n${output}`);

@@ -2,6 +2,7 @@
 import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
 import { MAX_CLAIM } from '../shared/node/queue.js';
 import { queueHealth } from '../runtime/health.js';
+import { LeaseLost } from '../queue/index.js';
 import {
 	activityId,
 	type ApiScope,
@@ -27,6 +28,21 @@ const validateCompletion = (body: any) => {
 		note: note as string | null | undefined,
 	};
 };
+
+/**
+ * A transition of one activity, answering 404 for an unknown one before any other error, as a lookup first would —
+ * but looking only when the request fails: `validate` checks the body and returns the transition; a lost lease or
+ * an invalid body of an activity that does not exist is a 404.
+ */
+async function knownActivity<T>(db: ApiScope['db'], id: string, validate: () => Promise<() => Promise<T>>) {
+	try {
+		const transition = await validate();
+		return await transition();
+	} catch (error) {
+		if (error instanceof HttpError || error instanceof LeaseLost) await existsOr404(db, id);
+		throw error;
+	}
+}
 
 export function registerQueueRoutes({ router, db }: ApiScope) {
 	router.get(
@@ -71,8 +87,13 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 		route(async (req, res) => {
 			await requireAgent(db, req.accountability);
 			const id = activityId(req);
-			await existsOr404(db, id);
-			const lease = await queueFor(db, req).heartbeat(id, leaseToken(req.body), leaseSeconds(req.body));
+
+			const lease = await knownActivity(db, id, async () => {
+				const token = leaseToken(req.body);
+				const seconds = leaseSeconds(req.body);
+				return () => queueFor(db, req).heartbeat(id, token, seconds);
+			});
+
 			res.json({ data: { id, ...lease } });
 		}),
 	);
@@ -101,9 +122,12 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 		route(async (req, res) => {
 			await requireAgent(db, req.accountability);
 			const id = activityId(req);
-			await existsOr404(db, id);
-			const { processed_data: processed, note } = validateCompletion(req.body ?? {});
-			const result = await queueFor(db, req).complete(id, leaseToken(req.body), processed ?? {}, note || null);
+
+			const result = await knownActivity(db, id, async () => {
+				const { processed_data: processed, note } = validateCompletion(req.body ?? {});
+				const token = leaseToken(req.body);
+				return () => queueFor(db, req).complete(id, token, processed ?? {}, note || null);
+			});
 
 			res.json({
 				data: {
@@ -121,13 +145,17 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 		route(async (req, res) => {
 			await requireAgent(db, req.accountability);
 			const id = activityId(req);
-			await existsOr404(db, id);
-			const { error, retry } = req.body ?? {};
-			if (typeof error !== 'string' || !error)
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
-			if (retry !== undefined && typeof retry !== 'boolean')
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
-			const result = await queueFor(db, req).fail(id, leaseToken(req.body), error, retry !== false);
+
+			const result = await knownActivity(db, id, async () => {
+				const { error, retry } = req.body ?? {};
+				if (typeof error !== 'string' || !error)
+					throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
+				if (retry !== undefined && typeof retry !== 'boolean')
+					throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
+				const token = leaseToken(req.body);
+				return () => queueFor(db, req).fail(id, token, error, retry !== false);
+			});
+
 			res.json({ data: { id, ...result } });
 		}),
 	);

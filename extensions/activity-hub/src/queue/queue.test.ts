@@ -197,6 +197,41 @@ describe('activityQueue on SQLite', () => {
 		]);
 	});
 
+	it('concurrent claims and completions, merged into shared statements, each take their own activities once', async () => {
+		const ids = Array.from({ length: 9 }, (_, i) => `0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6b0${i}`);
+		await db('activities').insert(ids.map((id) => ({ id, status: 'raw', available_at: Date.now() - 1000 })));
+		const now = new Date();
+
+		const claims = await Promise.all(
+			[1, 1, 3, 1, 4].map((limit) => queue().claim({ worker: 'u1', limit, leaseSeconds: 60, now })),
+		);
+
+		expect(claims.map((claimed) => claimed.length)).toEqual([1, 1, 3, 1, 4]);
+		const claimedIds = claims.flat().map((activity) => String(activity['id']));
+		expect(new Set(claimedIds).size).toBe(10);
+
+		// Two callers race to complete the same activity with its token; a third presents another's token.
+		const [first, second] = [claims[0]![0]!, claims[1]![0]!];
+
+		const own = (activity: Record<string, unknown>) => ({
+			id: String(activity['id']),
+			lease_token: String(activity['lease_token']),
+		});
+
+		const results = await Promise.all([
+			queue().completeMany([own(first)]),
+			queue().completeMany([own(first)]),
+			queue().completeMany([{ id: String(second['id']), lease_token: String(first['lease_token']) }]),
+			...claims.slice(2).map((claimed) => queue().completeMany(claimed.map(own))),
+		]);
+
+		const statuses = results.map((result) => result.map((r) => ('error' in r ? r.error : r.status)));
+		expect(statuses.slice(0, 2).flat().sort()).toEqual(['LEASE_LOST', 'completed']);
+		expect(statuses[2]).toEqual(['LEASE_LOST']);
+		expect(statuses.slice(3).flat()).toEqual(Array(8).fill('completed'));
+		expect(Number((await db('activities').where({ status: 'completed' }).count({ n: '*' }))[0]!.n)).toBe(9);
+	});
+
 	it('fails, reaps and retries with the pinned payloads', async () => {
 		const claim = async () =>
 			String((await queue().claim({ worker: 'u1', limit: 1, leaseSeconds: 60, now: new Date() }))[0]!['lease_token']);

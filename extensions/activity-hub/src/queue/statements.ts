@@ -11,6 +11,7 @@ import {
 	preparedPostgres,
 } from '../shared/node/queue.js';
 import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
+import { groupCommit, perDatabase } from './group.js';
 import { QUEUE_STATES } from './states.js';
 
 const { queued: RAW, processing: PROCESSING, completed: COMPLETED, failed: FAILED } = QUEUE_STATES;
@@ -38,7 +39,44 @@ function newLeases(count: number) {
 const rowsOf = (result: any): Record<string, unknown>[] => (Array.isArray(result) ? result : (result?.rows ?? []));
 
 /** Claims up to `limit` activities; each comes back with the plaintext lease token, which is stored nowhere. */
-export async function claim(database: Knex, options: ClaimOptions) {
+export function claim(database: Knex, options: ClaimOptions): Promise<Record<string, unknown>[]> {
+	const grouped = groupedClaims(database);
+	if (!grouped || options.limit > GROUPED_UP_TO) return claimNow(database, options);
+	// Claims merge only with claims of the same worker and filters: their priority tiers are the same.
+	const key = JSON.stringify([options.worker, options.leaseSeconds, options.types ?? [], options.channels ?? []]);
+	return grouped(key, options);
+}
+
+/** Concurrent claims of one shape become one statement of their summed limits, its rows dealt out in claim order. */
+const groupedClaims = perDatabase((database) =>
+	groupCommit<ClaimOptions, Record<string, unknown>[]>({
+		joins: (gathered, next) =>
+			gathered.reduce((sum, options) => sum + options.limit, next.limit) <= MAX_GROUPED &&
+			Math.abs(gathered[0]!.now.getTime() - next.now.getTime()) <= 1000,
+		run: async (batch) => {
+			if (batch.length === 1) return [await claimNow(database, batch[0]!)];
+			const latest = batch.reduce((at, options) => Math.max(at, options.now.getTime()), 0);
+
+			const rows = await claimNow(database, {
+				...batch[0]!,
+				limit: batch.reduce((sum, options) => sum + options.limit, 0),
+				now: new Date(latest),
+			});
+
+			let next = 0;
+			return batch.map((options) => rows.slice(next, (next += options.limit)));
+		},
+	}),
+);
+
+/**
+ * Small calls merge, up to this many rows in one statement; larger ones have already spread a statement's fixed
+ * cost and run on their own, side by side on PostgreSQL's pool.
+ */
+const GROUPED_UP_TO = 16;
+const MAX_GROUPED = 64;
+
+async function claimNow(database: Knex, options: ClaimOptions) {
 	const dialect = dialectOf(database);
 	const leases = newLeases(options.limit);
 	const tokenOf = new Map(leases.map((lease) => [lease.hash, lease.token]));
@@ -112,27 +150,71 @@ export type CompletionResult =
  * and unexpired; the others are reported as LEASE_LOST and change nothing. Notes, when asked for, are written in
  * the same transaction (one note per activity).
  */
-export async function completeMany(database: Knex, items: Completion[], now = new Date()): Promise<CompletionResult[]> {
+export function completeMany(database: Knex, items: Completion[], now = new Date()): Promise<CompletionResult[]> {
+	const grouped = groupedCompletions(database);
+	// Notes are written in a transaction of their own.
+	if (!grouped || items.length === 0 || items.length > GROUPED_UP_TO || items.some((item) => item.note))
+		return completeNow(database, items, now);
+	return grouped('complete', { items, now });
+}
+
+/**
+ * Concurrent completions without notes become one fenced statement. Calls merge only when they name different
+ * activities, so each activity's result belongs to exactly one call.
+ */
+const groupedCompletions = perDatabase((database) =>
+	groupCommit<{ items: Completion[]; now: Date }, CompletionResult[]>({
+		joins: (gathered, next) => {
+			const ids = new Set(gathered.flatMap((call) => call.items.map((item) => item.id)));
+
+			return (
+				ids.size + next.items.length <= MAX_GROUPED &&
+				Math.abs(gathered[0]!.now.getTime() - next.now.getTime()) <= 1000 &&
+				!next.items.some((item) => ids.has(item.id))
+			);
+		},
+		run: async (batch) => {
+			if (batch.length === 1) return [await completeNow(database, batch[0]!.items, batch[0]!.now)];
+			const latest = batch.reduce((at, call) => Math.max(at, call.now.getTime()), 0);
+
+			const results = await completeNow(
+				database,
+				batch.flatMap((call) => call.items),
+				new Date(latest),
+			);
+
+			let next = 0;
+			return batch.map((call) => results.slice(next, (next += call.items.length)));
+		},
+	}),
+);
+
+async function completeNow(database: Knex, items: Completion[], now: Date): Promise<CompletionResult[]> {
 	const withNotes = items.some((item) => item.note);
 
 	const run = async (db: Knex) => {
 		const postgres = dialectOf(db) === 'postgres';
 		const t = dbTime(db, now);
-		const cast = (value: string, type: string) => (postgres ? `${value}::${type}` : value);
 
-		const source = items
-			.map((_, i) =>
-				i === 0
-					? `SELECT ${cast('?', 'uuid')} AS id, ${cast('?', 'text')} AS token, ${cast('?', 'json')} AS processed`
-					: `SELECT ${cast('?', 'uuid')}, ?, ${cast('?', 'json')}`,
-			)
-			.join(' UNION ALL ');
+		// PostgreSQL: the completions as one JSON parameter, so the statement's text (prepared once per connection)
+		// is the same for any number of them. SQLite: one SELECT per completion.
+		const source = postgres
+			? `SELECT * FROM json_to_recordset(?::json) AS r(id uuid, token text, processed json)`
+			: items
+					.map((_, i) => (i === 0 ? `SELECT ? AS id, ? AS token, ? AS processed` : `SELECT ?, ?, ?`))
+					.join(' UNION ALL ');
 
-		const values = items.flatMap((item) => [
-			item.id,
-			leaseTokenHash(item.lease_token),
-			JSON.stringify(item.processed_data ?? {}),
-		]);
+		const values = postgres
+			? [
+					JSON.stringify(
+						items.map((item) => ({
+							id: item.id,
+							token: leaseTokenHash(item.lease_token),
+							processed: item.processed_data ?? {},
+						})),
+					),
+				]
+			: items.flatMap((item) => [item.id, leaseTokenHash(item.lease_token), JSON.stringify(item.processed_data ?? {})]);
 
 		const sql = `UPDATE activities SET status = '${COMPLETED}', processed_data = v.processed, completed_at = ?, lease_token = NULL,
 			   lease_expires_at = NULL, last_error = NULL, date_updated = ?

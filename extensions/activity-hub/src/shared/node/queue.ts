@@ -1,6 +1,7 @@
 // The lease-based queue as SQL: one atomic statement per claim. PostgreSQL: a CTE with FOR UPDATE … SKIP LOCKED
 // (the CTE fences the planner so it never updates more rows than LIMIT). SQLite: a single UPDATE … FROM
-// (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. States come from queue/states.ts, inlined as
+// (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. On both, each priority tier is read in index
+// order and limited to n, so a claim costs the same with 10 or 100,000 activities queued. States come from queue/states.ts, inlined as
 // literals so the partial indexes on status still match the statements.
 // Priority: the worker's own activities, then global ones (no owner), then other owners' activities that have
 // waited longer than that owner's stale threshold — unless the owner opted out of remote processing.
@@ -125,22 +126,46 @@ function postgresClaim(options: ClaimOptions, hashes: string) {
 	return { sql, bindings: [...bindings, options.limit, hashes, options.worker, until, options.now] };
 }
 
-/** SQLite: one UPDATE … FROM (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. */
+/**
+ * SQLite: one UPDATE … FROM (SELECT … LIMIT n) RETURNING, atomic under SQLite's single writer. As on PostgreSQL,
+ * each priority tier is its own index-ordered branch limited to n (the worker's own, unowned, other owners' stale
+ * ones; expired leases, few, sorted on their own), and the best n of them are taken: no claim sorts the backlog.
+ * The order is the one a single sort of every candidate by (tier, available_at, id) would give.
+ */
 function sqliteClaim(options: ClaimOptions, hashes: string) {
 	const { sql: filters, bindings: filterBindings } = filterSql(options);
 	const now = options.now.getTime();
 	const until = now + options.leaseSeconds * 1000;
+	const bindings: unknown[] = [];
+	const preferences = `LEFT JOIN agent_preferences p ON p."user" = a.owner`;
 
-	const candidates = `
-		SELECT a.id FROM activities a
-		LEFT JOIN agent_preferences p ON p."user" = a.owner
-		WHERE a.attempts < a.max_attempts
-		  AND ((a.status = '${RAW}' AND a.available_at <= ?) OR (a.status = '${PROCESSING}' AND a.lease_expires_at < ?))
-		  AND (a.owner IS NULL OR a.owner = ?
-		       OR (COALESCE(p.allow_remote_processing, 1) AND a.available_at <= ? - COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}) * 60000))
-		  ${filters}
-		ORDER BY CASE WHEN a.owner = ? THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END, a.available_at, a.id
-		LIMIT ?`;
+	const stale = `(COALESCE(p.allow_remote_processing, 1) AND a.available_at <= ? - COALESCE(p.stale_threshold_minutes, ${DEFAULT_STALE_MINUTES}) * 60000)`;
+
+	const branch = (tier: string, where: string, whereBindings: unknown[], join = '', order = 'a.available_at, a.id') => {
+		bindings.push(...whereBindings, ...filterBindings, options.limit);
+		return `SELECT * FROM (SELECT a.id, ${tier} AS tier, a.available_at AS sort_at FROM activities a ${join}
+			WHERE ${where} AND a.attempts < a.max_attempts ${filters} ORDER BY ${order} LIMIT ?)`;
+	};
+
+	const branches = [
+		branch('0', `a.status = '${RAW}' AND a.owner = ? AND a.available_at <= ?`, [options.worker, now]),
+		branch('1', `a.status = '${RAW}' AND a.owner IS NULL AND a.available_at <= ?`, [now]),
+		branch(
+			'2',
+			`a.status = '${RAW}' AND a.owner IS NOT NULL AND a.owner <> ? AND a.available_at <= ? AND ${stale}`,
+			[options.worker, now, now],
+			preferences,
+		),
+		branch(
+			`CASE WHEN a.owner = ? THEN 0 WHEN a.owner IS NULL THEN 1 ELSE 2 END`,
+			`a.status = '${PROCESSING}' AND a.lease_expires_at < ? AND (a.owner IS NULL OR a.owner = ? OR ${stale})`,
+			[options.worker, now, options.worker, now],
+			preferences,
+			'tier, a.available_at, a.id',
+		),
+	];
+
+	const candidates = `SELECT id FROM (${branches.join(' UNION ALL ')}) ORDER BY tier, sort_at, id LIMIT ?`;
 
 	return {
 		// RETURNING * of an UPDATE … FROM names the activities' columns only.
@@ -149,19 +174,7 @@ function sqliteClaim(options: ClaimOptions, hashes: string) {
 			FROM (SELECT picked.id, t.value AS hash FROM (SELECT id, row_number() OVER () AS n FROM (${candidates})) picked
 				JOIN json_each(?) t ON t.key + 1 = picked.n) AS leases
 			WHERE activities.id = leases.id RETURNING *`,
-		bindings: [
-			options.worker,
-			until,
-			now,
-			now,
-			now,
-			options.worker,
-			now,
-			...filterBindings,
-			options.worker,
-			options.limit,
-			hashes,
-		],
+		bindings: [options.worker, until, now, ...bindings, options.limit, hashes],
 	};
 }
 
