@@ -3,7 +3,9 @@
 // timeline never hides them); lists and relational fields
 // show names and labels, not JSON or ids; and the labels (the timeline's vocabulary, shared/messages.ts) are custom
 // translations in English and German. Each meta value changes only while it still holds what the bundle gave it, so
-// a team's own choices are kept; the group and the translations are added once.
+// a team's own choices are kept; the group and the translations are added once. Agents may now edit and delete notes:
+// their own only, as the note-ownership hook decides (the Core tier grants whole collections).
+import { AGENT_POLICY_ID } from './z0002-activity-hub-agent-access.js';
 
 const VALUES = {
 	type: ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'],
@@ -161,4 +163,21 @@ export async function up(knex) {
 		for (const [key, value] of Object.entries(entries))
 			if (!(await knex('directus_translations').where({ key, language }).first()))
 				await knex('directus_translations').insert({ id: globalThis.crypto.randomUUID(), key, language, value });
+
+	if (await knex('directus_policies').where({ id: AGENT_POLICY_ID }).first())
+		for (const action of ['update', 'delete'])
+			if (
+				!(await knex('directus_permissions')
+					.where({ policy: AGENT_POLICY_ID, collection: 'contact_notes', action })
+					.first())
+			)
+				await knex('directus_permissions').insert({
+					policy: AGENT_POLICY_ID,
+					collection: 'contact_notes',
+					action,
+					fields: '*',
+					permissions: null,
+					validation: null,
+					presets: null,
+				});
 }
