@@ -9,7 +9,7 @@ import type { ItemId, NoteRow } from '../shared/rows.js';
 export const noteActivityId = (note: Pick<NoteRow, 'activity'>) =>
 	note.activity && typeof note.activity === 'object' ? note.activity.id : (note.activity ?? null);
 
-export function useNotes(contact: Ref<ItemId | null>) {
+export function useNotes(contact: Ref<ItemId | null>, onRows: (rows: NoteRow[]) => void = () => {}) {
 	const api = useApi();
 	const notes = ref<NoteRow[]>([]);
 	const more = ref(false);
@@ -29,6 +29,7 @@ export function useNotes(contact: Ref<ItemId | null>) {
 			.data as NoteRow[];
 
 		remember(page);
+		onRows(page);
 		return page;
 	}
 
@@ -56,7 +57,10 @@ export function useNotes(contact: Ref<ItemId | null>) {
 		if (message.event === 'delete') {
 			const gone = new Set(message.data.map((entry) => String(entry)));
 			for (const [activity, note] of Object.entries(noteOf)) if (gone.has(String(note))) delete noteOf[activity];
-		} else remember(message.data as NoteRow[]);
+		} else {
+			remember(message.data as NoteRow[]);
+			onRows(message.data as NoteRow[]);
+		}
 
 		notes.value = applyEvent(notes.value, message, 'date_created');
 	}
