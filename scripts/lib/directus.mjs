@@ -76,6 +76,10 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 		MIGRATIONS_PATH: NO_MIGRATIONS,
 		STORAGE_LOCATIONS: 'local',
 		STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+		// Directus bundles the app extensions into TEMP_PATH (default ./node_modules/.directus): shared by every
+		// instance run from this checkout (and any checkout sharing its node_modules), so each would serve whichever
+		// bundle was written last.
+		TEMP_PATH: join(dataDir, 'tmp'),
 		LOG_LEVEL: 'warn',
 		LOG_STYLE: 'raw',
 		...databaseEnv(db),

@@ -1,9 +1,13 @@
-// /activity-hub/activities/:id/* — what people do to one activity: retry, convert to a note, link to a contact.
+// /activity-hub/activities/:id/* — what people do to one activity: retry, convert to a note, link to a contact
+// (optionally adding its sender's address to the contact); and /activity-hub/contacts/search, the contact picker's.
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
+import { ACTIVITY_HUB_DEFAULTS } from '../runtime/context.js';
+import { type CallerScope, linkActivity, LinkError, searchContacts } from '../runtime/contact-links.js';
 import { QUEUE_STATES } from '../queue/index.js';
 import {
 	activityId,
+	type ApiRequest,
 	type ApiScope,
 	existsOr404,
 	HttpError,
@@ -15,6 +19,19 @@ import {
 
 export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 	const contacts = contactSource(ctx.env);
+	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
+
+	const callerScope = (req: ApiRequest): CallerScope => ({
+		services: ctx.services,
+		database: db,
+		schema: req.schema,
+		accountability: req.accountability,
+		source: contacts,
+		region,
+	});
+
+	const asHttp = (error: unknown) =>
+		error instanceof LinkError ? new HttpError(error.status, error.code, error.message) : error;
 
 	router.post(
 		'/activities/:id/retry',
@@ -59,7 +76,7 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 					contact: activity.contact,
 					content,
 					activity: id,
-					author: req.accountability.user,
+					author: req.accountability?.user,
 				});
 
 				res.status(201).json({ data: { id: noteId, created: true } });
@@ -79,18 +96,24 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 			const contact = req.body?.contact;
 			if (contact === undefined || contact === null || contact === '')
 				throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
-			const { ItemsService } = ctx.services;
-			const options = { schema: req.schema, accountability: req.accountability };
-			if (!(await new ItemsService(contacts.collection, options).readOne(contact).catch(() => null)))
-				throw new HttpError(404, 'NOT_FOUND', 'No such contact');
+			const addAddress = req.body?.add_address;
+			if (addAddress !== undefined && typeof addAddress !== 'boolean')
+				throw new HttpError(400, 'INVALID_PAYLOAD', 'add_address must be a boolean');
 
-			await new ItemsService('activities', options).updateOne(id, {
-				contact,
-				match_status: 'matched',
-				match_candidates: null,
+			const linked = await linkActivity(callerScope(req), id, contact, addAddress === true).catch((error) => {
+				throw asHttp(error);
 			});
 
-			res.json({ data: { id, contact, match_status: 'matched' } });
+			res.json({ data: linked });
+		}),
+	);
+
+	router.get(
+		'/contacts/search',
+		route(async (req, res) => {
+			requireUser(req.accountability);
+			const query = typeof req.query['q'] === 'string' ? req.query['q'].slice(0, 200) : '';
+			res.json({ data: await searchContacts(callerScope(req), query) });
 		}),
 	);
 }

@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Accountability, HubContext } from '../runtime/context.js';
 import { checkAccess } from '../host/directus.js';
+import type { IngestContext } from '../ingest-pipeline/index.js';
 import { IngestError } from '../shared/node/providers/types.js';
 import { activityQueue, LeaseLost } from '../queue/index.js';
 import { isAgent } from '../runtime/agents.js';
@@ -24,7 +25,7 @@ export type ApiRequest = Request & { accountability?: Accountability; schema?: u
 /** What the route groups get from the endpoint: Directus's context and the helpers bound to it. */
 export interface ApiScope {
 	router: Router;
-	context: unknown;
+	context: IngestContext;
 	ctx: HubContext;
 	db: HubContext['database'];
 }

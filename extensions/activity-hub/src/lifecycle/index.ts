@@ -13,6 +13,7 @@ import { activityQueue, QUEUE_STATES } from '../queue/index.js';
 import { KeyBatcher } from '../shared/batcher.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
+import { registerNoteOwnership } from './note-ownership.js';
 
 const InvalidSecrets = createError(
 	'INVALID_PAYLOAD',
@@ -134,6 +135,8 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		else if (who?.user) Object.assign(payload, { author: payload.author ?? who.user, source: 'person' });
 		return payload;
 	});
+
+	registerNoteOwnership(filter);
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
 	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
 	appendPage,
+	contactLabel,
+	duration,
 	elapsed,
 	excerpt,
+	formatAddress,
+	localTime,
 	matchesFilters,
 	nextPage,
 	plainText,
 	relativeTime,
+	searchTerms,
 	timelineFilter,
 } from './display.js';
 
@@ -123,4 +128,52 @@ describe('elapsed', () => {
 		[720, 'de', '12 Min.'],
 		[12_600, 'de-DE', '3,5 Std.'],
 	])('%d s in %s → %s', (seconds, locale, expected) => expect(elapsed(seconds, locale)).toBe(expected));
+});
+
+describe('rows for people', () => {
+	it.each([
+		['a US number abroad', '+12025550143', 'DE', '+1 202 555 0143'],
+		['a US number at home', '+12025550143', 'US', '(202) 555-0143'],
+		['a German number at home', '+4930123456', 'DE', '030 123456'],
+		['a WhatsApp id', 'whatsapp:+12025550143', 'DE', '+1 202 555 0143'],
+		['an e-mail address', 'Ana <ana@acme.example>', 'US', 'Ana <ana@acme.example>'],
+		['a SIP identity', 'sip:desk@pbx.example', 'US', 'sip:desk@pbx.example'],
+		['no region: international', '+12025550143', undefined, '+1 202 555 0143'],
+	])('formats %s', (_label, address, region, expected) => expect(formatAddress(address, region)).toBe(expected));
+
+	it.each([
+		[412, '6:52'],
+		[5, '0:05'],
+		[3725, '1:02:05'],
+		[null, ''],
+		[-1, ''],
+	])('a call of %s s lasts %s', (seconds, expected) => expect(duration(seconds)).toBe(expected));
+
+	it('shows a moment in local time, not UTC ISO', () => {
+		expect(localTime('2026-06-01T12:00:00Z', 'en-US', 'Europe/Berlin')).toBe('Jun 1, 2026, 02:00 PM GMT+2');
+		expect(localTime('nonsense', 'en-US')).toBe('');
+	});
+
+	it.each([
+		['first and last name', { id: 9, first_name: 'Ana', last_name: 'Ruiz' }, 'Ana Ruiz'],
+		['a company', { id: 9, company: 'Acme' }, 'Acme'],
+		['an e-mail list', { id: 9, emails: [{ email: 'ana@acme.example' }] }, 'ana@acme.example'],
+		['nothing', { id: 9 }, '#9'],
+	])('names a contact by %s', (_label, row, expected) => expect(contactLabel(row)).toBe(expected));
+});
+
+describe('phone-normalised search', () => {
+	it('searches a number as written and as stored (E.164)', () => {
+		expect(searchTerms('+1 202 555 0143')).toEqual(['+1 202 555 0143', '+12025550143']);
+		expect(searchTerms('quote')).toEqual(['quote']);
+		expect(searchTerms('  ')).toEqual([]);
+	});
+
+	it('asks the server for both and matches live rows on either', () => {
+		const filter = JSON.stringify(timelineFilter({ search: '+1 (202) 555-0143' }));
+		expect(filter).toContain('"sender":{"_icontains":"+12025550143"}');
+		expect(filter).toContain('"sender":{"_icontains":"+1 (202) 555-0143"}');
+		expect(matchesFilters({ sender: '+12025550143' }, { search: '+1 202 555 0143' })).toBe(true);
+		expect(matchesFilters({ sender: '+12025550199' }, { search: '+1 202 555 0143' })).toBe(false);
+	});
 });

@@ -1,5 +1,7 @@
 // How activities read on screen: plain-text excerpts (email HTML reduced to text, never rendered), relative times,
-// and the timeline query for a page and for live rows.
+// phone numbers, durations and local times, and the timeline query for a page and for live rows.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { normalisePhone } from './identity.js';
 import { uiLocale } from './messages.js';
 
 /** Email bodies may be HTML: reduce to text (scripts and styles dropped, tags removed, common entities decoded). */
@@ -57,6 +59,77 @@ export function elapsed(seconds: number, locale = uiLocale()): string {
 	}).format(value);
 }
 
+/** The region of a locale such as `de-DE` (`DE`), the home of numbers shown in national format. */
+export const regionOf = (locale: string) => locale.split(/[-_]/)[1]?.toUpperCase();
+
+/**
+ * A sender or recipient as people read it: e-mail addresses as they are, phone numbers (stored as E.164, maybe with
+ * `whatsapp:`/`tel:`) in national format when they belong to the UI's region and international format otherwise.
+ */
+export function formatAddress(address: unknown, homeRegion = regionOf(uiLocale())): string {
+	if (typeof address !== 'string') return '';
+	const text = address.trim();
+	const number = text.replace(/^(whatsapp|tel):/i, '');
+	if (text.includes('@') || !number.startsWith('+')) return text;
+	const parsed = parsePhoneNumberFromString(number);
+	if (!parsed?.isPossible()) return text;
+	return parsed.country && parsed.country === homeRegion ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** A call's length: `m:ss`, or `h:mm:ss` from an hour on; empty for no or a negative length. */
+export function duration(seconds: unknown): string {
+	const total = typeof seconds === 'number' ? Math.round(seconds) : Number.NaN;
+	if (!Number.isFinite(total) || total < 0) return '';
+	const pad = (n: number) => String(n).padStart(2, '0');
+	const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+	return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+/** A moment in the viewer's own time zone and language (the tooltip of a relative time). */
+export function localTime(iso: string | null | undefined, locale = uiLocale(), timeZone?: string): string {
+	if (!iso) return '';
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) return '';
+
+	return new Intl.DateTimeFormat(locale, {
+		year: 'numeric',
+		month: 'short',
+		day: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		timeZoneName: 'short',
+		...(timeZone ? { timeZone } : {}),
+	}).format(date);
+}
+
+/** A contact's name from whichever name fields its collection has, else its first e-mail, else `#id`. */
+export function contactLabel(row: Record<string, unknown> | null | undefined): string {
+	if (!row) return '';
+
+	const name = [row['first_name'], row['last_name']]
+		.filter((part) => typeof part === 'string' && part.trim())
+		.join(' ');
+
+	if (name) return name;
+	for (const field of ['name', 'title', 'company'])
+		if (typeof row[field] === 'string' && (row[field] as string).trim()) return row[field] as string;
+	const emails = row['emails'];
+	const first = Array.isArray(emails) ? emails[0] : null;
+	const email = typeof first === 'string' ? first : (first as { email?: unknown } | null)?.email;
+	return typeof email === 'string' && email ? email : `#${String(row['id'] ?? '')}`;
+}
+
+/**
+ * What a search looks for: the text as typed and, when it reads as a phone number (`+1 202 555 0143`), its E.164 form
+ * too, as senders and recipients are stored.
+ */
+export function searchTerms(search: string | null | undefined): string[] {
+	const text = search?.trim();
+	if (!text) return [];
+	const phone = /^[\d\s()+./-]{6,}$/.test(text) ? normalisePhone(text) : null;
+	return phone && phone !== text ? [text, phone] : [text];
+}
+
 /** [used below this many seconds, unit, seconds per unit] */
 const TIME_UNITS: Array<[number, Intl.RelativeTimeFormatUnit, number]> = [
 	[60, 'second', 1],
@@ -92,8 +165,9 @@ export function timelineFilter(filters: TimelineFilters): Record<string, unknown
 		if (value) and.push({ [field]: { _eq: value } });
 	}
 
-	const search = filters.search?.trim();
-	if (search) and.push({ _or: SEARCHED_FIELDS.map((field) => ({ [field]: { _icontains: search } })) });
+	const terms = searchTerms(filters.search);
+	if (terms.length)
+		and.push({ _or: terms.flatMap((term) => SEARCHED_FIELDS.map((field) => ({ [field]: { _icontains: term } }))) });
 	if (filters.before) and.push({ occurred_at: { _lte: filters.before } });
 	return and.length ? { _and: and } : {};
 }
@@ -102,10 +176,13 @@ export function timelineFilter(filters: TimelineFilters): Record<string, unknown
  * Where the next page starts, sorted by (-occurred_at, -id): at the oldest time shown, skipping the rows already
  * shown at exactly that time. Unlike a plain offset, rows arriving live at the top do not shift the pages.
  */
-export function nextPage(shown: Array<{ occurred_at?: unknown }>): { before: string; offset: number } | null {
-	const last = shown.at(-1)?.occurred_at;
+export function nextPage<T extends object>(
+	shown: T[],
+	key: keyof T & string = 'occurred_at' as keyof T & string,
+): { before: string; offset: number } | null {
+	const last = shown.at(-1)?.[key];
 	if (typeof last !== 'string') return null;
-	return { before: last, offset: shown.filter((row) => row.occurred_at === last).length };
+	return { before: last, offset: shown.filter((row) => row[key] === last).length };
 }
 
 /** A timeline page and the activity fields it shows (also what the live subscription asks for). */
@@ -162,12 +239,40 @@ export function matchesFilters(row: Record<string, unknown>, filters: TimelineFi
 		if (value && !same(row[field], value)) return false;
 	}
 
-	const search = filters.search?.trim().toLowerCase();
-	if (search)
-		return SEARCHED_FIELDS.some((field) =>
-			String(row[field] ?? '')
-				.toLowerCase()
-				.includes(search),
-		);
+	const terms = searchTerms(filters.search).map((term) => term.toLowerCase());
+	if (terms.length)
+		return SEARCHED_FIELDS.some((field) => {
+			const value = String(row[field] ?? '').toLowerCase();
+			return terms.some((term) => value.includes(term));
+		});
 	return true;
+}
+
+/** A page of notes and the note fields shown (the activity a note was made from keeps its type, channel and time). */
+export const NOTE_PAGE = 50;
+export const NOTE_FIELDS = [
+	'id',
+	'contact',
+	'content',
+	'author',
+	'source',
+	'date_created',
+	'activity.id',
+	'activity.type',
+	'activity.direction',
+	'activity.channel',
+	'activity.occurred_at',
+];
+
+/** The `/items/contact_notes` query of one page of a contact's notes, newest first, keyset-paged like activities. */
+export function noteQuery(contact: string | number, after: { before: string; offset: number } | null = null) {
+	const and: Record<string, unknown>[] = [{ contact: { _eq: contact } }];
+	if (after) and.push({ date_created: { _lte: after.before } });
+	return {
+		filter: { _and: and },
+		sort: ['-date_created', '-id'],
+		limit: NOTE_PAGE,
+		offset: after?.offset ?? 0,
+		fields: NOTE_FIELDS,
+	};
 }

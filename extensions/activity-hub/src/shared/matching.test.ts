@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { contactForUnknownSender, contactSource, counterpartyIdentities, matchFrom, resolveMatch } from './matching.js';
+import {
+	contactForUnknownSender,
+	contactSource,
+	counterpartyIdentities,
+	matchFrom,
+	resolveMatch,
+	withIdentity,
+} from './matching.js';
 
 describe('counterpartyIdentities', () => {
 	it.each([
@@ -101,4 +108,24 @@ describe('matchFrom', () => {
 		],
 		[[{ kind: 'email', value: 'nobody@x.example' }], { contact: null, match_status: 'unmatched' }],
 	] as const)('%j', (identities, expected) => expect(matchFrom(found, [...identities])).toMatchObject(expected));
+});
+
+describe('withIdentity', () => {
+	const phone = { kind: 'phone', value: '+12025550143' } as const;
+	const email = { kind: 'email', value: 'ana@acme.example' } as const;
+
+	it('adds in the shape the list has', () => {
+		expect(withIdentity([{ number: '+1 202 555 0100', type: 'work' }], phone)).toEqual([
+			{ number: '+1 202 555 0100', type: 'work' },
+			{ number: '+12025550143', type: 'other' },
+		]);
+		expect(withIdentity(['a@b.example'], email)).toEqual(['a@b.example', 'ana@acme.example']);
+		expect(withIdentity(null, email)).toEqual([{ email: 'ana@acme.example', type: 'other' }]);
+	});
+
+	it('adds nothing already there, however written, nor to a single-value field', () => {
+		expect(withIdentity([{ number: '+1 (202) 555-0143' }], phone)).toBeNull();
+		expect(withIdentity('["ANA@acme.example"]', email)).toBeNull();
+		expect(withIdentity('someone@else.example', email)).toBeNull();
+	});
 });

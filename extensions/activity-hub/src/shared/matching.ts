@@ -1,6 +1,6 @@
 // Who an activity is about, and what several or no matching contacts mean. Pure: the lookup is injected.
 import type { Direction, MatchStatus } from './activity.js';
-import { type Identity, identityKey, identityOf, splitAddressList } from './identity.js';
+import { extractContactIdentities, type Identity, identityKey, identityOf, splitAddressList } from './identity.js';
 
 /** The counterparty: the sender of an inbound activity, the recipients of an outbound one. */
 export function counterpartyIdentities(
@@ -79,4 +79,31 @@ export function contactForUnknownSender(sender: string | null, identity: Identit
 		emails: identity.kind === 'email' ? [{ email: identity.value, type: 'other' }] : [],
 		phones: identity.kind === 'phone' ? [{ number: identity.value, type: 'other' }] : [],
 	};
+}
+
+/**
+ * A contact's e-mail or phone list with one more identity, in the shape its entries have (`{email, type}`,
+ * `{number, type}` or plain strings); null when the identity is already there or the field is not a list (a single
+ * value is the team's to change).
+ */
+export function withIdentity(value: unknown, identity: Identity, defaultRegion?: string): unknown[] | null {
+	const fields =
+		identity.kind === 'email' ? { emailFields: ['f'], phoneFields: [] } : { emailFields: [], phoneFields: ['f'] };
+
+	const present = extractContactIdentities({ f: value }, fields, defaultRegion).identities;
+	if (present.some((known) => known.value === identity.value)) return null;
+	let list: unknown = value == null || value === '' ? [] : value;
+
+	if (typeof list === 'string' && list.trim().startsWith('[')) {
+		try {
+			list = JSON.parse(list);
+		} catch {
+			return null;
+		}
+	}
+
+	if (!Array.isArray(list)) return null;
+	const strings = list.length > 0 && list.every((entry) => typeof entry === 'string');
+	const key = identity.kind === 'email' ? 'email' : 'number';
+	return [...list, strings ? identity.value : { [key]: identity.value, type: 'other' }];
 }

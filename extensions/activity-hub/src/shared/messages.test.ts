@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, errorMessage, type MessageKey, setLocale, translate } from './messages.js';
+import { catalogues, errorMessage, type MessageKey, setLocale, translate, valueLabel } from './messages.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -53,4 +53,24 @@ describe('errorMessage', () => {
 		],
 		['anything else', 'boom', 'boom'],
 	])('%s', (_label, error, expected) => expect(errorMessage(error)).toBe(expected));
+});
+
+describe('labels in Studio’s own lists (install step z0009)', () => {
+	it.each([
+		['en-US', 'en'],
+		['de-DE', 'de'],
+	])('the custom translations for %s say what the timeline says', async (language, locale) => {
+		const { TRANSLATIONS } = await import('../../../../migrations/z0009-activity-hub-studio-meta.js');
+		const fields = { type: 'type', direction: 'direction', status: 'status', match: 'match' } as const;
+
+		for (const [key, text] of Object.entries(TRANSLATIONS[language as 'en-US'])) {
+			const [, kind, value] = /^activity_hub_(type|direction|status|match|source)_(.+)$/.exec(key) ?? [];
+			if (!kind) continue;
+			const expected =
+				kind === 'source'
+					? translate(value === 'agent' ? 'agent' : 'person', {}, locale)
+					: valueLabel(fields[kind as keyof typeof fields], value, locale);
+			expect(text, key).toBe(expected);
+		}
+	});
 });

@@ -23,8 +23,6 @@ const en = {
 	retry: 'Retry',
 	toNote: 'Convert to note',
 	link: 'Link to contact',
-	linkTo: 'Link to #{id}',
-	contactId: 'Contact id',
 	unmatched: 'No contact matched the sender',
 	ambiguous: 'Several contacts match the sender',
 	summary: 'Summary',
@@ -37,6 +35,33 @@ const en = {
 	addNote: 'Add note',
 	newActivities: '{n} new activities',
 	test: 'test',
+	// timeline
+	type_email: 'E-mail',
+	type_call: 'Call',
+	type_sms: 'SMS',
+	type_whatsapp: 'WhatsApp',
+	type_meeting: 'Meeting',
+	type_file: 'File',
+	type_note: 'Note',
+	type_other: 'Other',
+	direction_inbound: 'Inbound',
+	direction_outbound: 'Outbound',
+	match_matched: 'Matched',
+	match_unmatched: 'Unmatched',
+	match_ambiguous: 'Ambiguous',
+	callDuration: 'Call length {duration}',
+	openNote: 'Open note',
+	fromActivity: 'From {activity}',
+	editNote: 'Edit',
+	deleteNote: 'Delete',
+	saveNote: 'Save',
+	deleteNoteTitle: 'Delete this note?',
+	deleteNoteText: 'It is removed for everyone and cannot be restored.',
+	findContact: 'Find a contact by name, e-mail or phone',
+	noContactFound: 'No contact found',
+	addAddress: 'Also add {address} to the contact',
+	uploadContact: 'Contact of these uploads (optional)',
+	linkToName: 'Link to {name}',
 	// channel setup
 	saveChannelFirst: 'Save the channel, then generate its key.',
 	webhookUrl: 'Webhook URL',
@@ -106,8 +131,6 @@ const de: Record<MessageKey, string> = {
 	retry: 'Erneut versuchen',
 	toNote: 'In Notiz umwandeln',
 	link: 'Mit Kontakt verknüpfen',
-	linkTo: 'Mit #{id} verknüpfen',
-	contactId: 'Kontakt-ID',
 	unmatched: 'Kein Kontakt passt zum Absender',
 	ambiguous: 'Mehrere Kontakte passen zum Absender',
 	summary: 'Zusammenfassung',
@@ -120,6 +143,33 @@ const de: Record<MessageKey, string> = {
 	addNote: 'Notiz hinzufügen',
 	newActivities: '{n} neue Aktivitäten',
 	test: 'Test',
+	// timeline
+	type_email: 'E-Mail',
+	type_call: 'Anruf',
+	type_sms: 'SMS',
+	type_whatsapp: 'WhatsApp',
+	type_meeting: 'Termin',
+	type_file: 'Datei',
+	type_note: 'Notiz',
+	type_other: 'Sonstiges',
+	direction_inbound: 'Eingehend',
+	direction_outbound: 'Ausgehend',
+	match_matched: 'Zugeordnet',
+	match_unmatched: 'Nicht zugeordnet',
+	match_ambiguous: 'Mehrdeutig',
+	callDuration: 'Gesprächsdauer {duration}',
+	openNote: 'Notiz öffnen',
+	fromActivity: 'Aus {activity}',
+	editNote: 'Bearbeiten',
+	deleteNote: 'Löschen',
+	saveNote: 'Speichern',
+	deleteNoteTitle: 'Diese Notiz löschen?',
+	deleteNoteText: 'Sie wird für alle entfernt und kann nicht wiederhergestellt werden.',
+	findContact: 'Kontakt nach Name, E-Mail oder Telefon suchen',
+	noContactFound: 'Kein Kontakt gefunden',
+	addAddress: '{address} auch beim Kontakt hinterlegen',
+	uploadContact: 'Kontakt dieser Uploads (optional)',
+	linkToName: 'Mit {name} verknüpfen',
 	saveChannelFirst: 'Speichern Sie den Kanal und erzeugen Sie dann seinen Schlüssel.',
 	webhookUrl: 'Webhook-URL',
 	copy: 'Kopieren',
@@ -174,6 +224,15 @@ export const setLocale = (locale: string | null) => void (studioLocale = locale)
 export function translate(key: MessageKey, vars: Record<string, string | number> = {}, locale = pageLocale()): string {
 	const template = catalogues[locale.split('-')[0] ?? 'en']?.[key] ?? en[key];
 	return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+/** Fields whose values have one label each, the same in the timeline, Studio's lists (z0009) and the panels. */
+export type LabelledField = 'type' | 'direction' | 'status' | 'match';
+
+/** The label of a field value (`sms` → SMS, `raw` → Queued), the value itself when the catalogue has none. */
+export function valueLabel(field: LabelledField, value: unknown, locale = pageLocale()): string {
+	const key = `${field}_${String(value)}`;
+	return key in en ? translate(key as MessageKey, {}, locale) : String(value ?? '');
 }
 
 /** The language the UI speaks now (for dates and numbers too). */

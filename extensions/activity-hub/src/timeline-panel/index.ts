@@ -1,4 +1,6 @@
 import { definePanel } from '@directus/extensions-sdk';
+import { STATUSES } from '../shared/activity.js';
+import { valueLabel } from '../shared/messages.js';
 import TimelinePanel from './timeline-panel.vue';
 
 const itemOf = (collection: string) => ({
@@ -37,7 +39,7 @@ export default definePanel({
 				width: 'half',
 				options: {
 					allowNone: true,
-					choices: ['raw', 'processing', 'completed', 'failed'].map((value) => ({ text: value, value })),
+					choices: STATUSES.map((value) => ({ text: valueLabel('status', value, 'en'), value })),
 				},
 			},
 		},
