@@ -1,17 +1,9 @@
 // /activity-hub/activities/:id/* — what people do to one activity: retry, convert to a note, link to a contact.
+import { InvalidPayloadError, NoContactError, NotFailedError, NotFoundError } from '../shared/errors.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
 import { QUEUE_STATES } from '../queue/index.js';
-import {
-	activityId,
-	type ApiScope,
-	existsOr404,
-	HttpError,
-	queueFor,
-	requireAdmin,
-	requireUser,
-	route,
-} from './http.js';
+import { activityId, type ApiScope, existsOr404, queueFor, requireAdmin, requireUser, route } from './http.js';
 
 export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 	const contacts = contactSource(ctx.env);
@@ -22,8 +14,7 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 			requireAdmin(req.accountability);
 			const id = activityId(req);
 			await existsOr404(db, id);
-			if (!(await queueFor(db, req).retry(id)))
-				throw new HttpError(409, 'NOT_FAILED', 'Only failed activities can be retried');
+			if (!(await queueFor(db, req).retry(id))) throw new NotFailedError();
 			res.json({ data: { id, status: QUEUE_STATES.queued } });
 		}),
 	);
@@ -40,8 +31,8 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 				.readOne(id, { fields: ['id', 'contact', 'content', 'subject', 'processed_data'] })
 				.catch(() => null);
 
-			if (!activity) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
-			if (activity.contact == null) throw new HttpError(422, 'NO_CONTACT', 'Link the activity to a contact first');
+			if (!activity) throw new NotFoundError('No such activity');
+			if (activity.contact == null) throw new NoContactError();
 			const existing = await db('contact_notes').select('id').where({ activity: id }).first();
 			if (existing) return res.status(200).json({ data: { id: existing.id, created: false } });
 
@@ -78,11 +69,11 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 			const id = activityId(req);
 			const contact = req.body?.contact;
 			if (contact === undefined || contact === null || contact === '')
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
+				throw new InvalidPayloadError('contact is required');
 			const { ItemsService } = ctx.services;
 			const options = { schema: req.schema, accountability: req.accountability };
 			if (!(await new ItemsService(contacts.collection, options).readOne(contact).catch(() => null)))
-				throw new HttpError(404, 'NOT_FOUND', 'No such contact');
+				throw new NotFoundError('No such contact');
 
 			await new ItemsService('activities', options).updateOne(id, {
 				contact,

@@ -1,5 +1,6 @@
 // One ingest request, start to answer: channel, rate limit, key, body, the provider adapter (signature, parse),
 // attachments, the group-commit writer. Nothing is stored for a refused request: files it stored are removed.
+import { ChannelNotFoundError } from '../shared/errors.js';
 import type { Request, Response } from 'express';
 import { type Channel, channelSettings } from '../runtime/channels.js';
 import type { DraftWithFiles } from '../runtime/writer.js';
@@ -32,7 +33,7 @@ export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimi
 
 		try {
 			channel = await channels.get(channelId);
-			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
+			if (!channel || !channel.enabled) throw new ChannelNotFoundError();
 			await rateLimit(channel.id, res);
 			if (!authenticated) checkIngestionKey(channel, presented);
 

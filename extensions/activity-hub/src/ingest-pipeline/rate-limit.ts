@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { IngestError } from '../shared/node/providers/index.js';
+import { RateLimitedError } from '../shared/errors.js';
 
 /** Spends one request of the channel's budget, or refuses with 429 and a Retry-After. */
 export type RateLimit = (channelId: string, res: Response) => Promise<void>;
@@ -15,7 +15,7 @@ export function channelRateLimit(env: Record<string, unknown>): RateLimit {
 			await limiter.consume(channelId);
 		} catch {
 			res.setHeader('Retry-After', '60');
-			throw new IngestError(429, 'RATE_LIMITED', 'Too many requests for this channel');
+			throw new RateLimitedError();
 		}
 	};
 }

@@ -5,7 +5,7 @@ import { defineHook } from '@directus/extensions-sdk';
 import { createError } from '@directus/errors';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
-import { type Accountability, ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
+import { ACTIVITY_HUB_DEFAULTS, cachedSchema } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser } from '../runtime/agents.js';
@@ -20,8 +20,13 @@ const InvalidSecrets = createError(
 	400,
 );
 
+type Payload = Record<string, any>;
+type Keys = Array<string | number>;
+/** What Directus passes item actions: the created item's key, or the keys of an update or delete. */
+type ItemMeta = { key?: string | number; keys?: Keys };
+
 export default defineHook(({ filter, action, schedule }, context) => {
-	const ctx = context as unknown as HubContext;
+	const ctx = context;
 	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
 	const source = contactSource(ctx.env);
 	const warn = (message: string) => ctx.logger.warn(message);
@@ -49,39 +54,37 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		return secrets as Record<string, unknown>;
 	}
 
-	filter('ingestion_channels.items.create', async (payload: any, _meta, { database }: any) => {
+	filter<Payload>('ingestion_channels.items.create', async (payload, _meta, { database }) => {
 		payload.id ??= randomUUID();
 		const secrets = takeSecrets(payload);
 		if (secrets) await channelStore().writeSecrets(database, payload.id, secrets);
 		return payload;
 	});
 
-	filter('ingestion_channels.items.update', async (payload: any, meta: any, { database }: any) => {
+	filter<Payload>('ingestion_channels.items.update', async (payload, meta: ItemMeta, { database }) => {
 		const secrets = takeSecrets(payload);
 		if (secrets) for (const key of meta.keys ?? []) await channelStore().writeSecrets(database, String(key), secrets);
 		return payload;
 	});
 
-	filter('ingestion_channels.items.delete', async (keys: any, _meta, { database }: any) => {
+	filter<Keys>('ingestion_channels.items.delete', async (keys, _meta, { database }) => {
 		await database('ingestion_channel_secrets').whereIn('id', keys).delete();
 		return keys;
 	});
 
-	action('ingestion_channels.items.update', ({ keys }: any) =>
-		keys?.forEach((key: string) => channelStore().invalidate(String(key))),
+	action('ingestion_channels.items.update', ({ keys }: ItemMeta) =>
+		keys?.forEach((key) => channelStore().invalidate(String(key))),
 	);
 
-	action('ingestion_channels.items.delete', ({ keys }: any) =>
-		keys?.forEach((key: string) => channelStore().invalidate(String(key))),
+	action('ingestion_channels.items.delete', ({ keys }: ItemMeta) =>
+		keys?.forEach((key) => channelStore().invalidate(String(key))),
 	);
 
 	// Identity index and re-matching, after the contact is committed.
 	const onContactsChanged = async (keys: Array<string | number>) => {
 		if (keys.length === 0) return;
 
-		const collection = ((await schema()) as { collections?: Record<string, { primary?: string }> })?.collections?.[
-			source.collection
-		];
+		const collection = (await schema()).collections[source.collection];
 
 		source.primaryKey = collection?.primary ?? source.primaryKey;
 		const identities = await reindexContacts(ctx.database, source, keys, region, warn);
@@ -104,11 +107,11 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		onContactsChanged(keys).catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed')),
 	);
 
-	action(`${source.collection}.items.create`, ({ key }: any) => changedContacts.add([key]));
-	action(`${source.collection}.items.update`, ({ keys }: any) => changedContacts.add(keys ?? []));
+	action(`${source.collection}.items.create`, ({ key }: ItemMeta) => changedContacts.add(key == null ? [] : [key]));
+	action(`${source.collection}.items.update`, ({ keys }: ItemMeta) => changedContacts.add(keys ?? []));
 
 	// Activities created through REST or Studio get the same defaults and matching as ingested ones.
-	filter('activities.items.create', async (payload: any, _meta, { database }: any) => {
+	filter<Payload>('activities.items.create', async (payload, _meta, { database }) => {
 		payload.status ??= QUEUE_STATES.queued;
 		payload.available_at ??= new Date().toISOString();
 		if (payload.contact == null && payload.direction !== undefined) {
@@ -128,8 +131,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	});
 
 	// Notes by agents carry no author and are marked as such; people's notes are theirs.
-	filter('contact_notes.items.create', async (payload: any, _meta, { accountability, database }: any) => {
-		const who = accountability as Accountability | null;
+	filter<Payload>('contact_notes.items.create', async (payload, _meta, { accountability: who, database }) => {
 		if (who?.user && (await isAgentUser(database, who))) Object.assign(payload, { author: null, source: 'agent' });
 		else if (who?.user) Object.assign(payload, { author: payload.author ?? who.user, source: 'person' });
 		return payload;

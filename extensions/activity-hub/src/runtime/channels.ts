@@ -11,6 +11,8 @@ import {
 	type Provider,
 } from '../shared/activity.js';
 import { deriveKey, open, seal } from '../shared/node/secret-box.js';
+import { UUID } from '../shared/ids.js';
+import { DEFAULT_CHANNEL_LIMITS } from '../shared/limits.js';
 
 export const SECRET_NAMES = [
 	'auth_token',
@@ -45,10 +47,6 @@ export const channelSettings = (channel: Channel): ChannelSettings => ({
 	defaultDirection: channel.defaultDirection,
 	secrets: channel.secrets,
 });
-
-export const DEFAULT_LIMITS = { maxRequestBytes: 35 * 1024 * 1024, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ChannelStore {
 	private cache = new Map<string, { channel: Channel | null; expires: number }>();
@@ -98,9 +96,9 @@ export class ChannelStore {
 			defaultType: isActivityType(row.default_type) ? row.default_type : 'note',
 			defaultDirection: isDirection(row.default_direction) ? row.default_direction : 'inbound',
 			owner: row.owner ?? null,
-			maxRequestBytes: Number(row.max_request_bytes) || DEFAULT_LIMITS.maxRequestBytes,
-			maxFileBytes: Number(row.max_file_bytes) || DEFAULT_LIMITS.maxFileBytes,
-			maxFiles: Number(row.max_files) || DEFAULT_LIMITS.maxFiles,
+			maxRequestBytes: Number(row.max_request_bytes) || DEFAULT_CHANNEL_LIMITS.maxRequestBytes,
+			maxFileBytes: Number(row.max_file_bytes) || DEFAULT_CHANNEL_LIMITS.maxFileBytes,
+			maxFiles: Number(row.max_files) || DEFAULT_CHANNEL_LIMITS.maxFiles,
 			allowedMimeTypes: Array.isArray(allowed) ? (allowed as string[]) : [],
 			createUnknownContacts: Boolean(row.create_unknown_contacts),
 			keyHash: secretsRow?.key_hash ?? null,

@@ -10,6 +10,7 @@ import { flushHostCaches } from '../host/directus.js';
 import { install, installedState, InstallError, type InstallHost, type InstallReport } from '../install/installer.js';
 import { setInstallStatus, unavailableReason } from '../install/status.js';
 import { ACTIVITY_HUB_DEFAULTS } from '../runtime/context.js';
+import { errorBody } from '../shared/errors.js';
 import { indexAllContacts } from '../runtime/identities.js';
 import type { ContactPlan } from '../shared/install-plan.js';
 
@@ -91,10 +92,7 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 			const unavailable = GATED.test(req.path) ? unavailableReason() : null;
 			if (!unavailable) return next();
 
-			res
-				.status(503)
-				.set('retry-after', '30')
-				.json({ errors: [{ message: unavailable.reason, extensions: { code: unavailable.code } }] });
+			res.status(503).set('retry-after', '30').json(errorBody(unavailable.code, unavailable.reason));
 		});
 	});
 
