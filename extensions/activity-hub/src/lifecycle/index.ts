@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineHook } from '@directus/extensions-sdk';
 import { createError } from '@directus/errors';
+import { ACTIVITY_DEFAULTS } from '../shared/activity.js';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
 import { ACTIVITY_HUB_DEFAULTS, cachedSchema } from '../runtime/context.js';
@@ -118,7 +119,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 			const match = await matchActivity(
 				database,
 				{
-					direction: payload.direction ?? 'inbound',
+					direction: payload.direction ?? ACTIVITY_DEFAULTS.direction,
 					sender: payload.sender ?? null,
 					recipient: payload.recipient ?? null,
 				},

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { ChannelSecrets, ChannelSettings } from '../shared/node/providers/index.js';
 import {
+	ACTIVITY_DEFAULTS,
 	type ActivityType,
 	type Direction,
 	isActivityType,
@@ -93,8 +94,8 @@ export class ChannelStore {
 			name: row.name,
 			provider: isProvider(row.provider) ? row.provider : 'generic',
 			enabled: Boolean(row.enabled),
-			defaultType: isActivityType(row.default_type) ? row.default_type : 'note',
-			defaultDirection: isDirection(row.default_direction) ? row.default_direction : 'inbound',
+			defaultType: isActivityType(row.default_type) ? row.default_type : ACTIVITY_DEFAULTS.type,
+			defaultDirection: isDirection(row.default_direction) ? row.default_direction : ACTIVITY_DEFAULTS.direction,
 			owner: row.owner ?? null,
 			maxRequestBytes: Number(row.max_request_bytes) || DEFAULT_CHANNEL_LIMITS.maxRequestBytes,
 			maxFileBytes: Number(row.max_file_bytes) || DEFAULT_CHANNEL_LIMITS.maxFileBytes,

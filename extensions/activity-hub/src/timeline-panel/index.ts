@@ -1,4 +1,5 @@
 import { definePanel } from '@directus/extensions-sdk';
+import { STATUSES } from '../shared/activity.js';
 import TimelinePanel from './timeline-panel.vue';
 
 const itemOf = (collection: string) => ({
@@ -37,7 +38,7 @@ export default definePanel({
 				width: 'half',
 				options: {
 					allowNone: true,
-					choices: ['raw', 'processing', 'completed', 'failed'].map((value) => ({ text: value, value })),
+					choices: STATUSES.map((value) => ({ text: value, value })),
 				},
 			},
 		},
