@@ -6,6 +6,7 @@ import { emitUpdated } from '../runtime/events.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { type ApiScope, eventContext, requireAdmin, requirePermission, route, UUID } from './http.js';
 import type { Request } from 'express';
+import { readConfig } from '../shared/config.js';
 
 export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 	const findChannel = async (req: Request) => {
@@ -33,7 +34,7 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 
 			channels.invalidate(id);
 			emitUpdated('ingestion_channels', [id], { key_prefix: prefix }, eventContext(db, req));
-			const base = String(ctx.env['PUBLIC_URL'] ?? '').replace(/\/$/, '');
+			const base = (readConfig(ctx.env).directus.publicUrl ?? '').replace(/\/$/, '');
 			res.json({ data: { key, key_prefix: prefix, webhook_url: `${base}/ingest/${id}` } });
 		}),
 	);

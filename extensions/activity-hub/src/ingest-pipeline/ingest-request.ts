@@ -23,13 +23,13 @@ import { storeInlineFiles } from './storage.js';
 export type IngestHandler = (req: Request, res: Response, channelId: string, authenticated: boolean) => Promise<void>;
 
 export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimit }): IngestHandler {
-	const { database, env, logger, channels, files, writer, rateLimit } = parts;
+	const { database, config, logger, channels, files, writer, rateLimit } = parts;
 
 	return async (req, res, channelId, authenticated) => {
 		res.setHeader('Cache-Control', 'no-store');
 		const stored: string[] = [];
 		let channel: Channel | null = null;
-		const { presented, publicUrl, query } = takeIngestionKey(req, env, !authenticated);
+		const { presented, publicUrl, query } = takeIngestionKey(req, config.directus.publicUrl, !authenticated);
 
 		try {
 			channel = await channels.get(channelId);

@@ -6,7 +6,8 @@ import { createError } from '@directus/errors';
 import { ACTIVITY_DEFAULTS } from '../shared/activity.js';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
-import { ACTIVITY_HUB_DEFAULTS, cachedSchema } from '../runtime/context.js';
+import { cachedSchema } from '../runtime/context.js';
+import { readConfig } from '../shared/config.js';
 import { emitUpdated } from '../runtime/events.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser } from '../runtime/agents.js';
@@ -28,7 +29,8 @@ type ItemMeta = { key?: string | number; keys?: Keys };
 
 export default defineHook(({ filter, action, schedule }, context) => {
 	const ctx = context;
-	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
+	const config = readConfig(ctx.env);
+	const region = config.defaultRegion;
 	const source = contactSource(ctx.env);
 	const warn = (message: string) => ctx.logger.warn(message);
 	const schema = cachedSchema(() => ctx.getSchema());
@@ -139,7 +141,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	});
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
-	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
+	schedule(config.reaperCron, async () => {
 		if (!isInstalled()) return;
 		ctx.logger.debug(`Activity Hub: reaper tick ${Math.floor(Date.now() / 1000)}`);
 		const reaped = await activityQueue({ database: ctx.database, schema, accountability: null }).reap();

@@ -55,11 +55,6 @@ export function activityFromRow(row: Record<string, unknown>): Record<string, un
 	return out;
 }
 
-export const ACTIVITY_HUB_DEFAULTS = {
-	region: (env: Record<string, unknown>) =>
-		typeof env['ACTIVITY_HUB_DEFAULT_REGION'] === 'string' ? (env['ACTIVITY_HUB_DEFAULT_REGION'] as string) : undefined,
-};
-
 /**
  * Directus's getSchema() deep-clones the whole schema on every call. Event contexts on hot paths take this
  * copy instead, refreshed every few seconds (it is only handed to action listeners).
