@@ -2,12 +2,12 @@
 // store, the identity index, re-matching of orphans, defaults and authorship, and the lease reaper.
 import { randomUUID } from 'node:crypto';
 import { defineHook } from '@directus/extensions-sdk';
-import { createError } from '@directus/errors';
 import { ACTIVITY_DEFAULTS } from '../shared/activity.js';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
 import { cachedSchema } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
+import { InvalidSecretsError } from '../shared/errors.js';
 import { emitUpdated } from '../runtime/events.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser } from '../runtime/agents.js';
@@ -15,12 +15,6 @@ import { activityQueue, QUEUE_STATES } from '../queue/index.js';
 import { KeyBatcher } from '../shared/batcher.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
-
-const InvalidSecrets = createError(
-	'INVALID_PAYLOAD',
-	(extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`,
-	400,
-);
 
 type Payload = Record<string, any>;
 type Keys = Array<string | number>;
@@ -43,15 +37,15 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		delete payload['secrets'];
 		if (secrets === null) return null;
 		if (typeof secrets !== 'object' || Array.isArray(secrets))
-			throw new InvalidSecrets({ reason: 'secrets must be an object' });
+			throw new InvalidSecretsError('secrets must be an object');
 
 		for (const [name, value] of Object.entries(secrets as object)) {
 			if (!(SECRET_NAMES as readonly string[]).includes(name))
-				throw new InvalidSecrets({ reason: `unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}` });
+				throw new InvalidSecretsError(`unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}`);
 			if (value !== null && typeof value !== 'string')
-				throw new InvalidSecrets({ reason: `${name} must be a string or null` });
+				throw new InvalidSecretsError(`${name} must be a string or null`);
 			if (name === 'webhook_secret' && typeof value === 'string' && value && !value.startsWith('whsec_'))
-				throw new InvalidSecrets({ reason: 'webhook_secret must be a whsec_ secret' });
+				throw new InvalidSecretsError('webhook_secret must be a whsec_ secret');
 		}
 
 		return secrets as Record<string, unknown>;

@@ -7,6 +7,7 @@ import {
 	HubError,
 	InternalError,
 	InvalidPayloadError,
+	InvalidSecretsError,
 	LeaseLost,
 	NoContactError,
 	NotAnUploadChannelError,
@@ -73,6 +74,25 @@ describe('errorReply', () => {
 		['null', null],
 		['a look-alike object', { status: 400, code: 'INVALID_PAYLOAD', message: 'x' }],
 	])('leaves %s to the caller', (_, error) => expect(errorReply(error)).toBeNull());
+
+	it('carries extensions next to the code, as Directus does', () =>
+		expect(errorReply(new InvalidSecretsError('secrets must be an object'))).toEqual({
+			status: 400,
+			body: {
+				errors: [
+					{
+						message: 'Invalid secrets: secrets must be an object',
+						extensions: { reason: 'secrets must be an object', code: 'INVALID_PAYLOAD' },
+					},
+				],
+			},
+		}));
+
+	it('is a Directus error by shape, so Directus answers it the same way where it is thrown in a hook', () => {
+		const error = new InvalidSecretsError('x');
+		expect(error).toMatchObject({ name: 'DirectusError', code: 'INVALID_PAYLOAD', status: 400 });
+		expect(error).toBeInstanceOf(InvalidPayloadError);
+	});
 
 	it('keeps instanceof per defined error', () => {
 		const lost = new LeaseLost();

@@ -1,17 +1,22 @@
-// The bundle's one error model. Every refusal the bundle answers itself (the /ingest webhooks, the /activity-hub
-// API, the 503 gate) is a HubError: a stable code, an HTTP status and a message that never carries database text.
+// The bundle's one error model. Every refusal the bundle raises (the /ingest webhooks, the /activity-hub API, the
+// lifecycle filters) is a HubError: a stable code, an HTTP status and a message that never carries database text.
 // Errors with a fixed status and message are defined once below, in the style of Directus's
 // createError(code, message, status); errorReply() is the one mapping from any error to the JSON reply Directus
-// itself uses: { errors: [{ message, extensions: { code } }] }.
+// itself uses: { errors: [{ message, extensions: { code } }] }. A HubError is also a Directus error by shape (its
+// name, code, status, extensions), so one thrown where Directus answers (a filter hook) gets that same reply.
 
 export class HubError extends Error {
+	/** How Directus's error handler (isDirectusError) recognises errors it renders as `{ errors: [...] }`. */
+	override name = 'DirectusError';
+
 	constructor(
 		public status: number,
 		public code: string,
 		message: string,
+		/** More for the client, next to the code (as Directus's errors carry them). */
+		public extensions?: Record<string, unknown>,
 	) {
 		super(message);
-		this.name = 'HubError';
 	}
 }
 
@@ -39,6 +44,14 @@ export const ChannelNotFoundError = createHubError('CHANNEL_NOT_FOUND', 'Unknown
 export const RateLimitedError = createHubError('RATE_LIMITED', 'Too many requests for this channel', 429);
 export const InternalError = createHubError('INTERNAL', 'The activity could not be stored; retry later', 500);
 
+/** A channel's write-only secrets were refused (thrown by the lifecycle filter, answered by Directus). */
+export class InvalidSecretsError extends InvalidPayloadError {
+	constructor(reason: string) {
+		super(`Invalid secrets: ${reason}`);
+		this.extensions = { reason };
+	}
+}
+
 /** The lease expired or belongs to another worker (the queue's fencing refused the transition). */
 export class LeaseLost extends createHubError(
 	'LEASE_LOST',
@@ -47,16 +60,16 @@ export class LeaseLost extends createHubError(
 ) {}
 
 export interface ErrorBody {
-	errors: Array<{ message: string; extensions: { code: string } }>;
+	errors: Array<{ message: string; extensions: { code: string } & Record<string, unknown> }>;
 }
 
 /** Directus's error shape, for one code. */
-export const errorBody = (code: string, message: string): ErrorBody => ({
-	errors: [{ message, extensions: { code } }],
+export const errorBody = (code: string, message: string, extensions?: Record<string, unknown>): ErrorBody => ({
+	errors: [{ message, extensions: { ...extensions, code } }],
 });
 
 /** The reply for an error the bundle raised itself; null for anything else (the caller logs it or passes it on). */
 export function errorReply(error: unknown): { status: number; body: ErrorBody } | null {
 	if (!(error instanceof HubError)) return null;
-	return { status: error.status, body: errorBody(error.code, error.message) };
+	return { status: error.status, body: errorBody(error.code, error.message, error.extensions) };
 }
