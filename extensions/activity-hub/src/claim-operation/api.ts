@@ -1,12 +1,6 @@
 import { defineOperationApi } from '@directus/extensions-sdk';
 import { type ActivityType, isActivityType } from '../shared/activity.js';
-import {
-	DEFAULT_FLOW_CLAIM_LIMIT,
-	DEFAULT_LEASE_SECONDS,
-	MAX_CLAIM,
-	MAX_LEASE_SECONDS,
-	MIN_LEASE_SECONDS,
-} from '../shared/limits.js';
+import { flowClaimOptions } from '../shared/limits.js';
 import { flowWorker, jsonOption } from '../runtime/operations.js';
 import { activityQueue } from '../queue/index.js';
 
@@ -20,17 +14,7 @@ export default defineOperationApi<Options>({
 	id: 'activity-hub-claim',
 	handler: async (options, context) => {
 		const { database, getSchema } = context;
-
-		const limit = Math.min(
-			MAX_CLAIM,
-			Math.max(1, Number(options.limit ?? DEFAULT_FLOW_CLAIM_LIMIT) || DEFAULT_FLOW_CLAIM_LIMIT),
-		);
-
-		const leaseSeconds = Math.min(
-			MAX_LEASE_SECONDS,
-			Math.max(MIN_LEASE_SECONDS, Number(options.lease_seconds ?? DEFAULT_LEASE_SECONDS) || DEFAULT_LEASE_SECONDS),
-		);
-
+		const { limit, leaseSeconds } = flowClaimOptions(options);
 		const types = jsonOption<unknown[]>(options.types, []).filter(isActivityType);
 		const worker = flowWorker(context.accountability, context.flow);
 		const queue = activityQueue({ database, schema: getSchema, accountability: null });

@@ -21,6 +21,19 @@ export const MIN_LEASE_SECONDS = 5;
 export const MAX_LEASE_SECONDS = 3600;
 export const DEFAULT_LEASE_SECONDS = 300;
 
+/** A flow's Claim options (numbers, or text from templates) within the bounds; the defaults where unusable. */
+export function flowClaimOptions(options: { limit?: unknown; lease_seconds?: unknown }) {
+	const number = (value: unknown, fallback: number) => Number(value ?? fallback) || fallback;
+
+	return {
+		limit: Math.min(MAX_CLAIM, Math.max(1, number(options.limit, DEFAULT_FLOW_CLAIM_LIMIT))),
+		leaseSeconds: Math.min(
+			MAX_LEASE_SECONDS,
+			Math.max(MIN_LEASE_SECONDS, number(options.lease_seconds, DEFAULT_LEASE_SECONDS)),
+		),
+	};
+}
+
 /** Attempts before an activity fails for good (the column's default). */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
