@@ -3,11 +3,10 @@
 // from ingestPipeline(context), whichever loads first building it, so uploads go through exactly what a webhook
 // goes through and there is one ChannelStore: a key rotation or a secret change invalidates the cache the webhook
 // path reads.
-import type { ApiExtensionContext } from '@directus/types';
 import type { Request, Response } from 'express';
 import { installedContacts } from '../install/status.js';
 import { ChannelStore } from '../runtime/channels.js';
-import { cachedSchema } from '../runtime/context.js';
+import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
 import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
@@ -32,14 +31,8 @@ export interface IngestPipeline {
 	writeTestEvent(channelId: string): Promise<WriteResult>;
 }
 
-/**
- * What the pipeline takes from the context Directus hands the hook and the endpoint. Only this slice: the SDK's
- * defineHook and defineEndpoint type their contexts with their own @directus/types release, whose service
- * classes differ from this package's.
- */
-export type IngestContext = Pick<ApiExtensionContext, 'database' | 'env' | 'logger' | 'getSchema'> & {
-	services: Pick<ApiExtensionContext['services'], 'FilesService'>;
-};
+/** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
+export type IngestContext = HubContext;
 
 let shared: IngestPipeline | null = null;
 
