@@ -1,6 +1,6 @@
 // What every /activity-hub route shares: the error reply, the access guards and the parameter parsers.
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { Accountability, HubContext, SchemaOverview } from '../runtime/context.js';
+import type { Accountability, EventContext, HubContext, SchemaOverview } from '../runtime/context.js';
 import { checkAccess } from '../host/directus.js';
 import {
 	errorReply,
@@ -45,7 +45,7 @@ export const route =
 	};
 
 /** Events of the request's transitions and writes carry its schema and accountability. */
-export const eventContext = (db: HubContext['database'], req: RequestScope) => ({
+export const eventContext = (db: HubContext['database'], req: RequestScope): EventContext => ({
 	database: db,
 	schema: req.schema ?? null,
 	accountability: req.accountability ?? null,
