@@ -1,9 +1,10 @@
-// Regenerate snapshots/activity-hub.json from scripts/schema-definition.mjs: create the collections on a
-// scratch SQLite Directus, take its snapshot and keep only what the bundle owns. Run: npm run snapshot
+// Regenerate snapshots/activity-hub.json from scripts/schema-definition.ts: create the collections on a
+// scratch SQLite Directus, take its snapshot and keep only what the bundle owns. Run: npm run snapshot (tsx runs
+// it, so the TypeScript schema definition and the bundle's vocabulary it imports load as they are).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collections, relations } from './schema-definition.mjs';
+import { collections, relations } from './schema-definition.ts';
 import { directusCli, directusEnv, freePort, SNAPSHOT_PATH, startDirectus } from './lib/directus.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'activity-hub-snapshot-'));

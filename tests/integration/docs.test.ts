@@ -1,8 +1,10 @@
 // The README states figures and promises; this keeps them honest: the performance table is the last full
-// benchmark run, every test the guarantees table cites exists, and docs/architecture.md names every source folder.
+// benchmark run, every test the guarantees table cites exists, the configuration table is readConfig's, and
+// docs/architecture.md names every source folder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS, DIRECTUS_VARIABLES } from '../../extensions/activity-hub/src/shared/config.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -63,6 +65,39 @@ describe('README', () => {
 				}
 			}
 		}
+	});
+
+	it('documents exactly the variables readConfig knows, with its defaults', () => {
+		const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Tests'));
+		const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+		const cells = (row: string) => row.split(' | ').map((cell) => cell.replace(/^\| /, '').trim());
+		// `ACTIVITY_HUB_A`, `…_B` with `x`, 6000: names and defaults pair up in order; — is "unset".
+		const documented = new Map<string, string>();
+
+		for (const row of rows) {
+			const [names, defaults] = cells(row);
+			const variables = [...names!.matchAll(/`([^`]+)`/g)].map(([, name]) => name!.replace(/^…_/, 'ACTIVITY_HUB_'));
+			if (!variables.some((name) => name.startsWith('ACTIVITY_HUB_'))) continue;
+			const values = defaults!.split(', ');
+			expect(values, row).toHaveLength(variables.length);
+			variables.forEach((name, i) => documented.set(name, values[i]!));
+		}
+
+		const shown = (value: unknown) => {
+			if (value === undefined) return '—';
+			if (typeof value === 'number') return String(value);
+			return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+		};
+
+		expect([...documented.keys()].sort()).toEqual(Object.keys(CONFIG_DEFAULTS).sort());
+		for (const [name, value] of Object.entries(CONFIG_DEFAULTS)) expect(documented.get(name), name).toBe(shown(value));
+
+		const directus = rows.flatMap((row) => [...cells(row)[0]!.matchAll(/`([A-Z_]+)[`=]/g)].map(([, name]) => name));
+		for (const name of DIRECTUS_VARIABLES) expect(directus, `${name} in the configuration table`).toContain(name);
+
+		const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+		for (const name of [...Object.keys(CONFIG_DEFAULTS), ...DIRECTUS_VARIABLES])
+			expect(example, `${name} in .env.example`).toMatch(new RegExp(`^# ${name}=`, 'm'));
 	});
 });
 

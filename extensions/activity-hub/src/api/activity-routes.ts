@@ -1,16 +1,16 @@
 // /activity-hub/activities/:id/* — what people do to one activity: retry, convert to a note, link to a contact
 // (optionally adding its sender's address to the contact); and /activity-hub/contacts/search, the contact picker's.
+import { InvalidPayloadError, NoContactError, NotFailedError, NotFoundError } from '../shared/errors.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
-import { ACTIVITY_HUB_DEFAULTS } from '../runtime/context.js';
-import { type CallerScope, linkActivity, LinkError, searchContacts } from '../runtime/contact-links.js';
+import { readConfig } from '../shared/config.js';
+import { type CallerScope, linkActivity, searchContacts } from '../runtime/contact-links.js';
 import { QUEUE_STATES } from '../queue/index.js';
 import {
 	activityId,
 	type ApiRequest,
 	type ApiScope,
 	existsOr404,
-	HttpError,
 	queueFor,
 	requireAdmin,
 	requireUser,
@@ -19,7 +19,7 @@ import {
 
 export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 	const contacts = contactSource(ctx.env);
-	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
+	const region = readConfig(ctx.env).defaultRegion;
 
 	const callerScope = (req: ApiRequest): CallerScope => ({
 		services: ctx.services,
@@ -30,17 +30,13 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 		region,
 	});
 
-	const asHttp = (error: unknown) =>
-		error instanceof LinkError ? new HttpError(error.status, error.code, error.message) : error;
-
 	router.post(
 		'/activities/:id/retry',
 		route(async (req, res) => {
 			requireAdmin(req.accountability);
 			const id = activityId(req);
 			await existsOr404(db, id);
-			if (!(await queueFor(db, req).retry(id)))
-				throw new HttpError(409, 'NOT_FAILED', 'Only failed activities can be retried');
+			if (!(await queueFor(db, req).retry(id))) throw new NotFailedError();
 			res.json({ data: { id, status: QUEUE_STATES.queued } });
 		}),
 	);
@@ -57,8 +53,8 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 				.readOne(id, { fields: ['id', 'contact', 'content', 'subject', 'processed_data'] })
 				.catch(() => null);
 
-			if (!activity) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
-			if (activity.contact == null) throw new HttpError(422, 'NO_CONTACT', 'Link the activity to a contact first');
+			if (!activity) throw new NotFoundError('No such activity');
+			if (activity.contact == null) throw new NoContactError();
 			const existing = await db('contact_notes').select('id').where({ activity: id }).first();
 			if (existing) return res.status(200).json({ data: { id: existing.id, created: false } });
 
@@ -95,14 +91,12 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 			const id = activityId(req);
 			const contact = req.body?.contact;
 			if (contact === undefined || contact === null || contact === '')
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
+				throw new InvalidPayloadError('contact is required');
 			const addAddress = req.body?.add_address;
 			if (addAddress !== undefined && typeof addAddress !== 'boolean')
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'add_address must be a boolean');
+				throw new InvalidPayloadError('add_address must be a boolean');
 
-			const linked = await linkActivity(callerScope(req), id, contact, addAddress === true).catch((error) => {
-				throw asHttp(error);
-			});
+			const linked = await linkActivity(callerScope(req), id, contact, addAddress === true);
 
 			res.json({ data: linked });
 		}),

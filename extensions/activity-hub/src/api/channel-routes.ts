@@ -1,16 +1,18 @@
 // /activity-hub/channels/:id/* — key rotation and test events (admins), Studio uploads (users who may create activities).
+import { NotAnUploadChannelError, NotFoundError } from '../shared/errors.js';
 import { generateIngestionKey } from '../shared/node/keys.js';
 import { dbTime } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
-import { type ApiScope, eventContext, HttpError, requireAdmin, requirePermission, route, UUID } from './http.js';
+import { type ApiScope, eventContext, requireAdmin, requirePermission, route, UUID } from './http.js';
 import type { Request } from 'express';
+import { readConfig } from '../shared/config.js';
 
 export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 	const findChannel = async (req: Request) => {
 		const id = String(req.params['id']);
 		const channel = UUID.test(id) ? await db('ingestion_channels').where({ id }).first('id', 'provider') : null;
-		if (!channel) throw new HttpError(404, 'NOT_FOUND', 'No such channel');
+		if (!channel) throw new NotFoundError('No such channel');
 		return channel as { id: string; provider: string };
 	};
 
@@ -32,7 +34,7 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 
 			channels.invalidate(id);
 			emitUpdated('ingestion_channels', [id], { key_prefix: prefix }, eventContext(db, req));
-			const base = String(ctx.env['PUBLIC_URL'] ?? '').replace(/\/$/, '');
+			const base = (readConfig(ctx.env).directus.publicUrl ?? '').replace(/\/$/, '');
 			res.json({ data: { key, key_prefix: prefix, webhook_url: `${base}/ingest/${id}` } });
 		}),
 	);
@@ -53,12 +55,7 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 		route(async (req, res) => {
 			await requirePermission(db, req, 'create', 'activities');
 			const channel = await findChannel(req);
-			if (channel.provider !== 'upload')
-				throw new HttpError(
-					422,
-					'NOT_AN_UPLOAD_CHANNEL',
-					'Files can be uploaded only into channels whose provider is "upload"',
-				);
+			if (channel.provider !== 'upload') throw new NotAnUploadChannelError();
 			await ingestPipeline(context).ingestAuthenticated(req, res, channel.id);
 		}),
 	);

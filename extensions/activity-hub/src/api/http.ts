@@ -1,34 +1,36 @@
 // What every /activity-hub route shares: the error reply, the access guards and the parameter parsers.
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { Accountability, HubContext } from '../runtime/context.js';
+import type { Accountability, EventContext, HubContext, SchemaOverview } from '../runtime/context.js';
 import { checkAccess } from '../host/directus.js';
-import type { IngestContext } from '../ingest-pipeline/index.js';
-import { IngestError } from '../shared/node/providers/types.js';
-import { activityQueue, LeaseLost } from '../queue/index.js';
+import {
+	errorReply,
+	ForbiddenError,
+	HubError,
+	InvalidPayloadError,
+	NotFoundError,
+	UnauthenticatedError,
+} from '../shared/errors.js';
+import { activityQueue } from '../queue/index.js';
 import { isAgent } from '../runtime/agents.js';
-import { MAX_LEASE_SECONDS } from '../shared/node/queue.js';
+import { DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS } from '../shared/limits.js';
+import { UUID } from '../shared/ids.js';
 
-export class HttpError extends Error {
-	constructor(
-		public status: number,
-		public code: string,
-		message: string,
-	) {
-		super(message);
-	}
-}
+/** The bundle's error class (shared/errors.ts) under the name the route groups throw it by. */
+export { HubError as HttpError, UUID };
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export type ApiRequest = Request & { accountability?: Accountability; schema?: unknown };
+/** What Directus puts on an endpoint's request: who asks (after its authentication) and the schema. */
+export type ApiRequest = Request & { accountability?: Accountability | null; schema: SchemaOverview };
 
 /** What the route groups get from the endpoint: Directus's context and the helpers bound to it. */
 export interface ApiScope {
 	router: Router;
-	context: IngestContext;
+	context: HubContext;
+	/** The same context (kept for the route groups written against this name). */
 	ctx: HubContext;
 	db: HubContext['database'];
 }
+
+type RequestScope = { schema?: SchemaOverview | null; accountability?: Accountability | null };
 
 export const route =
 	(handler: (req: ApiRequest, res: Response) => Promise<unknown>) =>
@@ -36,81 +38,78 @@ export const route =
 		res.setHeader('Cache-Control', 'no-store');
 
 		handler(req as ApiRequest, res).catch((error) => {
-			if (error instanceof LeaseLost)
-				error = new HttpError(409, 'LEASE_LOST', 'The lease expired or belongs to another worker; nothing was changed');
-			if (error instanceof IngestError) error = new HttpError(error.status, error.code, error.message);
-			if (error instanceof HttpError)
-				return res
-					.status(error.status)
-					.json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-			next(error);
+			const reply = errorReply(error);
+			if (!reply) return next(error);
+			res.status(reply.status).json(reply.body);
 		});
 	};
 
 /** Events of the request's transitions and writes carry its schema and accountability. */
-export const eventContext = (
-	db: HubContext['database'],
-	req: { schema?: unknown; accountability?: Accountability },
-) => ({
+export const eventContext = (db: HubContext['database'], req: RequestScope): EventContext => ({
 	database: db,
 	schema: req.schema ?? null,
 	accountability: req.accountability ?? null,
 });
 
-export const queueFor = (db: HubContext['database'], req: { schema?: unknown; accountability?: Accountability }) =>
+export const queueFor = (db: HubContext['database'], req: RequestScope) =>
 	activityQueue({ database: db, schema: () => req.schema ?? null, accountability: req.accountability ?? null });
 
-export const requireUser = (accountability?: Accountability) => {
-	if (!accountability?.user) throw new HttpError(401, 'UNAUTHENTICATED', 'Log in or send a token');
-};
+type SignedIn = Accountability & { user: string };
 
-export const requireAdmin = (accountability?: Accountability) => {
-	requireUser(accountability);
-	if (!accountability!.admin) throw new HttpError(403, 'FORBIDDEN', 'Administrators only');
-};
+export function requireUser(accountability?: Accountability | null): asserts accountability is SignedIn {
+	if (!accountability?.user) throw new UnauthenticatedError('Log in or send a token');
+}
 
-export const requireAgent = async (db: HubContext['database'], accountability?: Accountability) => {
+export function requireAdmin(accountability?: Accountability | null): asserts accountability is SignedIn {
 	requireUser(accountability);
-	if (!(await isAgent(db, accountability!)))
-		throw new HttpError(403, 'FORBIDDEN', 'The Activity Hub Agent policy is required');
-};
+	if (!accountability.admin) throw new ForbiddenError('Administrators only');
+}
+
+export async function requireAgent(
+	db: HubContext['database'],
+	accountability?: Accountability | null,
+): Promise<SignedIn> {
+	requireUser(accountability);
+	if (!(await isAgent(db, accountability))) throw new ForbiddenError('The Activity Hub Agent policy is required');
+	return accountability;
+}
 
 /** The caller's Directus permissions allow `action` on `collection` (admins always). */
 export const requirePermission = async (
 	db: HubContext['database'],
-	req: { accountability?: Accountability; schema?: unknown },
+	req: RequestScope,
 	action: 'create' | 'read',
 	collection: string,
 ) => {
-	requireUser(req.accountability);
+	const { accountability } = req;
+	requireUser(accountability);
 
 	try {
-		await checkAccess({ accountability: req.accountability!, action, collection }, { schema: req.schema, knex: db });
+		await checkAccess({ accountability, action, collection }, { schema: req.schema, knex: db });
 	} catch {
-		throw new HttpError(403, 'FORBIDDEN', `You may not ${action} ${collection}`);
+		throw new ForbiddenError(`You may not ${action} ${collection}`);
 	}
 };
 
 export const activityId = (req: Request) => {
 	const id = String(req.params['id']);
-	if (!UUID.test(id)) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
+	if (!UUID.test(id)) throw new NotFoundError('No such activity');
 	return id;
 };
 
 export const existsOr404 = async (db: HubContext['database'], id: string) => {
-	if (!(await db('activities').select('id').where({ id }).first()))
-		throw new HttpError(404, 'NOT_FOUND', 'No such activity');
+	if (!(await db('activities').select('id').where({ id }).first())) throw new NotFoundError('No such activity');
 };
 
 export const leaseToken = (body: any) => {
 	if (typeof body?.lease_token !== 'string' || !body.lease_token)
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'lease_token is required');
+		throw new InvalidPayloadError('lease_token is required');
 	return body.lease_token as string;
 };
 
-export const leaseSeconds = (body: any, fallback = 300) => {
+export const leaseSeconds = (body: any, fallback = DEFAULT_LEASE_SECONDS) => {
 	const value = body?.lease_seconds ?? fallback;
-	if (!Number.isInteger(value) || value < 5 || value > MAX_LEASE_SECONDS)
-		throw new HttpError(400, 'INVALID_PAYLOAD', `lease_seconds must be an integer from 5 to ${MAX_LEASE_SECONDS}`);
+	if (!Number.isInteger(value) || value < MIN_LEASE_SECONDS || value > MAX_LEASE_SECONDS)
+		throw new InvalidPayloadError(`lease_seconds must be an integer from ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS}`);
 	return value as number;
 };

@@ -1,7 +1,6 @@
 // /activity-hub/* — authenticated API for admins, Studio users and agents. Directus has already authenticated
 // the request (req.accountability); row-level rules the Core tier cannot express are enforced in the route groups.
 import { defineEndpoint } from '@directus/extensions-sdk';
-import type { HubContext } from '../runtime/context.js';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
@@ -9,8 +8,7 @@ import { registerQueueRoutes } from './queue-routes.js';
 export default defineEndpoint({
 	id: 'activity-hub',
 	handler: (router, context) => {
-		const ctx = context as unknown as HubContext;
-		const scope = { router, context, ctx, db: ctx.database };
+		const scope = { router, context, ctx: context, db: context.database };
 
 		registerChannelRoutes(scope);
 		registerQueueRoutes(scope);

@@ -1,13 +1,12 @@
 // /activity-hub/queue/* — the lease queue over HTTP for agents (claim, heartbeat, complete, fail) and its health.
+import { HubError, InvalidPayloadError } from '../shared/errors.js';
 import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
-import { MAX_CLAIM } from '../shared/node/queue.js';
+import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM } from '../shared/limits.js';
 import { queueHealth } from '../runtime/health.js';
-import { LeaseLost } from '../queue/index.js';
 import {
 	activityId,
 	type ApiScope,
 	existsOr404,
-	HttpError,
 	leaseSeconds,
 	leaseToken,
 	queueFor,
@@ -20,9 +19,9 @@ import {
 const validateCompletion = (body: any) => {
 	const { processed_data: processed, note } = body;
 	if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'processed_data must be an object');
+		throw new InvalidPayloadError('processed_data must be an object');
 	if (note !== undefined && note !== null && typeof note !== 'string')
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'note must be a string');
+		throw new InvalidPayloadError('note must be a string');
 	return {
 		processed_data: processed as Record<string, unknown> | undefined,
 		note: note as string | null | undefined,
@@ -39,7 +38,7 @@ async function knownActivity<T>(db: ApiScope['db'], id: string, validate: () => 
 		const transition = await validate();
 		return await transition();
 	} catch (error) {
-		if (error instanceof HttpError || error instanceof LeaseLost) await existsOr404(db, id);
+		if (error instanceof HubError) await existsOr404(db, id);
 		throw error;
 	}
 }
@@ -58,16 +57,16 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 		route(async (req, res) => {
 			await requireAgent(db, req.accountability);
 			const body = req.body ?? {};
-			const limit = body.limit ?? 1;
+			const limit = body.limit ?? DEFAULT_CLAIM_LIMIT;
 			if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM)
-				throw new HttpError(400, 'INVALID_PAYLOAD', `limit must be an integer from 1 to ${MAX_CLAIM}`);
+				throw new InvalidPayloadError(`limit must be an integer from 1 to ${MAX_CLAIM}`);
 			if (body.types !== undefined && (!Array.isArray(body.types) || !body.types.every(isActivityType)))
-				throw new HttpError(400, 'INVALID_PAYLOAD', `types must be a list of ${ACTIVITY_TYPES.join(', ')}`);
+				throw new InvalidPayloadError(`types must be a list of ${ACTIVITY_TYPES.join(', ')}`);
 			if (
 				body.channels !== undefined &&
 				(!Array.isArray(body.channels) || !body.channels.every((c: unknown) => typeof c === 'string' && UUID.test(c)))
 			)
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'channels must be a list of channel ids');
+				throw new InvalidPayloadError('channels must be a list of channel ids');
 
 			const rows = await queueFor(db, req).claim({
 				worker: req.accountability!.user!,
@@ -104,11 +103,11 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 			await requireAgent(db, req.accountability);
 			const items = req.body?.items;
 			if (!Array.isArray(items) || items.length === 0 || items.length > MAX_CLAIM)
-				throw new HttpError(400, 'INVALID_PAYLOAD', `items must be a list of 1 to ${MAX_CLAIM} completions`);
+				throw new InvalidPayloadError(`items must be a list of 1 to ${MAX_CLAIM} completions`);
 
 			for (const item of items) {
 				if (!item || typeof item.id !== 'string' || !UUID.test(item.id))
-					throw new HttpError(400, 'INVALID_PAYLOAD', 'every item needs an activity id');
+					throw new InvalidPayloadError('every item needs an activity id');
 				leaseToken(item);
 				validateCompletion(item);
 			}
@@ -148,10 +147,8 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 
 			const result = await knownActivity(db, id, async () => {
 				const { error, retry } = req.body ?? {};
-				if (typeof error !== 'string' || !error)
-					throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
-				if (retry !== undefined && typeof retry !== 'boolean')
-					throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
+				if (typeof error !== 'string' || !error) throw new InvalidPayloadError('error (a message) is required');
+				if (retry !== undefined && typeof retry !== 'boolean') throw new InvalidPayloadError('retry must be a boolean');
 				const token = leaseToken(req.body);
 				return () => queueFor(db, req).fail(id, token, error, retry !== false);
 			});

@@ -1,5 +1,12 @@
 import { defineOperationApp } from '@directus/extensions-sdk';
 import { ACTIVITY_TYPES } from '../shared/activity.js';
+import {
+	DEFAULT_FLOW_CLAIM_LIMIT,
+	DEFAULT_LEASE_SECONDS,
+	MAX_CLAIM,
+	MAX_LEASE_SECONDS,
+	MIN_LEASE_SECONDS,
+} from '../shared/limits.js';
 
 export default defineOperationApp({
 	id: 'activity-hub-claim',
@@ -7,23 +14,23 @@ export default defineOperationApp({
 	icon: 'inbox',
 	description: 'Lease a batch of queued activities for this flow (Activity Hub queue)',
 	overview: ({ limit, lease_seconds }) => [
-		{ label: 'Batch', text: String(limit ?? 10) },
-		{ label: 'Lease', text: `${lease_seconds ?? 300} s` },
+		{ label: 'Batch', text: String(limit ?? DEFAULT_FLOW_CLAIM_LIMIT) },
+		{ label: 'Lease', text: `${lease_seconds ?? DEFAULT_LEASE_SECONDS} s` },
 	],
 	options: [
 		{
 			field: 'limit',
 			name: 'Batch size',
 			type: 'integer',
-			meta: { width: 'half', interface: 'input', options: { min: 1, max: 100 } },
-			schema: { default_value: 10 },
+			meta: { width: 'half', interface: 'input', options: { min: 1, max: MAX_CLAIM } },
+			schema: { default_value: DEFAULT_FLOW_CLAIM_LIMIT },
 		},
 		{
 			field: 'lease_seconds',
 			name: 'Lease (seconds)',
 			type: 'integer',
-			meta: { width: 'half', interface: 'input', options: { min: 5, max: 3600 } },
-			schema: { default_value: 300 },
+			meta: { width: 'half', interface: 'input', options: { min: MIN_LEASE_SECONDS, max: MAX_LEASE_SECONDS } },
+			schema: { default_value: DEFAULT_LEASE_SECONDS },
 		},
 		{
 			field: 'types',

@@ -1,5 +1,4 @@
 import { defineOperationApi } from '@directus/extensions-sdk';
-import type { HubContext } from '../runtime/context.js';
 import { leasedActivity } from '../runtime/operations.js';
 import { activityQueue } from '../queue/index.js';
 
@@ -13,7 +12,7 @@ interface Options {
 export default defineOperationApi<Options>({
 	id: 'activity-hub-fail',
 	handler: async (options, context) => {
-		const { database, getSchema } = context as unknown as HubContext;
+		const { database, getSchema } = context;
 		const { id, token } = leasedActivity(options);
 		const error = options.error || 'Failed in a flow';
 		const queue = activityQueue({ database, schema: getSchema, accountability: null });

@@ -2,17 +2,16 @@
 // matches the channel's verify_token secret.
 import type { Request, Response } from 'express';
 import type { ChannelStore } from '../runtime/channels.js';
-import { IngestError } from '../shared/node/providers/index.js';
+import { ChannelNotFoundError, HubError } from '../shared/errors.js';
 import { whatsappChallenge } from '../shared/node/providers/whatsapp.js';
 import { sendError } from './errors.js';
 
 export async function answerHandshake(channels: ChannelStore, req: Request, res: Response): Promise<void> {
 	res.setHeader('Cache-Control', 'no-store');
 	const channel = await channels.get(String(req.params['channelId'])).catch(() => null);
-	if (!channel || !channel.enabled)
-		return sendError(res, new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel'));
+	if (!channel || !channel.enabled) return sendError(res, new ChannelNotFoundError());
 	const challenge = whatsappChallenge(req.query as Record<string, string>, channel.secrets.verify_token);
 	if (challenge === null)
-		return sendError(res, new IngestError(403, 'VERIFY_TOKEN_INVALID', 'Verification token does not match'));
+		return sendError(res, new HubError(403, 'VERIFY_TOKEN_INVALID', 'Verification token does not match'));
 	res.status(200).type('text/plain').send(challenge);
 }

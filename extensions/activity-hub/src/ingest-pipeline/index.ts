@@ -3,11 +3,11 @@
 // from ingestPipeline(context), whichever loads first building it, so uploads go through exactly what a webhook
 // goes through and there is one ChannelStore: a key rotation or a secret change invalidates the cache the webhook
 // path reads.
-import type { ApiExtensionContext } from '@directus/types';
 import type { Request, Response } from 'express';
 import { installedContacts } from '../install/status.js';
 import { ChannelStore } from '../runtime/channels.js';
-import { ACTIVITY_HUB_DEFAULTS, cachedSchema } from '../runtime/context.js';
+import { cachedSchema, type HubContext } from '../runtime/context.js';
+import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
 import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
 import { answerHandshake } from './handshake.js';
@@ -16,7 +16,6 @@ import { createMediaFetcher } from './media-fetcher.js';
 import type { PipelineParts } from './parts.js';
 import { afterCommit } from './post-commit.js';
 import { channelRateLimit } from './rate-limit.js';
-import { primaryStorage } from './storage.js';
 import { writeTestEvent } from './test-event.js';
 
 export interface IngestPipeline {
@@ -32,14 +31,8 @@ export interface IngestPipeline {
 	writeTestEvent(channelId: string): Promise<WriteResult>;
 }
 
-/**
- * What the pipeline takes from the context Directus hands the hook and the endpoint. Only this slice: the SDK's
- * defineHook and defineEndpoint type their contexts with their own @directus/types release, whose service
- * classes differ from this package's.
- */
-export type IngestContext = Pick<ApiExtensionContext, 'database' | 'env' | 'logger' | 'getSchema'> & {
-	services: Pick<ApiExtensionContext['services'], 'FilesService'>;
-};
+/** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
+export type IngestContext = HubContext;
 
 let shared: IngestPipeline | null = null;
 
@@ -50,12 +43,13 @@ export function ingestPipeline(context: IngestContext): IngestPipeline {
 }
 
 function createIngestPipeline({ database, env, logger, services, getSchema }: IngestContext): IngestPipeline {
-	const channels = new ChannelStore(database, String(env['SECRET'] ?? ''));
-	const files = new FileStore(database, services, () => getSchema(), primaryStorage(env));
+	const config = readConfig(env);
+	const channels = new ChannelStore(database, config.directus.secret);
+	const files = new FileStore(database, services, () => getSchema(), config.directus.storageLocation);
 
 	const writer = new ActivityWriter(database, {
-		region: ACTIVITY_HUB_DEFAULTS.region(env),
-		matching: env['ACTIVITY_HUB_MATCHING'] !== false && env['ACTIVITY_HUB_MATCHING'] !== 'false',
+		region: config.defaultRegion,
+		matching: config.matching,
 		// A team's own contacts collection has its own shape: the bundle creates contacts only in its own.
 		get createContacts() {
 			return installedContacts()?.owned === true;
@@ -64,7 +58,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 
 	const parts: PipelineParts = {
 		database,
-		env,
+		config,
 		logger,
 		channels,
 		files,
@@ -73,7 +67,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 	};
 
 	writer.onCommit(afterCommit({ ...parts, fetchMedia: createMediaFetcher(parts) }));
-	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(env) });
+	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config) });
 
 	return {
 		channels,

@@ -1,5 +1,6 @@
 // One ingest request, start to answer: channel, rate limit, key, body, the provider adapter (signature, parse),
 // attachments, the group-commit writer. Nothing is stored for a refused request: files it stored are removed.
+import { ChannelNotFoundError } from '../shared/errors.js';
 import type { Request, Response } from 'express';
 import { type Channel, channelSettings } from '../runtime/channels.js';
 import type { DraftWithFiles } from '../runtime/writer.js';
@@ -22,17 +23,17 @@ import { storeInlineFiles } from './storage.js';
 export type IngestHandler = (req: Request, res: Response, channelId: string, authenticated: boolean) => Promise<void>;
 
 export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimit }): IngestHandler {
-	const { database, env, logger, channels, files, writer, rateLimit } = parts;
+	const { database, config, logger, channels, files, writer, rateLimit } = parts;
 
 	return async (req, res, channelId, authenticated) => {
 		res.setHeader('Cache-Control', 'no-store');
 		const stored: string[] = [];
 		let channel: Channel | null = null;
-		const { presented, publicUrl, query } = takeIngestionKey(req, env, !authenticated);
+		const { presented, publicUrl, query } = takeIngestionKey(req, config.directus.publicUrl, !authenticated);
 
 		try {
 			channel = await channels.get(channelId);
-			if (!channel || !channel.enabled) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'Unknown or disabled channel');
+			if (!channel || !channel.enabled) throw new ChannelNotFoundError();
 			await rateLimit(channel.id, res);
 			if (!authenticated) checkIngestionKey(channel, presented);
 

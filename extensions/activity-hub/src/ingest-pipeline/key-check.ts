@@ -10,13 +10,12 @@ export type PresentedKey = ReturnType<typeof keyFromRequest>;
  * The key the caller presented (none asked when Directus already authenticated it) and the URL the provider
  * signed, which still carries a `?key=`; then the key is redacted from the request.
  */
-export function takeIngestionKey(req: Request, env: Record<string, unknown>, keyRequired: boolean) {
+export function takeIngestionKey(req: Request, configuredUrl: string | null, keyRequired: boolean) {
 	const presented: PresentedKey = keyRequired
 		? keyFromRequest(req.headers, req.query as Record<string, unknown>)
 		: null;
 
-	const publicUrl =
-		String(env['PUBLIC_URL'] ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl;
+	const publicUrl = (configuredUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '') + req.originalUrl;
 
 	const { key: _key, ...query } = req.query as Record<string, string>;
 	redactIngestionKey(req);

@@ -4,12 +4,13 @@ import type { Knex } from 'knex';
 import type { ChannelStore } from '../runtime/channels.js';
 import type { FileStore } from '../runtime/files.js';
 import type { ActivityWriter } from '../runtime/writer.js';
+import type { HubConfig } from '../shared/config.js';
 
 export type Logger = ApiExtensionContext['logger'];
 
 export interface PipelineParts {
 	database: Knex;
-	env: Record<string, unknown>;
+	config: HubConfig;
 	logger: Logger;
 	channels: ChannelStore;
 	files: FileStore;

@@ -2,32 +2,33 @@
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { IngestError } from '../shared/node/providers/index.js';
+import type { HubConfig } from '../shared/config.js';
+import { RateLimitedError } from '../shared/errors.js';
 
 /** Spends one request of the channel's budget, or refuses with 429 and a Retry-After. */
 export type RateLimit = (channelId: string, res: Response) => Promise<void>;
 
-export function channelRateLimit(env: Record<string, unknown>): RateLimit {
-	const limiter = channelRateLimiter(env);
+export function channelRateLimit(config: HubConfig): RateLimit {
+	const limiter = channelRateLimiter(config);
 
 	return async (channelId, res) => {
 		try {
 			await limiter.consume(channelId);
 		} catch {
 			res.setHeader('Retry-After', '60');
-			throw new IngestError(429, 'RATE_LIMITED', 'Too many requests for this channel');
+			throw new RateLimitedError();
 		}
 	};
 }
 
-function channelRateLimiter(env: Record<string, unknown>) {
+function channelRateLimiter(config: HubConfig) {
 	const options = {
-		points: Number(env['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'] ?? 6000),
+		points: config.rateLimitPerMinute,
 		duration: 60,
 		keyPrefix: 'activity-hub:ingest',
 	};
 
-	const redis = typeof env['REDIS'] === 'string' && env['REDIS'] ? env['REDIS'] : null;
+	const redis = config.directus.redis;
 	if (!redis) return new RateLimiterMemory(options);
 	const client = new Redis(redis, { enableOfflineQueue: false, lazyConnect: false, maxRetriesPerRequest: 1 });
 	client.on('error', () => {}); // reported through the limiter's insurance fallback instead

@@ -6,12 +6,6 @@ import type { DraftWithFiles } from '../runtime/writer.js';
 import { filenameRefusal, mimeAllowed } from '../shared/filenames.js';
 import { type ActivityDraft, IngestError } from '../shared/node/providers/index.js';
 
-/** The first of Directus's STORAGE_LOCATIONS, where the bundle stores every file. */
-export const primaryStorage = (env: Record<string, unknown>) =>
-	String(env['STORAGE_LOCATIONS'] ?? 'local')
-		.split(',')[0]!
-		.trim();
-
 /** The draft with its inline files stored and linked by id; each stored id is also listed in `stored`. */
 export async function storeInlineFiles(
 	files: FileStore,

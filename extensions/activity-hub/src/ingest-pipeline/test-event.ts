@@ -3,7 +3,8 @@
 import type { ChannelStore } from '../runtime/channels.js';
 import { channelSettings } from '../runtime/channels.js';
 import type { ActivityWriter, WriteResult } from '../runtime/writer.js';
-import { draftDefaults, IngestError } from '../shared/node/providers/index.js';
+import { ChannelNotFoundError } from '../shared/errors.js';
+import { draftDefaults } from '../shared/node/providers/index.js';
 
 export async function writeTestEvent(
 	channels: ChannelStore,
@@ -11,7 +12,7 @@ export async function writeTestEvent(
 	channelId: string,
 ): Promise<WriteResult> {
 	const channel = await channels.get(channelId);
-	if (!channel) throw new IngestError(404, 'CHANNEL_NOT_FOUND', 'No such channel');
+	if (!channel) throw new ChannelNotFoundError('No such channel');
 	const now = new Date();
 	const draft = draftDefaults(channelSettings(channel), now);
 	draft.subject = 'Test event from Activity Hub';

@@ -15,6 +15,7 @@ import {
 	recordVersion,
 } from './record.js';
 import { BUNDLE_SNAPSHOT, INSTALL_STEPS, legacyVersionOf } from './steps.js';
+import { readConfig } from '../shared/config.js';
 
 export interface InstallHost {
 	database: Knex;
@@ -44,12 +45,6 @@ export class InstallError extends Error {
 	}
 }
 
-const CONTACT_SETTINGS = [
-	'ACTIVITY_HUB_CONTACTS_COLLECTION',
-	'ACTIVITY_HUB_CONTACT_EMAIL_FIELDS',
-	'ACTIVITY_HUB_CONTACT_PHONE_FIELDS',
-];
-
 // The plan works on snapshots as plain JSON; Directus's types describe the same documents in more detail.
 const asPlain = (snapshot: DirectusSnapshot) => snapshot as unknown as Snapshot;
 const asDirectus = (snapshot: Snapshot) => snapshot as unknown as DirectusSnapshot;
@@ -58,7 +53,7 @@ const asDirectus = (snapshot: Snapshot) => snapshot as unknown as DirectusSnapsh
 const BUNDLE_JSON = JSON.stringify(BUNDLE_SNAPSHOT);
 
 function fingerprint(env: Record<string, unknown>) {
-	const settings = CONTACT_SETTINGS.map((name) => `${name}=${env[name] ?? ''}`).join('\n');
+	const { settings } = readConfig(env).contacts;
 	return createHash('sha256').update(BUNDLE_JSON).update(settings).digest('hex').slice(0, 32);
 }
 

@@ -2,10 +2,12 @@
 // store, the identity index, re-matching of orphans, defaults and authorship, and the lease reaper.
 import { randomUUID } from 'node:crypto';
 import { defineHook } from '@directus/extensions-sdk';
-import { createError } from '@directus/errors';
+import { ACTIVITY_DEFAULTS } from '../shared/activity.js';
 import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
-import { type Accountability, ACTIVITY_HUB_DEFAULTS, cachedSchema, type HubContext } from '../runtime/context.js';
+import { cachedSchema } from '../runtime/context.js';
+import { readConfig } from '../shared/config.js';
+import { InvalidSecretsError } from '../shared/errors.js';
 import { emitUpdated } from '../runtime/events.js';
 import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { isAgentUser } from '../runtime/agents.js';
@@ -15,15 +17,15 @@ import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 import { registerNoteOwnership } from './note-ownership.js';
 
-const InvalidSecrets = createError(
-	'INVALID_PAYLOAD',
-	(extensions: { reason: string }) => `Invalid secrets: ${extensions.reason}`,
-	400,
-);
+type Payload = Record<string, any>;
+type Keys = Array<string | number>;
+/** What Directus passes item actions: the created item's key, or the keys of an update or delete. */
+type ItemMeta = { key?: string | number; keys?: Keys };
 
 export default defineHook(({ filter, action, schedule }, context) => {
-	const ctx = context as unknown as HubContext;
-	const region = ACTIVITY_HUB_DEFAULTS.region(ctx.env);
+	const ctx = context;
+	const config = readConfig(ctx.env);
+	const region = config.defaultRegion;
 	const source = contactSource(ctx.env);
 	const warn = (message: string) => ctx.logger.warn(message);
 	const schema = cachedSchema(() => ctx.getSchema());
@@ -36,53 +38,51 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		delete payload['secrets'];
 		if (secrets === null) return null;
 		if (typeof secrets !== 'object' || Array.isArray(secrets))
-			throw new InvalidSecrets({ reason: 'secrets must be an object' });
+			throw new InvalidSecretsError('secrets must be an object');
 
 		for (const [name, value] of Object.entries(secrets as object)) {
 			if (!(SECRET_NAMES as readonly string[]).includes(name))
-				throw new InvalidSecrets({ reason: `unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}` });
+				throw new InvalidSecretsError(`unknown secret ${name}; expected ${SECRET_NAMES.join(', ')}`);
 			if (value !== null && typeof value !== 'string')
-				throw new InvalidSecrets({ reason: `${name} must be a string or null` });
+				throw new InvalidSecretsError(`${name} must be a string or null`);
 			if (name === 'webhook_secret' && typeof value === 'string' && value && !value.startsWith('whsec_'))
-				throw new InvalidSecrets({ reason: 'webhook_secret must be a whsec_ secret' });
+				throw new InvalidSecretsError('webhook_secret must be a whsec_ secret');
 		}
 
 		return secrets as Record<string, unknown>;
 	}
 
-	filter('ingestion_channels.items.create', async (payload: any, _meta, { database }: any) => {
+	filter<Payload>('ingestion_channels.items.create', async (payload, _meta, { database }) => {
 		payload.id ??= randomUUID();
 		const secrets = takeSecrets(payload);
 		if (secrets) await channelStore().writeSecrets(database, payload.id, secrets);
 		return payload;
 	});
 
-	filter('ingestion_channels.items.update', async (payload: any, meta: any, { database }: any) => {
+	filter<Payload>('ingestion_channels.items.update', async (payload, meta: ItemMeta, { database }) => {
 		const secrets = takeSecrets(payload);
 		if (secrets) for (const key of meta.keys ?? []) await channelStore().writeSecrets(database, String(key), secrets);
 		return payload;
 	});
 
-	filter('ingestion_channels.items.delete', async (keys: any, _meta, { database }: any) => {
+	filter<Keys>('ingestion_channels.items.delete', async (keys, _meta, { database }) => {
 		await database('ingestion_channel_secrets').whereIn('id', keys).delete();
 		return keys;
 	});
 
-	action('ingestion_channels.items.update', ({ keys }: any) =>
-		keys?.forEach((key: string) => channelStore().invalidate(String(key))),
+	action('ingestion_channels.items.update', ({ keys }: ItemMeta) =>
+		keys?.forEach((key) => channelStore().invalidate(String(key))),
 	);
 
-	action('ingestion_channels.items.delete', ({ keys }: any) =>
-		keys?.forEach((key: string) => channelStore().invalidate(String(key))),
+	action('ingestion_channels.items.delete', ({ keys }: ItemMeta) =>
+		keys?.forEach((key) => channelStore().invalidate(String(key))),
 	);
 
 	// Identity index and re-matching, after the contact is committed.
 	const onContactsChanged = async (keys: Array<string | number>) => {
 		if (keys.length === 0) return;
 
-		const collection = ((await schema()) as { collections?: Record<string, { primary?: string }> })?.collections?.[
-			source.collection
-		];
+		const collection = (await schema()).collections[source.collection];
 
 		source.primaryKey = collection?.primary ?? source.primaryKey;
 		const identities = await reindexContacts(ctx.database, source, keys, region, warn);
@@ -105,18 +105,18 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		onContactsChanged(keys).catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed')),
 	);
 
-	action(`${source.collection}.items.create`, ({ key }: any) => changedContacts.add([key]));
-	action(`${source.collection}.items.update`, ({ keys }: any) => changedContacts.add(keys ?? []));
+	action(`${source.collection}.items.create`, ({ key }: ItemMeta) => changedContacts.add(key == null ? [] : [key]));
+	action(`${source.collection}.items.update`, ({ keys }: ItemMeta) => changedContacts.add(keys ?? []));
 
 	// Activities created through REST or Studio get the same defaults and matching as ingested ones.
-	filter('activities.items.create', async (payload: any, _meta, { database }: any) => {
+	filter<Payload>('activities.items.create', async (payload, _meta, { database }) => {
 		payload.status ??= QUEUE_STATES.queued;
 		payload.available_at ??= new Date().toISOString();
 		if (payload.contact == null && payload.direction !== undefined) {
 			const match = await matchActivity(
 				database,
 				{
-					direction: payload.direction ?? 'inbound',
+					direction: payload.direction ?? ACTIVITY_DEFAULTS.direction,
 					sender: payload.sender ?? null,
 					recipient: payload.recipient ?? null,
 				},
@@ -129,8 +129,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	});
 
 	// Notes by agents carry no author and are marked as such; people's notes are theirs.
-	filter('contact_notes.items.create', async (payload: any, _meta, { accountability, database }: any) => {
-		const who = accountability as Accountability | null;
+	filter<Payload>('contact_notes.items.create', async (payload, _meta, { accountability: who, database }) => {
 		if (who?.user && (await isAgentUser(database, who))) Object.assign(payload, { author: null, source: 'agent' });
 		else if (who?.user) Object.assign(payload, { author: payload.author ?? who.user, source: 'person' });
 		return payload;
@@ -139,7 +138,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	registerNoteOwnership(filter);
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
-	schedule(String(ctx.env['ACTIVITY_HUB_REAPER_CRON'] ?? '*/10 * * * * *'), async () => {
+	schedule(config.reaperCron, async () => {
 		if (!isInstalled()) return;
 		ctx.logger.debug(`Activity Hub: reaper tick ${Math.floor(Date.now() / 1000)}`);
 		const reaped = await activityQueue({ database: ctx.database, schema, accountability: null }).reap();

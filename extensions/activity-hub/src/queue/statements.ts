@@ -13,10 +13,11 @@ import {
 import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
 import { groupCommit, perDatabase } from './group.js';
 import { QUEUE_STATES } from './states.js';
+import { LeaseLost } from '../shared/errors.js';
 
 const { queued: RAW, processing: PROCESSING, completed: COMPLETED, failed: FAILED } = QUEUE_STATES;
 
-export class LeaseLost extends Error {}
+export { LeaseLost } from '../shared/errors.js';
 
 export const LEASE_EXPIRED_ERROR = 'Lease expired: the worker stopped heartbeating';
 

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { ChannelSecrets, ChannelSettings } from '../shared/node/providers/index.js';
 import {
+	ACTIVITY_DEFAULTS,
 	type ActivityType,
 	type Direction,
 	isActivityType,
@@ -11,6 +12,8 @@ import {
 	type Provider,
 } from '../shared/activity.js';
 import { deriveKey, open, seal } from '../shared/node/secret-box.js';
+import { UUID } from '../shared/ids.js';
+import { DEFAULT_CHANNEL_LIMITS } from '../shared/limits.js';
 
 export const SECRET_NAMES = [
 	'auth_token',
@@ -45,10 +48,6 @@ export const channelSettings = (channel: Channel): ChannelSettings => ({
 	defaultDirection: channel.defaultDirection,
 	secrets: channel.secrets,
 });
-
-export const DEFAULT_LIMITS = { maxRequestBytes: 35 * 1024 * 1024, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ChannelStore {
 	private cache = new Map<string, { channel: Channel | null; expires: number }>();
@@ -95,12 +94,12 @@ export class ChannelStore {
 			name: row.name,
 			provider: isProvider(row.provider) ? row.provider : 'generic',
 			enabled: Boolean(row.enabled),
-			defaultType: isActivityType(row.default_type) ? row.default_type : 'note',
-			defaultDirection: isDirection(row.default_direction) ? row.default_direction : 'inbound',
+			defaultType: isActivityType(row.default_type) ? row.default_type : ACTIVITY_DEFAULTS.type,
+			defaultDirection: isDirection(row.default_direction) ? row.default_direction : ACTIVITY_DEFAULTS.direction,
 			owner: row.owner ?? null,
-			maxRequestBytes: Number(row.max_request_bytes) || DEFAULT_LIMITS.maxRequestBytes,
-			maxFileBytes: Number(row.max_file_bytes) || DEFAULT_LIMITS.maxFileBytes,
-			maxFiles: Number(row.max_files) || DEFAULT_LIMITS.maxFiles,
+			maxRequestBytes: Number(row.max_request_bytes) || DEFAULT_CHANNEL_LIMITS.maxRequestBytes,
+			maxFileBytes: Number(row.max_file_bytes) || DEFAULT_CHANNEL_LIMITS.maxFileBytes,
+			maxFiles: Number(row.max_files) || DEFAULT_CHANNEL_LIMITS.maxFiles,
 			allowedMimeTypes: Array.isArray(allowed) ? (allowed as string[]) : [],
 			createUnknownContacts: Boolean(row.create_unknown_contacts),
 			keyHash: secretsRow?.key_hash ?? null,

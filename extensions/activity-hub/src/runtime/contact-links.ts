@@ -1,29 +1,20 @@
 // Linking an activity to a contact, optionally adding the activity's counterparty address to the contact so that the
 // next message from it matches; and the contact search behind Studio's picker (names, e-mail addresses and phone
 // numbers, normalised as the identity index stores them). Both act with the caller's accountability.
+import { NotFoundError } from '../shared/errors.js';
 import type { Knex } from 'knex';
 import { contactLabel } from '../shared/display.js';
 import { extractContactIdentities, type Identity, identityOf } from '../shared/identity.js';
 import { type ContactSource, counterpartyIdentities, withIdentity } from '../shared/matching.js';
-import type { Accountability, HubContext } from './context.js';
+import type { Accountability, HubContext, SchemaOverview } from './context.js';
 
 export interface CallerScope {
 	services: HubContext['services'];
 	database: Knex;
-	schema: unknown;
+	schema: SchemaOverview;
 	accountability: Accountability | null | undefined;
 	source: ContactSource;
 	region?: string | undefined;
-}
-
-export class LinkError extends Error {
-	constructor(
-		public status: number,
-		public code: string,
-		message: string,
-	) {
-		super(message);
-	}
 }
 
 export interface LinkResult {
@@ -44,7 +35,7 @@ export async function linkActivity(
 	const options = { schema: scope.schema, accountability: scope.accountability, knex: scope.database };
 	const contacts = new ItemsService(scope.source.collection, options);
 	const found = await contacts.readOne(contact).catch(() => null);
-	if (!found) throw new LinkError(404, 'NOT_FOUND', 'No such contact');
+	if (!found) throw new NotFoundError('No such contact');
 	const activities = new ItemsService('activities', options);
 	let added: Identity | null = null;
 
@@ -53,8 +44,8 @@ export async function linkActivity(
 			.readOne(id, { fields: ['id', 'direction', 'sender', 'recipient'] })
 			.catch(() => null);
 
-		if (!activity) throw new LinkError(404, 'NOT_FOUND', 'No such activity');
-		const [identity] = counterpartyIdentities(activity, scope.region);
+		if (!activity) throw new NotFoundError('No such activity');
+		const [identity] = counterpartyIdentities(activity as Parameters<typeof counterpartyIdentities>[0], scope.region);
 
 		if (identity) {
 			const field = (identity.kind === 'email' ? scope.source.emailFields : scope.source.phoneFields)[0];

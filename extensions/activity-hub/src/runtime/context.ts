@@ -1,27 +1,18 @@
-// The slice of Directus's extension context the bundle uses, typed loosely on purpose: the glue stays thin.
+// The slice of Directus's extension context the bundle uses, typed with @directus/types (type-only imports: nothing
+// of it reaches the bundle).
 import type { Knex } from 'knex';
+import type { Accountability, ApiExtensionContext, EventContext, SchemaOverview } from '@directus/types';
 
-export interface Accountability {
-	user: string | null;
-	role: string | null;
-	roles?: string[];
-	admin: boolean;
-	app?: boolean;
-	ip?: string | null;
-}
+export type { Accountability, EventContext, SchemaOverview };
 
-export interface HubContext {
-	database: Knex;
-	env: Record<string, unknown>;
-	logger: {
-		debug: (...a: unknown[]) => void;
-		info: (...a: unknown[]) => void;
-		warn: (...a: unknown[]) => void;
-		error: (...a: unknown[]) => void;
-	};
-	getSchema: (options?: { database?: Knex }) => Promise<unknown>;
-	services: Record<string, any>;
-}
+/**
+ * What hooks, endpoints and operations take from the context Directus hands them. A slice (Pick) on purpose: the
+ * SDK's defineHook, defineEndpoint and defineOperationApi type their contexts with their own @directus/types
+ * release, whose service classes differ from this package's, so each entry's context is assignable to this.
+ */
+export type HubContext = Pick<ApiExtensionContext, 'database' | 'env' | 'logger' | 'getSchema'> & {
+	services: Pick<ApiExtensionContext['services'], 'FilesService' | 'ItemsService' | 'SchemaService'>;
+};
 
 export const dialectOf = (database: Knex): 'postgres' | 'sqlite' => {
 	const client = String((database.client as { config?: { client?: unknown } }).config?.client ?? '');
@@ -64,17 +55,12 @@ export function activityFromRow(row: Record<string, unknown>): Record<string, un
 	return out;
 }
 
-export const ACTIVITY_HUB_DEFAULTS = {
-	region: (env: Record<string, unknown>) =>
-		typeof env['ACTIVITY_HUB_DEFAULT_REGION'] === 'string' ? (env['ACTIVITY_HUB_DEFAULT_REGION'] as string) : undefined,
-};
-
 /**
  * Directus's getSchema() deep-clones the whole schema on every call. Event contexts on hot paths take this
  * copy instead, refreshed every few seconds (it is only handed to action listeners).
  */
-export function cachedSchema(getSchema: () => Promise<unknown>, ttlMs = 5000): () => Promise<unknown> {
-	let value: Promise<unknown> | null = null;
+export function cachedSchema(getSchema: () => Promise<SchemaOverview>, ttlMs = 5000): () => Promise<SchemaOverview> {
+	let value: Promise<SchemaOverview> | null = null;
 	let expires = 0;
 
 	return () => {

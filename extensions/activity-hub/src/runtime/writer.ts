@@ -9,6 +9,7 @@ import { contactForUnknownSender, counterpartyIdentities, matchFrom, type MatchR
 import { lookupIdentities } from './identities.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../shared/limits.js';
 
 export interface WriteResult {
 	id: string;
@@ -259,7 +260,7 @@ export class ActivityWriter {
 			payload: JSON.stringify({ ...draft.payload, ...(draft.media.length ? { media: draft.media } : {}) }),
 			metadata: JSON.stringify(draft.metadata),
 			attempts: 0,
-			max_attempts: 5,
+			max_attempts: DEFAULT_MAX_ATTEMPTS,
 			available_at: dbTime(trx, now),
 			match_status: match.match_status,
 			match_candidates: match.match_candidates ? JSON.stringify(match.match_candidates) : null,

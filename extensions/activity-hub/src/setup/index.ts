@@ -9,7 +9,8 @@ import { version } from '../../package.json';
 import { flushHostCaches } from '../host/directus.js';
 import { install, installedState, InstallError, type InstallHost, type InstallReport } from '../install/installer.js';
 import { setInstallStatus, unavailableReason } from '../install/status.js';
-import { ACTIVITY_HUB_DEFAULTS } from '../runtime/context.js';
+import { readConfig } from '../shared/config.js';
+import { errorBody } from '../shared/errors.js';
 import { indexAllContacts } from '../runtime/identities.js';
 import type { ContactPlan } from '../shared/install-plan.js';
 
@@ -27,7 +28,9 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 		flushCaches: flushHostCaches,
 	});
 
-	const autoInstall = env['ACTIVITY_HUB_AUTO_INSTALL'] !== false && env['ACTIVITY_HUB_AUTO_INSTALL'] !== 'false';
+	const config = readConfig(env);
+	const { autoInstall } = config;
+	for (const problem of config.problems) logger.warn(`Activity Hub: ${problem}`);
 
 	init('app.before', async () => {
 		const started = Date.now();
@@ -70,11 +73,8 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 				phoneFields: contacts.phoneFields,
 			};
 
-			const { indexed, linked } = await indexAllContacts(
-				database,
-				source,
-				ACTIVITY_HUB_DEFAULTS.region(env),
-				(message) => logger.warn(message),
+			const { indexed, linked } = await indexAllContacts(database, source, config.defaultRegion, (message) =>
+				logger.warn(message),
 			);
 
 			if (indexed)
@@ -91,10 +91,7 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 			const unavailable = GATED.test(req.path) ? unavailableReason() : null;
 			if (!unavailable) return next();
 
-			res
-				.status(503)
-				.set('retry-after', '30')
-				.json({ errors: [{ message: unavailable.reason, extensions: { code: unavailable.code } }] });
+			res.status(503).set('retry-after', '30').json(errorBody(unavailable.code, unavailable.reason));
 		});
 	});
 

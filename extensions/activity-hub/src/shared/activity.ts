@@ -11,6 +11,21 @@ export type ActivityStatus = (typeof STATUSES)[number];
 export type MatchStatus = (typeof MATCH_STATUSES)[number];
 export type Provider = (typeof PROVIDERS)[number];
 
+/** What an activity or a channel is when nothing says otherwise (also the schema's column defaults). */
+export const ACTIVITY_DEFAULTS = {
+	type: 'note',
+	direction: 'inbound',
+	status: 'raw',
+	matchStatus: 'unmatched',
+	provider: 'generic',
+} as const satisfies {
+	type: ActivityType;
+	direction: Direction;
+	status: ActivityStatus;
+	matchStatus: MatchStatus;
+	provider: Provider;
+};
+
 export const isActivityType = (value: unknown): value is ActivityType =>
 	typeof value === 'string' && (ACTIVITY_TYPES as readonly string[]).includes(value);
 export const isDirection = (value: unknown): value is Direction =>

@@ -1,6 +1,7 @@
 // What installing Activity Hub into a project would do, decided before anything is written: which collections the
 // bundle owns, where contacts come from, and the schema to merge. Pure: the caller reads the project's snapshot
 // and the install record, and applies the result.
+import { CONFIG_DEFAULTS, readConfig } from './config.js';
 
 export interface SnapshotCollection {
 	collection: string;
@@ -61,24 +62,15 @@ export type InstallRefusal =
 	| 'CONTACTS_COLLECTION_MISSING'
 	| 'CONTACTS_COLLECTION_UNUSABLE';
 
-export const CONTACTS = 'contacts';
+/** The bundle's own contacts collection (also where contacts are read from by default). */
+export const CONTACTS = CONFIG_DEFAULTS.ACTIVITY_HUB_CONTACTS_COLLECTION;
 
 const TIMELINE_INTERFACE = 'activity-hub-timeline';
-
-const listFrom = (value: unknown): string[] | null =>
-	typeof value === 'string' && value.trim()
-		? value
-				.split(',')
-				.map((v) => v.trim())
-				.filter(Boolean)
-		: null;
 
 const refuse = (code: InstallRefusal, message: string): InstallPlan => ({ ok: false, code, message });
 
 /** The collection contacts are read from: ACTIVITY_HUB_CONTACTS_COLLECTION, or `contacts`. */
-export const contactsTarget = (env: Record<string, unknown>) =>
-	(typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION'].trim()) ||
-	CONTACTS;
+export const contactsTarget = (env: Record<string, unknown>) => readConfig(env).contacts.collection;
 
 /** Decide the install, or refuse it with a message that says what to change. */
 export function planInstall(facts: InstallFacts): InstallPlan {
@@ -109,8 +101,7 @@ export function planInstall(facts: InstallFacts): InstallPlan {
 		);
 
 	const contactsOwned = target === CONTACTS && (!existing.has(CONTACTS) || ownedNow(CONTACTS));
-	const emailFields = listFrom(env['ACTIVITY_HUB_CONTACT_EMAIL_FIELDS']);
-	const phoneFields = listFrom(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS']);
+	const { emailFields, phoneFields } = readConfig(env).contacts;
 	const source = contactsOwned ? bundle : current;
 	if (!contactsOwned && !existing.has(target))
 		return refuse(
@@ -161,8 +152,8 @@ export function planInstall(facts: InstallFacts): InstallPlan {
 		contacts: {
 			collection: target,
 			owned: contactsOwned,
-			emailFields: emailFields ?? (contactsOwned ? ['emails'] : []),
-			phoneFields: phoneFields ?? (contactsOwned ? ['phones'] : []),
+			emailFields: [...(emailFields ?? (contactsOwned ? CONFIG_DEFAULTS.ACTIVITY_HUB_CONTACT_EMAIL_FIELDS : []))],
+			phoneFields: [...(phoneFields ?? (contactsOwned ? CONFIG_DEFAULTS.ACTIVITY_HUB_CONTACT_PHONE_FIELDS : []))],
 		},
 		schema: contactsOwned ? bundle : retargetContacts(bundle, current, target),
 	};

@@ -1,6 +1,7 @@
 // Who an activity is about, and what several or no matching contacts mean. Pure: the lookup is injected.
 import type { Direction, MatchStatus } from './activity.js';
 import { extractContactIdentities, type Identity, identityKey, identityOf, splitAddressList } from './identity.js';
+import { CONFIG_DEFAULTS, readConfig } from './config.js';
 
 /** The counterparty: the sender of an inbound activity, the recipients of an outbound one. */
 export function counterpartyIdentities(
@@ -45,24 +46,15 @@ export interface ContactSource {
 	phoneFields: string[];
 }
 
-const list = (value: unknown, fallback: string[]) =>
-	typeof value === 'string' && value.trim()
-		? value
-				.split(',')
-				.map((v) => v.trim())
-				.filter(Boolean)
-		: fallback;
-
-/** Which collection and fields hold contacts' emails and phones (teams may have their own). */
+/** Which collection and fields hold contacts' emails and phones (teams may have their own). A fresh object. */
 export function contactSource(env: Record<string, unknown>): ContactSource {
+	const { contacts } = readConfig(env);
+
 	return {
-		collection:
-			typeof env['ACTIVITY_HUB_CONTACTS_COLLECTION'] === 'string' && env['ACTIVITY_HUB_CONTACTS_COLLECTION']
-				? String(env['ACTIVITY_HUB_CONTACTS_COLLECTION'])
-				: 'contacts',
+		collection: contacts.collection,
 		primaryKey: 'id',
-		emailFields: list(env['ACTIVITY_HUB_CONTACT_EMAIL_FIELDS'], ['emails']),
-		phoneFields: list(env['ACTIVITY_HUB_CONTACT_PHONE_FIELDS'], ['phones']),
+		emailFields: [...(contacts.emailFields ?? CONFIG_DEFAULTS.ACTIVITY_HUB_CONTACT_EMAIL_FIELDS)],
+		phoneFields: [...(contacts.phoneFields ?? CONFIG_DEFAULTS.ACTIVITY_HUB_CONTACT_PHONE_FIELDS)],
 	};
 }
 

@@ -3,7 +3,8 @@
 // Errors fail the activity (retried with backoff), never the whole batch.
 import { defineOperationApi } from '@directus/extensions-sdk';
 import { chatRequest, readSummary } from '../shared/llm.js';
-import { cachedSchema, type HubContext } from '../runtime/context.js';
+import { cachedSchema } from '../runtime/context.js';
+import { readConfig } from '../shared/config.js';
 import { jsonOption } from '../runtime/operations.js';
 import { activityQueue } from '../queue/index.js';
 
@@ -14,11 +15,8 @@ interface Options {
 export default defineOperationApi<Options>({
 	id: 'activity-hub-summarise',
 	handler: async (options, context) => {
-		const { database, getSchema, env, logger } = context as unknown as HubContext;
-		const url = String(env['ACTIVITY_HUB_LLM_URL'] ?? '').replace(/\/$/, '');
-		const model = String(env['ACTIVITY_HUB_LLM_MODEL'] ?? 'gpt-4o-mini');
-		const apiKey = env['ACTIVITY_HUB_LLM_API_KEY'] ? String(env['ACTIVITY_HUB_LLM_API_KEY']) : null;
-		const timeoutMs = Number(env['ACTIVITY_HUB_LLM_TIMEOUT_MS'] ?? 60_000);
+		const { database, getSchema, env, logger } = context;
+		const { url, model, apiKey, timeoutMs } = readConfig(env).llm;
 		const activities = jsonOption<Array<Record<string, any>>>(options.activities, []);
 		// One schema for the batch's events, not one clone per activity.
 		const queue = activityQueue({ database, schema: cachedSchema(() => getSchema()), accountability: null });

@@ -8,6 +8,10 @@
 import { createHash } from 'node:crypto';
 import { QUEUE_STATES } from '../../queue/states.js';
 import type { ActivityType } from '../activity.js';
+import { UUID } from '../ids.js';
+import { DEFAULT_STALE_MINUTES } from '../limits.js';
+
+export { DEFAULT_STALE_MINUTES, MAX_CLAIM, MAX_LEASE_SECONDS } from '../limits.js';
 
 export type Dialect = 'postgres' | 'sqlite';
 
@@ -19,12 +23,6 @@ export interface ClaimOptions {
 	channels?: string[];
 	now: Date;
 }
-
-export const DEFAULT_STALE_MINUTES = 15;
-export const MAX_CLAIM = 100;
-export const MAX_LEASE_SECONDS = 3600;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const { queued: RAW, processing: PROCESSING } = QUEUE_STATES;
 

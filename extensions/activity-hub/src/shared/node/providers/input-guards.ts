@@ -2,7 +2,8 @@
 // bounded JSON shape and form size, no NUL characters (PostgreSQL text and jsonb cannot hold them, and they are
 // never legitimate in a message), and media URLs within the provider's policy. Each refusal is a 4xx.
 import { mediaUrlRefusal } from '../media.js';
-import { type ActivityDraft, IngestError } from './types.js';
+import { HubError as IngestError } from '../../errors.js';
+import type { ActivityDraft } from './types.js';
 
 export const MAX_JSON_DEPTH = 64;
 export const MAX_JSON_NODES = 20_000;

@@ -80,17 +80,8 @@ export interface ProviderAdapter {
 	parse(request: IngestRequest, channel: ChannelSettings, now: Date): AdapterResult;
 }
 
-/** A client mistake, mapped to a 4xx reply with a stable code. Never carries database text. */
-export class IngestError extends Error {
-	constructor(
-		public status: number,
-		public code: string,
-		message: string,
-	) {
-		super(message);
-		this.name = 'IngestError';
-	}
-}
+/** A client mistake, mapped to a 4xx reply with a stable code (the bundle's one error class, shared/errors.ts). */
+export { HubError as IngestError } from '../../errors.js';
 
 export const fieldValue = (fields: Array<[string, string]>, name: string): string | undefined =>
 	fields.find(([key]) => key === name)?.[1];

@@ -1,17 +1,68 @@
-// The collections Activity Hub owns, as Directus REST payloads. `npm run snapshot` creates them on a scratch
-// Directus and writes snapshots/activity-hub.json from it; the installer applies that snapshot.
-const choices = (values) => ({ choices: values.map((value) => ({ text: value, value })) });
-const field = (name, type, meta = {}, schema = {}) => ({ field: name, type, meta: { width: 'half', ...meta }, schema });
+// The collections Activity Hub owns, as Directus REST payloads. `npm run snapshot` (through tsx) creates them on a
+// scratch Directus and writes snapshots/activity-hub.json from it; the installer applies that snapshot. Choices and
+// defaults come from the bundle's own vocabulary and limits, so the schema and the code cannot drift apart.
+import {
+	ACTIVITY_DEFAULTS,
+	ACTIVITY_TYPES,
+	DIRECTIONS,
+	MATCH_STATUSES,
+	PROVIDERS,
+	STATUSES,
+} from '../extensions/activity-hub/src/shared/activity.js';
+import {
+	DEFAULT_CHANNEL_LIMITS,
+	DEFAULT_MAX_ATTEMPTS,
+	DEFAULT_STALE_MINUTES,
+} from '../extensions/activity-hub/src/shared/limits.js';
 
-const string = (name, meta = {}, schema = {}) =>
+export { ACTIVITY_TYPES };
+
+type Meta = Record<string, unknown>;
+type Schema = Record<string, unknown>;
+
+export interface FieldPayload {
+	field: string;
+	type: string;
+	meta: Meta;
+	schema: Schema;
+}
+
+export interface CollectionPayload {
+	collection: string;
+	meta: Meta;
+	schema: Schema;
+	fields: FieldPayload[];
+}
+
+export interface RelationPayload {
+	collection: string;
+	field: string;
+	related_collection: string;
+	schema: { on_delete: string };
+	meta: Meta;
+}
+
+const MB = 1024 * 1024;
+
+const choices = (values: readonly string[]) => ({ choices: values.map((value) => ({ text: value, value })) });
+
+const field = (name: string, type: string, meta: Meta = {}, schema: Schema = {}): FieldPayload => ({
+	field: name,
+	type,
+	meta: { width: 'half', ...meta },
+	schema,
+});
+
+const string = (name: string, meta: Meta = {}, schema: Schema = {}) =>
 	field(name, 'string', { interface: 'input', ...meta }, { max_length: 255, ...schema });
 
-const select = (name, values, meta = {}, schema = {}) =>
+const select = (name: string, values: readonly string[], meta: Meta = {}, schema: Schema = {}) =>
 	string(name, { interface: 'select-dropdown', display: 'labels', options: choices(values), ...meta }, schema);
 
-const text = (name, meta = {}) => field(name, 'text', { interface: 'input-multiline', width: 'full', ...meta });
+const text = (name: string, meta: Meta = {}) =>
+	field(name, 'text', { interface: 'input-multiline', width: 'full', ...meta });
 
-const json = (name, meta = {}) =>
+const json = (name: string, meta: Meta = {}) =>
 	field(name, 'json', {
 		interface: 'input-code',
 		options: { language: 'json' },
@@ -20,12 +71,13 @@ const json = (name, meta = {}) =>
 		...meta,
 	});
 
-const timestamp = (name, meta = {}) =>
+const timestamp = (name: string, meta: Meta = {}) =>
 	field(name, 'timestamp', { interface: 'datetime', display: 'datetime', ...meta });
 
-const integer = (name, meta = {}, schema = {}) => field(name, 'integer', { interface: 'input', ...meta }, schema);
+const integer = (name: string, meta: Meta = {}, schema: Schema = {}) =>
+	field(name, 'integer', { interface: 'input', ...meta }, schema);
 
-const boolean = (name, defaultValue, meta = {}) =>
+const boolean = (name: string, defaultValue: boolean, meta: Meta = {}) =>
 	field(
 		name,
 		'boolean',
@@ -33,10 +85,10 @@ const boolean = (name, defaultValue, meta = {}) =>
 		{ default_value: defaultValue, is_nullable: false },
 	);
 
-const m2o = (name, type, meta = {}) =>
+const m2o = (name: string, type: string, meta: Meta = {}) =>
 	field(name, type, { interface: 'select-dropdown-m2o', display: 'related-values', special: ['m2o'], ...meta });
 
-const user = (name, meta = {}) =>
+const user = (name: string, meta: Meta = {}) =>
 	m2o(name, 'uuid', {
 		interface: 'select-dropdown-m2o',
 		display: 'user',
@@ -65,11 +117,7 @@ const intKey = () =>
 		{ is_primary_key: true, has_auto_increment: true },
 	);
 
-export const ACTIVITY_TYPES = ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'];
-
-const PROVIDERS = ['generic', 'twilio', 'postmark', 'mailgun', 'sendgrid', 'whatsapp', 'upload'];
-
-export const collections = [
+export const collections: CollectionPayload[] = [
 	{
 		collection: 'contacts',
 		meta: {
@@ -138,10 +186,15 @@ export const collections = [
 		fields: [
 			uuidKey(),
 			string('name', { required: true }, { is_nullable: false }),
-			select('provider', PROVIDERS, { required: true }, { is_nullable: false, default_value: 'generic' }),
+			select(
+				'provider',
+				PROVIDERS,
+				{ required: true },
+				{ is_nullable: false, default_value: ACTIVITY_DEFAULTS.provider },
+			),
 			boolean('enabled', true),
-			select('default_type', ACTIVITY_TYPES, {}, { default_value: 'note', is_nullable: false }),
-			select('default_direction', ['inbound', 'outbound'], {}, { default_value: 'inbound', is_nullable: false }),
+			select('default_type', ACTIVITY_TYPES, {}, { default_value: ACTIVITY_DEFAULTS.type, is_nullable: false }),
+			select('default_direction', DIRECTIONS, {}, { default_value: ACTIVITY_DEFAULTS.direction, is_nullable: false }),
 			user('owner', { note: 'Activities from this channel belong to this user (empty = global)' }),
 			string('key_prefix', {
 				readonly: true,
@@ -150,11 +203,20 @@ export const collections = [
 			field(
 				'max_request_bytes',
 				'bigInteger',
-				{ interface: 'input', note: 'Default 35 MB' },
-				{ default_value: 36700160 },
+				{ interface: 'input', note: `Default ${DEFAULT_CHANNEL_LIMITS.maxRequestBytes / MB} MB` },
+				{ default_value: DEFAULT_CHANNEL_LIMITS.maxRequestBytes },
 			),
-			field('max_file_bytes', 'bigInteger', { interface: 'input', note: 'Default 25 MB' }, { default_value: 26214400 }),
-			integer('max_files', { note: 'Default 20' }, { default_value: 20 }),
+			field(
+				'max_file_bytes',
+				'bigInteger',
+				{ interface: 'input', note: `Default ${DEFAULT_CHANNEL_LIMITS.maxFileBytes / MB} MB` },
+				{ default_value: DEFAULT_CHANNEL_LIMITS.maxFileBytes },
+			),
+			integer(
+				'max_files',
+				{ note: `Default ${DEFAULT_CHANNEL_LIMITS.maxFiles}` },
+				{ default_value: DEFAULT_CHANNEL_LIMITS.maxFiles },
+			),
 			json('allowed_mime_types', {
 				interface: 'tags',
 				special: ['cast-json'],
@@ -204,9 +266,9 @@ export const collections = [
 		schema: {},
 		fields: [
 			uuidKey(),
-			select('type', ACTIVITY_TYPES, { required: true }, { is_nullable: false, default_value: 'note' }),
-			select('direction', ['inbound', 'outbound'], {}, { is_nullable: false, default_value: 'inbound' }),
-			select('status', ['raw', 'processing', 'completed', 'failed'], {}, { is_nullable: false, default_value: 'raw' }),
+			select('type', ACTIVITY_TYPES, { required: true }, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.type }),
+			select('direction', DIRECTIONS, {}, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.direction }),
+			select('status', STATUSES, {}, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.status }),
 			m2o('channel', 'uuid', { options: { template: '{{name}}' } }),
 			m2o('contact', 'integer', { options: { template: '{{first_name}} {{last_name}}' } }),
 			user('owner', { note: 'Empty = global' }),
@@ -221,13 +283,13 @@ export const collections = [
 			json('processed_data', { note: 'Agent output: summary, facts, transcript…' }),
 			field('attachments', 'alias', { interface: 'files', special: ['files'], width: 'full' }),
 			integer('attempts', { readonly: true }, { default_value: 0, is_nullable: false }),
-			integer('max_attempts', {}, { default_value: 5, is_nullable: false }),
+			integer('max_attempts', {}, { default_value: DEFAULT_MAX_ATTEMPTS, is_nullable: false }),
 			timestamp('available_at'),
 			string('lease_owner', { readonly: true }),
 			string('lease_token', { readonly: true, hidden: true }),
 			timestamp('lease_expires_at', { readonly: true }),
 			text('last_error', { readonly: true }),
-			select('match_status', ['matched', 'unmatched', 'ambiguous'], {}, { default_value: 'unmatched' }),
+			select('match_status', MATCH_STATUSES, {}, { default_value: ACTIVITY_DEFAULTS.matchStatus }),
 			json('match_candidates', { readonly: true }),
 			created(),
 			updated(),
@@ -291,14 +353,20 @@ export const collections = [
 			integer(
 				'stale_threshold_minutes',
 				{ note: 'Other agents may take your queued work after this many minutes' },
-				{ default_value: 15 },
+				{ default_value: DEFAULT_STALE_MINUTES },
 			),
 			boolean('allow_remote_processing', true, { note: 'Let other owners\u2019 agents process your activities' }),
 		],
 	},
 ];
 
-const rel = (collection, field, related, onDelete, extra = {}) => ({
+const rel = (
+	collection: string,
+	field: string,
+	related: string,
+	onDelete: string,
+	extra: Meta = {},
+): RelationPayload => ({
 	collection,
 	field,
 	related_collection: related,
@@ -306,7 +374,7 @@ const rel = (collection, field, related, onDelete, extra = {}) => ({
 	meta: { sort_field: null, ...extra },
 });
 
-export const relations = [
+export const relations: RelationPayload[] = [
 	rel('contacts', 'owner', 'directus_users', 'SET NULL'),
 	rel('ingestion_channels', 'owner', 'directus_users', 'SET NULL'),
 	rel('activities', 'channel', 'ingestion_channels', 'SET NULL'),
