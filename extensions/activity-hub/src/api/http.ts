@@ -35,16 +35,26 @@ export const route =
 		res.setHeader('Cache-Control', 'no-store');
 
 		handler(req as ApiRequest, res).catch((error) => {
-			if (error instanceof LeaseLost)
-				error = new HttpError(409, 'LEASE_LOST', 'The lease expired or belongs to another worker; nothing was changed');
-			if (error instanceof IngestError) error = new HttpError(error.status, error.code, error.message);
-			if (error instanceof HttpError)
+			const known = apiError(error);
+			if (known)
 				return res
-					.status(error.status)
-					.json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+					.status(known.status)
+					.json({ errors: [{ message: known.message, extensions: { code: known.code } }] });
 			next(error);
 		});
 	};
+
+/** The API's own answer to an error (status, code, message), or null for an error Directus's handler answers. */
+export function apiError(error: unknown): HttpError | null {
+	if (error instanceof LeaseLost)
+		return new HttpError(409, 'LEASE_LOST', 'The lease expired or belongs to another worker; nothing was changed');
+	if (error instanceof IngestError) return new HttpError(error.status, error.code, error.message);
+	if (error instanceof HttpError) return error;
+	return null;
+}
+
+/** Who makes a request: what the guards and the services read of it (an Express request, an MCP call's request). */
+export type Caller = { accountability?: Accountability; schema?: unknown };
 
 /** Events of the request's transitions and writes carry its schema and accountability. */
 export const eventContext = (
@@ -90,8 +100,9 @@ export const requirePermission = async (
 	}
 };
 
-export const activityId = (req: Request) => {
-	const id = String(req.params['id']);
+/** An activity id from a path parameter or a tool argument (404 for anything that is not a UUID). */
+export const activityId = (value: unknown) => {
+	const id = String(value);
 	if (!UUID.test(id)) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
 	return id;
 };
