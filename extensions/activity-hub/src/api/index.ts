@@ -5,6 +5,7 @@ import type { HubContext } from '../runtime/context.js';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
+import { registerMcpRoutes } from '../mcp/index.js';
 
 export default defineEndpoint({
 	id: 'activity-hub',
@@ -15,5 +16,6 @@ export default defineEndpoint({
 		registerChannelRoutes(scope);
 		registerQueueRoutes(scope);
 		registerActivityRoutes(scope);
+		registerMcpRoutes(scope);
 	},
 });
