@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
+import { openSocket } from '../harness/websocket.js';
 import { type McpClient, mcpClient, tool } from '../harness/mcp.js';
 import { seedActivities } from '../harness/seed.js';
 
@@ -82,12 +83,7 @@ describe.each(vendors())('MCP on %s', (vendor) => {
 		const eve = await contact('Eve', `eve-${vendor}@example.org`);
 		const id = await ingest({ type: 'call', sender: `eve-${vendor}@example.org`, content: 'voicemail' });
 
-		const socket = new WebSocket(`${instance.url.replace('http', 'ws')}/websocket`);
-		const messages: any[] = [];
-		socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))));
-		await new Promise((resolve) => socket.addEventListener('open', resolve));
-		socket.send(JSON.stringify({ type: 'auth', access_token: instance.token }));
-		await expect.poll(() => messages.some((m) => m.type === 'auth' && m.status === 'ok')).toBe(true);
+		const { socket, messages } = await openSocket(instance.url, instance.token);
 
 		for (const [collection, event, fields] of [
 			['contact_notes', 'create', ['id', 'contact', 'content', 'source']],
@@ -119,27 +115,17 @@ describe.each(vendors())('MCP on %s', (vendor) => {
 			{ contact: eve, content: 'Eve asked for a callback', source: 'agent', author: null },
 		]);
 
-		await expect
-			.poll(() =>
-				messages.some(
-					(m) =>
-						m.uid === 'contact_notes' &&
-						m.event === 'create' &&
-						m.data?.some((n: any) => n.content === 'Eve asked for a callback' && String(n.contact) === String(eve)),
-				),
-			)
-			.toBe(true);
+		/** A subscription message of `uid` for `event` with a row that passes `test`. */
+		const heard = (uid: string, event: string, test: (row: any) => boolean) =>
+			expect.poll(() => messages.some((m) => m.uid === uid && m.event === event && m.data?.some(test))).toBe(true);
 
-		await expect
-			.poll(() =>
-				messages.some(
-					(m) =>
-						m.uid === 'activities' &&
-						m.event === 'update' &&
-						m.data?.some((a: any) => a.id === id && a.status === 'completed'),
-				),
-			)
-			.toBe(true);
+		await heard(
+			'contact_notes',
+			'create',
+			(n) => n.content === 'Eve asked for a callback' && `${n.contact}` === `${eve}`,
+		);
+
+		await heard('activities', 'update', (a) => a.id === id && a.status === 'completed');
 
 		socket.close();
 		const timeline = await tool(agent, 'contact_timeline', { contact: eve });
