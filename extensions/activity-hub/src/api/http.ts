@@ -1,6 +1,7 @@
 // What every /activity-hub route shares: the error reply, the access guards and the parameter parsers.
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Accountability, HubContext } from '../runtime/context.js';
+import type { IngestContext } from '../ingest-pipeline/index.js';
 import { checkAccess } from '../host/directus.js';
 import { IngestError } from '../shared/node/providers/types.js';
 import { activityQueue, LeaseLost } from '../queue/index.js';
@@ -24,7 +25,8 @@ export type ApiRequest = Request & { accountability?: Accountability; schema?: u
 /** What the route groups get from the endpoint: Directus's context and the helpers bound to it. */
 export interface ApiScope {
 	router: Router;
-	context: unknown;
+	/** Directus's endpoint context, as the ingest pipeline takes it. */
+	context: IngestContext;
 	ctx: HubContext;
 	db: HubContext['database'];
 }
