@@ -18,6 +18,7 @@ import { claim, completeMany } from '../extensions/activity-hub/src/queue/statem
 import { combine, drain, fmt, load, type LoadResult, percentile, subscribe } from './load.js';
 import { startRedis } from '../scripts/lib/redis.mjs';
 import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/display.js';
+import { mcpBench } from './mcp.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -30,7 +31,7 @@ const ADMIN = {
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
-const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload,realtime,timeline').split(',');
+const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload,realtime,timeline,mcp').split(',');
 const rows: string[][] = [];
 
 /** One line of the table: what, the goal, the figure, the result against the baseline or goal, and how it was run. */
@@ -777,6 +778,9 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 	await server.stop();
 	await db.destroy();
 }
+
+// 7. Claim + complete over MCP against the HTTP API, the same agents (bench/mcp.ts).
+if (SECTIONS.includes('mcp')) await mcpBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });

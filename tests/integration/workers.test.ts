@@ -6,6 +6,7 @@ import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.
 import { type RedisServer, startRedis } from '../../scripts/lib/redis.mjs';
 import { call, createChannel, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
+import { openSocket } from '../harness/websocket.js';
 import { seedActivities } from '../harness/seed.js';
 import { startWorker, type Worker } from '../harness/workers.js';
 
@@ -166,12 +167,7 @@ describe.each(vendors().filter((v) => v === 'pg'))('three instances with Redis o
 
 	it('a websocket client on one instance sees an activity ingested through another', async () => {
 		const channel = await createChannel(instance, { provider: 'generic' });
-		const socket = new WebSocket(`${instance.url.replace('http', 'ws')}/websocket`);
-		const messages: any[] = [];
-		socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))));
-		await new Promise((resolve) => socket.addEventListener('open', resolve));
-		socket.send(JSON.stringify({ type: 'auth', access_token: instance.token }));
-		await expect.poll(() => messages.some((m) => m.type === 'auth' && m.status === 'ok')).toBe(true);
+		const { socket, messages } = await openSocket(instance.url, instance.token);
 
 		socket.send(
 			JSON.stringify({

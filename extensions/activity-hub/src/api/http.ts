@@ -32,6 +32,9 @@ export interface ApiScope {
 
 type RequestScope = { schema?: SchemaOverview | null; accountability?: Accountability | null };
 
+/** Who makes a request: what the guards and the services read of it (an Express request, an MCP call's request). */
+export type Caller = { accountability?: Accountability | null; schema: SchemaOverview };
+
 export const route =
 	(handler: (req: ApiRequest, res: Response) => Promise<unknown>) =>
 	(req: Request, res: Response, next: NextFunction) => {
@@ -43,6 +46,9 @@ export const route =
 			res.status(reply.status).json(reply.body);
 		});
 	};
+
+/** The bundle's own answer to an error (its status, code and message), or null for one Directus's handler answers. */
+export const apiError = (error: unknown): HubError | null => (error instanceof HubError ? error : null);
 
 /** Events of the request's transitions and writes carry its schema and accountability. */
 export const eventContext = (db: HubContext['database'], req: RequestScope): EventContext => ({
@@ -91,8 +97,9 @@ export const requirePermission = async (
 	}
 };
 
-export const activityId = (req: Request) => {
-	const id = String(req.params['id']);
+/** An activity id from a path parameter or a tool argument (404 for anything that is not a UUID). */
+export const activityId = (value: unknown) => {
+	const id = String(value);
 	if (!UUID.test(id)) throw new NotFoundError('No such activity');
 	return id;
 };

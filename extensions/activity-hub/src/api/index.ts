@@ -4,6 +4,7 @@ import { defineEndpoint } from '@directus/extensions-sdk';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
+import { registerMcpRoutes } from '../mcp/index.js';
 
 export default defineEndpoint({
 	id: 'activity-hub',
@@ -13,5 +14,6 @@ export default defineEndpoint({
 		registerChannelRoutes(scope);
 		registerQueueRoutes(scope);
 		registerActivityRoutes(scope);
+		registerMcpRoutes(scope);
 	},
 });

@@ -1,0 +1,229 @@
+// What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
+// returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
+// same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
+import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
+import { plainText } from '../shared/display.js';
+import { contactSource } from '../shared/matching.js';
+import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM } from '../shared/limits.js';
+import { readConfig } from '../shared/config.js';
+import {
+	type CallerScope,
+	searchContacts as findContacts,
+	linkActivity as linkToContact,
+} from '../runtime/contact-links.js';
+import type { HubContext } from '../runtime/context.js';
+import { HubError } from '../shared/errors.js';
+import {
+	activityId,
+	type Caller,
+	existsOr404,
+	HttpError,
+	leaseSeconds,
+	leaseToken,
+	queueFor,
+	requireAgent,
+	requireUser,
+	UUID,
+} from './http.js';
+
+type Db = HubContext['database'];
+
+const validateCompletion = (body: any) => {
+	const { processed_data: processed, note } = body;
+	if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
+		throw new HttpError(400, 'INVALID_PAYLOAD', 'processed_data must be an object');
+	if (note !== undefined && note !== null && typeof note !== 'string')
+		throw new HttpError(400, 'INVALID_PAYLOAD', 'note must be a string');
+	return {
+		processed_data: processed as Record<string, unknown> | undefined,
+		note: note as string | null | undefined,
+	};
+};
+
+/**
+ * A transition of one activity, answering 404 for an unknown one before any other error, as a lookup first would —
+ * but looking only when the request fails: `validate` checks the body and returns the transition; a lost lease or
+ * an invalid body of an activity that does not exist is a 404.
+ */
+async function knownActivity<T>(db: Db, id: string, validate: () => Promise<() => Promise<T>>) {
+	try {
+		const transition = await validate();
+		return await transition();
+	} catch (error) {
+		if (error instanceof HubError) await existsOr404(db, id);
+		throw error;
+	}
+}
+
+/** Leases up to `limit` activities (their lease tokens are in the reply, and only there). */
+export async function claimActivities(db: Db, caller: Caller, body: any) {
+	await requireAgent(db, caller.accountability);
+	body = body ?? {};
+	const limit = body.limit ?? DEFAULT_CLAIM_LIMIT;
+	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM)
+		throw new HttpError(400, 'INVALID_PAYLOAD', `limit must be an integer from 1 to ${MAX_CLAIM}`);
+	if (body.types !== undefined && (!Array.isArray(body.types) || !body.types.every(isActivityType)))
+		throw new HttpError(400, 'INVALID_PAYLOAD', `types must be a list of ${ACTIVITY_TYPES.join(', ')}`);
+	if (
+		body.channels !== undefined &&
+		(!Array.isArray(body.channels) || !body.channels.every((c: unknown) => typeof c === 'string' && UUID.test(c)))
+	)
+		throw new HttpError(400, 'INVALID_PAYLOAD', 'channels must be a list of channel ids');
+
+	return queueFor(db, caller).claim({
+		worker: caller.accountability!.user!,
+		limit,
+		leaseSeconds: leaseSeconds(body),
+		types: body.types,
+		channels: body.channels,
+		now: new Date(),
+	});
+}
+
+export async function heartbeatActivity(db: Db, caller: Caller, rawId: unknown, body: any) {
+	await requireAgent(db, caller.accountability);
+	const id = activityId(rawId);
+
+	const lease = await knownActivity(db, id, async () => {
+		const token = leaseToken(body);
+		const seconds = leaseSeconds(body);
+		return () => queueFor(db, caller).heartbeat(id, token, seconds);
+	});
+
+	return { id, ...lease };
+}
+
+/** Per item `completed` or LEASE_LOST, in the order given. */
+export async function completeActivities(db: Db, caller: Caller, items: unknown) {
+	await requireAgent(db, caller.accountability);
+	if (!Array.isArray(items) || items.length === 0 || items.length > MAX_CLAIM)
+		throw new HttpError(400, 'INVALID_PAYLOAD', `items must be a list of 1 to ${MAX_CLAIM} completions`);
+
+	for (const item of items) {
+		if (!item || typeof item.id !== 'string' || !UUID.test(item.id))
+			throw new HttpError(400, 'INVALID_PAYLOAD', 'every item needs an activity id');
+		leaseToken(item);
+		validateCompletion(item);
+	}
+
+	return queueFor(db, caller).completeMany(items);
+}
+
+export async function completeActivity(db: Db, caller: Caller, rawId: unknown, body: any) {
+	await requireAgent(db, caller.accountability);
+	const id = activityId(rawId);
+
+	const result = await knownActivity(db, id, async () => {
+		const { processed_data: processed, note } = validateCompletion(body ?? {});
+		const token = leaseToken(body);
+		return () => queueFor(db, caller).complete(id, token, processed ?? {}, note || null);
+	});
+
+	return {
+		id,
+		status: 'completed',
+		note: result.noteId,
+		note_skipped: result.noteSkipped ? 'activity has no contact' : undefined,
+	};
+}
+
+export async function failActivity(db: Db, caller: Caller, rawId: unknown, body: any) {
+	await requireAgent(db, caller.accountability);
+	const id = activityId(rawId);
+
+	const result = await knownActivity(db, id, async () => {
+		const { error, retry } = body ?? {};
+		if (typeof error !== 'string' || !error)
+			throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
+		if (retry !== undefined && typeof retry !== 'boolean')
+			throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
+		const token = leaseToken(body);
+		return () => queueFor(db, caller).fail(id, token, error, retry !== false);
+	});
+
+	return { id, ...result };
+}
+
+const services = (ctx: HubContext, caller: Caller) => {
+	const { ItemsService } = ctx.services;
+	const options = { schema: caller.schema, accountability: caller.accountability };
+	return (collection: string) => new ItemsService(collection, options);
+};
+
+/**
+ * The activity as a note on its contact (its summary, else its subject and text, unless `content` is given); an
+ * activity has at most one such note, and asking again answers the existing one with `created: false`.
+ */
+export async function noteFromActivity(ctx: HubContext, caller: Caller, rawId: unknown, content?: unknown) {
+	requireUser(caller.accountability);
+	const id = activityId(rawId);
+	const items = services(ctx, caller);
+	const db = ctx.database;
+
+	const activity = await items('activities')
+		.readOne(id, { fields: ['id', 'contact', 'content', 'subject', 'processed_data'] })
+		.catch(() => null);
+
+	if (!activity) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
+	if (activity.contact == null) throw new HttpError(422, 'NO_CONTACT', 'Link the activity to a contact first');
+	const existing = await db('contact_notes').select('id').where({ activity: id }).first();
+	if (existing) return { id: existing.id, created: false };
+
+	const text =
+		typeof content === 'string' && content.trim()
+			? content
+			: (activity.processed_data?.summary ??
+					[activity.subject, plainText(activity.content)].filter(Boolean).join('\n\n')) ||
+				'(no content)';
+
+	try {
+		const noteId = await items('contact_notes').createOne({
+			contact: activity.contact,
+			content: text,
+			activity: id,
+			author: caller.accountability!.user,
+		});
+
+		return { id: noteId, created: true };
+	} catch (error) {
+		const raced = await db('contact_notes').select('id').where({ activity: id }).first();
+		if (!raced) throw error;
+		return { id: raced.id, created: false };
+	}
+}
+
+/**
+ * Links an activity to a contact by hand (the caller's Directus permissions decide: updating activities), and with
+ * `addAddress` adds the activity's counterparty address to the contact so that its next message matches.
+ */
+export async function linkActivity(
+	ctx: HubContext,
+	caller: Caller,
+	rawId: unknown,
+	contact: unknown,
+	addAddress?: unknown,
+) {
+	requireUser(caller.accountability);
+	const id = activityId(rawId);
+	if (contact === undefined || contact === null || contact === '')
+		throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
+	if (addAddress !== undefined && typeof addAddress !== 'boolean')
+		throw new HttpError(400, 'INVALID_PAYLOAD', 'add_address must be a boolean');
+
+	return linkToContact(contactScope(ctx, caller), id, contact as string | number, addAddress === true);
+}
+
+/** Contacts the caller may read whose name, e-mail or phone matches `query` (Studio's contact picker). */
+export async function searchContacts(ctx: HubContext, caller: Caller, query: unknown) {
+	requireUser(caller.accountability);
+	return findContacts(contactScope(ctx, caller), typeof query === 'string' ? query.slice(0, 200) : '');
+}
+
+const contactScope = (ctx: HubContext, caller: Caller): CallerScope => ({
+	services: ctx.services,
+	database: ctx.database,
+	schema: caller.schema,
+	accountability: caller.accountability,
+	source: contactSource(ctx.env),
+	region: readConfig(ctx.env).defaultRegion,
+});
