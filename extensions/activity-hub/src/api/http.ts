@@ -1,11 +1,13 @@
 // What every /activity-hub route shares: the error reply, the access guards and the parameter parsers.
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Accountability, HubContext } from '../runtime/context.js';
+import type { IngestContext } from '../ingest-pipeline/index.js';
 import { checkAccess } from '../host/directus.js';
 import { IngestError } from '../shared/node/providers/types.js';
 import { activityQueue, LeaseLost } from '../queue/index.js';
 import { isAgent } from '../runtime/agents.js';
 import { MAX_LEASE_SECONDS } from '../shared/node/queue.js';
+import { UUID } from '../shared/claim-filters.js';
 
 export class HttpError extends Error {
 	constructor(
@@ -17,14 +19,14 @@ export class HttpError extends Error {
 	}
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID };
 
 export type ApiRequest = Request & { accountability?: Accountability; schema?: unknown };
 
 /** What the route groups get from the endpoint: Directus's context and the helpers bound to it. */
 export interface ApiScope {
 	router: Router;
-	context: unknown;
+	context: IngestContext;
 	ctx: HubContext;
 	db: HubContext['database'];
 }

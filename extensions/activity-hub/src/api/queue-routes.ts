@@ -1,5 +1,5 @@
 // /activity-hub/queue/* — the lease queue over HTTP for agents (claim, heartbeat, complete, fail) and its health.
-import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
+import { ClaimFilterError, type ClaimFilters, claimFilters } from '../shared/claim-filters.js';
 import { MAX_CLAIM } from '../shared/node/queue.js';
 import { queueHealth } from '../runtime/health.js';
 import {
@@ -45,20 +45,20 @@ export function registerQueueRoutes({ router, db }: ApiScope) {
 			const limit = body.limit ?? 1;
 			if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM)
 				throw new HttpError(400, 'INVALID_PAYLOAD', `limit must be an integer from 1 to ${MAX_CLAIM}`);
-			if (body.types !== undefined && (!Array.isArray(body.types) || !body.types.every(isActivityType)))
-				throw new HttpError(400, 'INVALID_PAYLOAD', `types must be a list of ${ACTIVITY_TYPES.join(', ')}`);
-			if (
-				body.channels !== undefined &&
-				(!Array.isArray(body.channels) || !body.channels.every((c: unknown) => typeof c === 'string' && UUID.test(c)))
-			)
-				throw new HttpError(400, 'INVALID_PAYLOAD', 'channels must be a list of channel ids');
+			let filters: ClaimFilters;
+
+			try {
+				filters = claimFilters(body);
+			} catch (error) {
+				if (error instanceof ClaimFilterError) throw new HttpError(400, 'INVALID_PAYLOAD', error.message);
+				throw error;
+			}
 
 			const rows = await queueFor(db, req).claim({
 				worker: req.accountability!.user!,
 				limit,
 				leaseSeconds: leaseSeconds(body),
-				types: body.types,
-				channels: body.channels,
+				...filters,
 				now: new Date(),
 			});
 

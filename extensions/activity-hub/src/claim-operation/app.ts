@@ -6,23 +6,37 @@ export default defineOperationApp({
 	name: 'Claim activities',
 	icon: 'inbox',
 	description: 'Lease a batch of queued activities for this flow (Activity Hub queue)',
-	overview: ({ limit, lease_seconds }) => [
+	overview: ({ limit, lease_seconds, types, channels }) => [
 		{ label: 'Batch', text: String(limit ?? 10) },
 		{ label: 'Lease', text: `${lease_seconds ?? 300} s` },
+		...(Array.isArray(types) && types.length ? [{ label: 'Types', text: types.join(', ') }] : []),
+		...(channels && (!Array.isArray(channels) || channels.length)
+			? [{ label: 'Channels', text: Array.isArray(channels) ? String(channels.length) : String(channels) }]
+			: []),
 	],
 	options: [
 		{
 			field: 'limit',
 			name: 'Batch size',
 			type: 'integer',
-			meta: { width: 'half', interface: 'input', options: { min: 1, max: 100 } },
+			meta: {
+				width: 'half',
+				interface: 'input',
+				options: { min: 1, max: 100, placeholder: '10' },
+				note: 'Up to 100 a claim. The next steps read the batch as {{claim}} (key of this step) or {{$last}}.',
+			},
 			schema: { default_value: 10 },
 		},
 		{
 			field: 'lease_seconds',
 			name: 'Lease (seconds)',
 			type: 'integer',
-			meta: { width: 'half', interface: 'input', options: { min: 5, max: 3600 } },
+			meta: {
+				width: 'half',
+				interface: 'input',
+				options: { min: 5, max: 3600, placeholder: '300' },
+				note: 'Complete or fail each activity within this time, or the reaper gives it back to the queue.',
+			},
 			schema: { default_value: 300 },
 		},
 		{
@@ -33,6 +47,18 @@ export default defineOperationApp({
 				width: 'full',
 				interface: 'select-multiple-checkbox',
 				options: { choices: ACTIVITY_TYPES.map((value) => ({ text: value, value })) },
+				note: 'None ticked: every type. Same filter as `types` of POST /activity-hub/queue/claim.',
+			},
+		},
+		{
+			field: 'channels',
+			name: 'Only these channels',
+			type: 'json',
+			meta: {
+				width: 'full',
+				interface: 'tags',
+				options: { placeholder: 'Channel id, or {{$trigger.body.channels}}' },
+				note: 'Ingestion channel ids (the id in the channel page’s URL); empty: every channel. Same filter as `channels` of POST /activity-hub/queue/claim; an id that is not a channel id fails the step.',
 			},
 		},
 	],
