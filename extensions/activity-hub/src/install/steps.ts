@@ -11,7 +11,7 @@ import * as healthIndexes from '../../../../migrations/z0005-activity-hub-health
 import * as dashboard from '../../../../migrations/z0006-activity-hub-dashboard.js';
 import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease-token-hash.js';
 import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
-import * as channelForm from '../../../../migrations/z0010-activity-hub-channel-form.js';
+import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -32,7 +32,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0006-activity-hub-dashboard', up: dashboard.up },
 	{ id: 'z0007-activity-hub-lease-token-hash', up: leaseTokenHash.up },
 	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
-	{ id: 'z0010-activity-hub-channel-form', up: channelForm.up },
+	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
 ];
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

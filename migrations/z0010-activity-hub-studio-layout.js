@@ -1,16 +1,35 @@
+// Studio laid out for a CRM user. The Insights dashboard's Queue health panel grows so its recent failures (subject,
+// channel, error) show without scrolling, the feed moving down by as much, if both are still where z0008 put them.
 // The channel form puts its setup first: the Channel setup interface on top, then what a person decides (name,
 // provider, defaults), and the raw fields (key prefix, byte limits, counters) in a collapsed "Advanced" group. The
 // counters are hidden: the setup shows them, from the same columns, so the form has one set. Byte limits are set
 // in MB in the setup; their raw fields say so and show as file sizes in lists.
 // A field's Studio metadata changes only while it still holds what the bundle gave it, so a team's own layout
 // stays theirs. Test events stored as queued work by earlier versions are completed, so no agent claims them.
+import { DASHBOARD_ID } from './z0006-activity-hub-dashboard.js';
+
 const COLLECTION = 'ingestion_channels';
+
+const PANELS = [
+	{ id: '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a91', seeded: [1, 1, 34, 14], now: [1, 1, 34, 19] },
+	{ id: '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a92', seeded: [1, 15, 34, 34], now: [1, 20, 34, 34] },
+];
+
+const geometry = ([position_x, position_y, width, height]) => ({ position_x, position_y, width, height });
 
 export const ADVANCED_GROUP = 'advanced';
 
+const SETUP_LABEL = JSON.stringify([
+	{ language: 'en-US', translation: 'Setup' },
+	{ language: 'de-DE', translation: 'Einrichtung' },
+]);
+
 // field: [what the bundle set before, what it sets now]
 const CHANGES = {
-	secrets: [{ sort: 18 }, { sort: 2 }],
+	secrets: [
+		{ sort: 18, translations: null },
+		{ sort: 2, translations: SETUP_LABEL },
+	],
 	name: [{ sort: 2 }, { sort: 3 }],
 	provider: [{ sort: 3 }, { sort: 4 }],
 	enabled: [{ sort: 4 }, { sort: 5 }],
@@ -98,6 +117,17 @@ const parsed = (metadata) => {
 };
 
 export async function up(knex) {
+	const panels = await knex('directus_panels')
+		.where({ dashboard: DASHBOARD_ID })
+		.select('id', ...Object.keys(geometry([])));
+
+	const untouched = (id, seeded) =>
+		panels.some((p) => p.id === id && Object.entries(geometry(seeded)).every(([k, v]) => Number(p[k]) === v));
+
+	// Both or neither: moving one alone would overlap them.
+	if (PANELS.every(({ id, seeded }) => untouched(id, seeded)))
+		for (const { id, now } of PANELS) await knex('directus_panels').where({ id }).update(geometry(now));
+
 	if (!(await knex('directus_fields').where({ collection: COLLECTION, field: ADVANCED_GROUP }).first()))
 		await knex('directus_fields').insert(GROUP);
 
