@@ -44,6 +44,7 @@ export function freePort() {
  */
 export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} }) {
 	mkdirSync(join(dataDir, 'uploads'), { recursive: true });
+	mkdirSync(join(dataDir, 'temp'), { recursive: true });
 	mkdirSync(NO_MIGRATIONS, { recursive: true });
 
 	const dbEnv =
@@ -74,6 +75,9 @@ export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} })
 		MIGRATIONS_PATH: NO_MIGRATIONS,
 		STORAGE_LOCATIONS: 'local',
 		STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+		// Directus writes the Studio's extension bundle here (default ./node_modules/.directus): one per process, or
+		// processes sharing node_modules (git worktrees, parallel suites) serve each other's bundles.
+		TEMP_PATH: join(dataDir, 'temp'),
 		LOG_LEVEL: 'warn',
 		LOG_STYLE: 'raw',
 		...dbEnv,
