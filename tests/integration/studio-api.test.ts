@@ -176,6 +176,7 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 
 		expect((await call(`${instance.url}${path}`, { token: agentToken })).status).toBe(403);
 		expect((await call(`${instance.url}${path}`)).status).toBe(401);
+
 		expect(
 			(await admin(instance).get('/activity-hub/channels/00000000-0000-4000-8000-000000000000/secrets')).status,
 		).toBe(404);
