@@ -58,6 +58,7 @@ export function databaseEnv(db) {
 
 export function directusEnv({ db, port, dataDir, publicUrl, admin, extra = {} }) {
 	mkdirSync(join(dataDir, 'uploads'), { recursive: true });
+	mkdirSync(join(dataDir, 'temp'), { recursive: true });
 	mkdirSync(NO_MIGRATIONS, { recursive: true });
 
 	return {

@@ -1,5 +1,6 @@
-// The endpoints behind the Studio UI: queue health for the panel, the channel setup's test event, and Studio
-// uploads through the webhook pipeline authenticated by the Directus session instead of an ingestion key.
+// The endpoints behind the Studio UI: queue health for the panel, the channel setup's test events and secret
+// badges, and Studio uploads through the webhook pipeline authenticated by the Directus session instead of an
+// ingestion key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
@@ -32,7 +33,7 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 	afterAll(() => instance?.stop());
 
 	it('reports queue health: counts, oldest wait, throughput and recent failures', async () => {
-		const channel = await createChannel(instance, { provider: 'generic' });
+		const channel = await createChannel(instance, { name: 'Health feed', provider: 'generic' });
 		const ids: string[] = [];
 		for (const n of [1, 2, 3])
 			ids.push(
@@ -40,7 +41,7 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 					await call(channel.webhook, {
 						method: 'POST',
 						headers: { 'x-ingestion-key': channel.key },
-						json: { type: 'sms', content: `h${n}` },
+						json: { type: 'sms', subject: `Health ${n}`, content: `h${n}` },
 					})
 				).body.data.id,
 			);
@@ -64,8 +65,16 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 		expect(health.body.data.throughput_per_minute).toBeCloseTo(1 / 15, 1);
 		expect(health.body.data.oldest_queued_seconds).toBeGreaterThanOrEqual(0);
 
+		// A failure says what it was and where it came from.
 		expect(health.body.data.recent_failures).toMatchObject([
-			{ id: claimed[1].id, last_error: 'model refused', attempts: 1 },
+			{
+				id: claimed[1].id,
+				last_error: 'model refused',
+				attempts: 1,
+				subject: claimed[1].subject,
+				channel: channel.id,
+				channel_name: 'Health feed',
+			},
 		]);
 
 		expect((await call(`${instance.url}/activity-hub/queue/health`, { token: nobodyToken })).status).toBe(403);
@@ -77,7 +86,10 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 		const sent = await admin(instance).post(`/activity-hub/channels/${channel.id}/test`);
 		expect(sent.status).toBe(202);
 		const row = await instance.db('activities').where({ id: sent.body.data.id }).first();
-		expect(row).toMatchObject({ channel: channel.id, status: 'raw', subject: 'Test event from Activity Hub' });
+		// Issue #18: stored completed at once (it was queued, status 'raw', and agents claimed it).
+		expect(row).toMatchObject({ channel: channel.id, status: 'completed', subject: 'Test event from Activity Hub' });
+		expect(sent.body.data.status).toBe('completed');
+		expect(row.completed_at).not.toBeNull();
 		expect(typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata).toMatchObject({ test: true });
 
 		await expect
@@ -93,6 +105,80 @@ describe.each(vendors())('Studio endpoints on %s', (vendor) => {
 
 		expect(
 			(await admin(instance).post('/activity-hub/channels/00000000-0000-4000-8000-000000000000/test')).status,
+		).toBe(404);
+	});
+
+	it('keeps test events out of the work queue, and deletes them (only them) on request; admins only', async () => {
+		const channel = await createChannel(instance, { provider: 'generic' });
+
+		const deliver = (json: Record<string, unknown>) =>
+			call(channel.webhook, { method: 'POST', headers: { 'x-ingestion-key': channel.key }, json });
+
+		const tests = [
+			(await admin(instance).post(`/activity-hub/channels/${channel.id}/test`)).body.data.id,
+			(await admin(instance).post(`/activity-hub/channels/${channel.id}/test`)).body.data.id,
+		];
+
+		const real = (await deliver({ type: 'sms', sender: '+12025550199', content: 'a real one' })).body.data.id;
+		// A delivery that merely calls itself a test is a delivery: queued, and kept by the delete.
+		const lookalike = (await deliver({ type: 'sms', content: 'says test', metadata: { test: true } })).body.data.id;
+
+		const claimed = await call(`${instance.url}/activity-hub/queue/claim`, {
+			method: 'POST',
+			token: agentToken,
+			json: { limit: 100, channels: [channel.id] },
+		});
+
+		expect(claimed.status).toBe(200);
+		expect(claimed.body.data.map((a: { id: string }) => a.id).sort()).toEqual([real, lookalike].sort());
+
+		const path = `/activity-hub/channels/${channel.id}/test-events`;
+		expect((await call(`${instance.url}${path}`, { method: 'DELETE', token: agentToken })).status).toBe(403);
+		expect((await call(`${instance.url}${path}`, { method: 'DELETE' })).status).toBe(401);
+		expect(await instance.db('activities').whereIn('id', tests)).toHaveLength(2);
+
+		const deleted = await admin(instance).delete(path);
+		expect(deleted.status).toBe(200);
+		expect(deleted.body.data).toEqual({ deleted: 2 });
+
+		expect(
+			(await instance.db('activities').where({ channel: channel.id }).select('id'))
+				.map((r: { id: string }) => r.id)
+				.sort(),
+		).toEqual([real, lookalike].sort());
+
+		expect((await admin(instance).delete(path)).body.data).toEqual({ deleted: 0 });
+		expect((await admin(instance).delete('/activity-hub/channels/not-a-channel/test-events')).status).toBe(404);
+	});
+
+	it('says which secrets are set, never what they are; admins only', async () => {
+		const channel = await createChannel(instance, {
+			provider: 'whatsapp',
+			secrets: { app_secret: 'wa-app-secret-value', verify_token: 'wa-verify-value' },
+		});
+
+		const path = `/activity-hub/channels/${channel.id}/secrets`;
+		const reply = await admin(instance).get(path);
+		expect(reply.status).toBe(200);
+		const byName = Object.fromEntries(reply.body.data.map((s: { name: string }) => [s.name, s]));
+		expect(byName['app_secret']).toMatchObject({ configured: true, updated_at: expect.any(String) });
+		expect(byName['verify_token']).toMatchObject({ configured: true });
+		expect(byName['access_token']).toEqual({ name: 'access_token', configured: false, updated_at: null });
+
+		for (const item of reply.body.data) expect(Object.keys(item).sort()).toEqual(['configured', 'name', 'updated_at']);
+		expect(reply.text).not.toMatch(/wa-app-secret-value|wa-verify-value/);
+
+		// Cleared through the form (null), the badge goes.
+		await admin(instance).patch(`/items/ingestion_channels/${channel.id}`, { secrets: { verify_token: null } });
+		const after = (await admin(instance).get(path)).body.data;
+		expect(after.find((s: { name: string }) => s.name === 'verify_token').configured).toBe(false);
+		expect(JSON.stringify(after)).not.toContain('wa-app-secret-value');
+
+		expect((await call(`${instance.url}${path}`, { token: agentToken })).status).toBe(403);
+		expect((await call(`${instance.url}${path}`)).status).toBe(401);
+
+		expect(
+			(await admin(instance).get('/activity-hub/channels/00000000-0000-4000-8000-000000000000/secrets')).status,
 		).toBe(404);
 	});
 

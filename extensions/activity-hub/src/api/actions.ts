@@ -1,7 +1,7 @@
 // What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
 // returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
-import { ACTIVITY_TYPES, isActivityType } from '../shared/activity.js';
+import { claimFilters } from '../shared/claim-filters.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
 import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM } from '../shared/limits.js';
@@ -62,20 +62,13 @@ export async function claimActivities(db: Db, caller: Caller, body: any) {
 	const limit = body.limit ?? DEFAULT_CLAIM_LIMIT;
 	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM)
 		throw new HttpError(400, 'INVALID_PAYLOAD', `limit must be an integer from 1 to ${MAX_CLAIM}`);
-	if (body.types !== undefined && (!Array.isArray(body.types) || !body.types.every(isActivityType)))
-		throw new HttpError(400, 'INVALID_PAYLOAD', `types must be a list of ${ACTIVITY_TYPES.join(', ')}`);
-	if (
-		body.channels !== undefined &&
-		(!Array.isArray(body.channels) || !body.channels.every((c: unknown) => typeof c === 'string' && UUID.test(c)))
-	)
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'channels must be a list of channel ids');
+	const filters = claimFilters(body);
 
 	return queueFor(db, caller).claim({
 		worker: caller.accountability!.user!,
 		limit,
 		leaseSeconds: leaseSeconds(body),
-		types: body.types,
-		channels: body.channels,
+		...filters,
 		now: new Date(),
 	});
 }

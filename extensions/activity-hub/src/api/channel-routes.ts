@@ -1,4 +1,5 @@
-// /activity-hub/channels/:id/* — key rotation and test events (admins), Studio uploads (users who may create activities).
+// /activity-hub/channels/:id/* — key rotation, test events and which secrets are set (admins), Studio uploads (users
+// who may create activities).
 import { NotAnUploadChannelError, NotFoundError } from '../shared/errors.js';
 import { generateIngestionKey } from '../shared/node/keys.js';
 import { dbTime } from '../runtime/context.js';
@@ -45,6 +46,37 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 			requireAdmin(req.accountability);
 			const { id } = await findChannel(req);
 			res.status(202).json({ data: await ingestPipeline(context).writeTestEvent(id) });
+		}),
+	);
+
+	// The setup's "delete test events": only activities the setup wrote as tests, through Directus so every
+	// subscriber (the timeline, flows) hears the deletes.
+	router.delete(
+		'/channels/:id/test-events',
+		route(async (req, res) => {
+			requireAdmin(req.accountability);
+			const { id } = await findChannel(req);
+			const ids = await ingestPipeline(context).testEventIds(id);
+			const { ItemsService } = ctx.services;
+
+			if (ids.length)
+				await new ItemsService('activities', {
+					schema: req.schema,
+					accountability: req.accountability,
+					knex: db,
+				}).deleteMany(ids);
+
+			res.json({ data: { deleted: ids.length } });
+		}),
+	);
+
+	// The setup's "configured" badges: names and booleans from the secret store, never a value.
+	router.get(
+		'/channels/:id/secrets',
+		route(async (req, res) => {
+			requireAdmin(req.accountability);
+			const { id } = await findChannel(req);
+			res.json({ data: await ingestPipeline(context).channels.secretStatus(id) });
 		}),
 	);
 

@@ -1,4 +1,5 @@
 import { defineOperationApp } from '@directus/extensions-sdk';
+import { ACTIVITY_OPTION, LEASE_TOKEN_OPTION } from '../shared/operation-options.js';
 
 export default defineOperationApp({
 	id: 'activity-hub-complete',
@@ -7,29 +8,29 @@ export default defineOperationApp({
 	description: 'Finish a claimed activity with its processed data and, optionally, a note on the contact',
 	overview: ({ activity }) => [{ label: 'Activity', text: String(activity ?? '') }],
 	options: [
-		{
-			field: 'activity',
-			name: 'Activity id',
-			type: 'string',
-			meta: { width: 'half', interface: 'input', required: true, note: 'e.g. {{claim[0].id}}' },
-		},
-		{
-			field: 'lease_token',
-			name: 'Lease token',
-			type: 'string',
-			meta: { width: 'half', interface: 'input', required: true, note: 'e.g. {{claim[0].lease_token}}' },
-		},
+		ACTIVITY_OPTION,
+		LEASE_TOKEN_OPTION,
 		{
 			field: 'processed_data',
 			name: 'Processed data',
 			type: 'json',
-			meta: { width: 'full', interface: 'input-code', options: { language: 'json' } },
+			meta: {
+				width: 'full',
+				interface: 'input-code',
+				options: { language: 'json', placeholder: '{ "summary": "{{summarise.summary}}" }' },
+				note: 'A JSON object stored on the activity; templates such as {{$last}} or {{summarise.summary}} are filled in.',
+			},
 		},
 		{
 			field: 'note',
 			name: 'Note for the contact',
 			type: 'text',
-			meta: { width: 'full', interface: 'input-multiline' },
+			meta: {
+				width: 'full',
+				interface: 'input-multiline',
+				options: { placeholder: 'Called back: {{$last.summary}}' },
+				note: 'Optional; added to the contact’s notes as the agent’s. Skipped when the activity has no contact.',
+			},
 		},
 	],
 });

@@ -1,4 +1,5 @@
 import { defineOperationApp } from '@directus/extensions-sdk';
+import { ACTIVITY_OPTION, LEASE_TOKEN_OPTION } from '../shared/operation-options.js';
 
 export default defineOperationApp({
 	id: 'activity-hub-fail',
@@ -10,24 +11,28 @@ export default defineOperationApp({
 		{ label: 'Retry', text: retry === false ? 'no' : 'yes' },
 	],
 	options: [
+		ACTIVITY_OPTION,
+		LEASE_TOKEN_OPTION,
 		{
-			field: 'activity',
-			name: 'Activity id',
-			type: 'string',
-			meta: { width: 'half', interface: 'input', required: true },
+			field: 'error',
+			name: 'Error',
+			type: 'text',
+			meta: {
+				width: 'full',
+				interface: 'input-multiline',
+				options: { placeholder: '{{$last.message}}' },
+				note: 'Shown on the activity and in Queue health; e.g. {{$last.message}} from a failed step. Default: "Failed in a flow".',
+			},
 		},
-		{
-			field: 'lease_token',
-			name: 'Lease token',
-			type: 'string',
-			meta: { width: 'half', interface: 'input', required: true },
-		},
-		{ field: 'error', name: 'Error', type: 'text', meta: { width: 'full', interface: 'input-multiline' } },
 		{
 			field: 'retry',
 			name: 'Retry',
 			type: 'boolean',
-			meta: { width: 'half', interface: 'boolean' },
+			meta: {
+				width: 'half',
+				interface: 'boolean',
+				note: 'On: back to the queue with backoff until its max attempts. Off: failed at once.',
+			},
 			schema: { default_value: true },
 		},
 	],

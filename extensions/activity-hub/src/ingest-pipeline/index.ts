@@ -16,7 +16,7 @@ import { createMediaFetcher } from './media-fetcher.js';
 import type { PipelineParts } from './parts.js';
 import { afterCommit } from './post-commit.js';
 import { channelRateLimit } from './rate-limit.js';
-import { writeTestEvent } from './test-event.js';
+import { testEventIds, writeTestEvent } from './test-event.js';
 
 export interface IngestPipeline {
 	/** The channels and their secrets, cached briefly: write secrets and key hashes through it. */
@@ -27,8 +27,10 @@ export interface IngestPipeline {
 	ingestAuthenticated(req: Request, res: Response, channelId: string): Promise<void>;
 	/** GET /ingest/:channelId: the WhatsApp verification handshake. */
 	answerHandshake(req: Request, res: Response): Promise<void>;
-	/** Writes one synthetic activity marked `metadata.test`, counted like any delivery. */
+	/** Writes one synthetic activity marked `metadata.test`, counted like any delivery, stored completed (never queued). */
 	writeTestEvent(channelId: string): Promise<WriteResult>;
+	/** The ids of a channel's test events, and of nothing else. */
+	testEventIds(channelId: string): Promise<string[]>;
 }
 
 /** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
@@ -75,5 +77,6 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 		ingestAuthenticated: (req, res, channelId) => ingest(req, res, channelId, true),
 		answerHandshake: (req, res) => answerHandshake(channels, req, res),
 		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
+		testEventIds: (channelId) => testEventIds(database, channelId),
 	};
 }

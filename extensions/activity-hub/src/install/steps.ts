@@ -12,6 +12,7 @@ import * as dashboard from '../../../../migrations/z0006-activity-hub-dashboard.
 import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease-token-hash.js';
 import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
 import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-meta.js';
+import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -33,6 +34,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0007-activity-hub-lease-token-hash', up: leaseTokenHash.up },
 	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
 	{ id: 'z0009-activity-hub-studio-meta', up: studioMeta.up },
+	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
 ];
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

@@ -8,6 +8,7 @@ import { transitionEvents } from './events.js';
 import { activityQueue, LeaseLost, QUEUE_STATES } from './index.js';
 import { LEASE_EXPIRED_ERROR } from './statements.js';
 import { up as hashLeasesInFlight } from '../../../../migrations/z0007-activity-hub-lease-token-hash.js';
+import claimOperation from '../claim-operation/api.js';
 
 const ID = '0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6a01';
 
@@ -272,5 +273,32 @@ describe('activityQueue on SQLite', () => {
 
 		expect((await db('activities').where({ id: ID }).first()).lease_token).toBe(sha256(token));
 		await expect(queue().complete(ID, token, {}, null)).resolves.toMatchObject({ noteId: null });
+	});
+
+	it('the Claim activities operation narrows to channels and types as the API does, and refuses what it refuses', async () => {
+		const [mine, other] = ['0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6aa1', '0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6aa2'];
+		await db('activities').update({ channel: other });
+
+		await db('activities').insert([
+			{ id: '0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6a03', status: 'raw', type: 'call', channel: mine, available_at: 1 },
+			{ id: '0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6a04', status: 'raw', type: 'sms', channel: mine, available_at: 1 },
+		]);
+
+		const context = { database: db, getSchema: async () => null, accountability: null, flow: { id: 'f1' } };
+		const run = (options: Record<string, unknown>) => (claimOperation as any).handler(options, context);
+
+		// As a Studio form stores it, and as a template renders it (JSON text).
+		expect((await run({ channels: [mine], types: ['call'] })).map((a: { id: string }) => a.id)).toEqual([
+			'0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6a03',
+		]);
+
+		expect((await run({ channels: JSON.stringify([mine]) })).map((a: { id: string }) => a.id)).toEqual([
+			'0e9a3f52-5d0e-4c36-9a57-1c3b2f0f6a04',
+		]);
+
+		expect(await run({ channels: [mine] })).toEqual([]);
+		await expect(run({ channels: ['not-a-channel'] })).rejects.toThrow('channels must be a list of channel ids');
+		await expect(run({ types: ['fax'] })).rejects.toThrow('types must be a list of');
+		expect((await db('activities').where({ id: ID }).first()).status).toBe('raw');
 	});
 });

@@ -14,6 +14,7 @@ import {
 import { deriveKey, open, seal } from '../shared/node/secret-box.js';
 import { UUID } from '../shared/ids.js';
 import { DEFAULT_CHANNEL_LIMITS } from '../shared/limits.js';
+import { dbTime, toIso } from './context.js';
 
 export const SECRET_NAMES = [
 	'auth_token',
@@ -48,6 +49,13 @@ export const channelSettings = (channel: Channel): ChannelSettings => ({
 	defaultDirection: channel.defaultDirection,
 	secrets: channel.secrets,
 });
+
+/** Whether a secret is set, and when the channel's secrets last changed: what the setup may know, never a value. */
+export interface SecretStatus {
+	name: (typeof SECRET_NAMES)[number];
+	configured: boolean;
+	updated_at: string | null;
+}
 
 export class ChannelStore {
 	private cache = new Map<string, { channel: Channel | null; expires: number }>();
@@ -120,9 +128,22 @@ export class ChannelStore {
 		}
 
 		const sealed = seal(this.key, JSON.stringify(current));
-		if (existing) await trx('ingestion_channel_secrets').where({ id }).update({ secrets: sealed });
-		else await trx('ingestion_channel_secrets').insert({ id, secrets: sealed });
+		const date_updated = dbTime(trx, new Date());
+		if (existing) await trx('ingestion_channel_secrets').where({ id }).update({ secrets: sealed, date_updated });
+		else await trx('ingestion_channel_secrets').insert({ id, secrets: sealed, date_updated });
 		this.invalidate(id);
+	}
+
+	/** Which secrets are set (names and booleans only: the values stay sealed in this module). */
+	async secretStatus(id: string): Promise<SecretStatus[]> {
+		const row = await this.database('ingestion_channel_secrets').where({ id }).first('secrets', 'date_updated');
+		const current: Record<string, unknown> = row?.secrets ? JSON.parse(open(this.key, row.secrets)) : {};
+		const updatedAt = toIso(row?.date_updated);
+
+		return SECRET_NAMES.map((name) => {
+			const configured = typeof current[name] === 'string' && current[name] !== '';
+			return { name, configured, updated_at: configured ? updatedAt : null };
+		});
 	}
 
 	async writeKeyHash(trx: Knex, id: string, keyHash: string) {

@@ -2,28 +2,9 @@
 import type { Knex } from 'knex';
 import { QUEUE_STATES } from '../queue/states.js';
 import { dbTime, toIso } from './context.js';
+import type { QueueHealth } from '../shared/queue-health.js';
 
 const { queued: QUEUED, failed: FAILED } = QUEUE_STATES;
-
-export interface QueueHealth {
-	queued: number;
-	processing: number;
-	failed: number;
-	completed_last_hour: number;
-	/** Completions per minute, averaged over the last 15 minutes. */
-	throughput_per_minute: number;
-	/** Age in seconds of the queued activity waiting longest (null when nothing waits). */
-	oldest_queued_seconds: number | null;
-	recent_failures: Array<{
-		id: string;
-		type: string;
-		channel: string | null;
-		last_error: string | null;
-		attempts: number;
-		failed_at: string | null;
-	}>;
-	measured_at: string;
-}
 
 /** What the Queue health panel shows; every read is served by one of the queue's partial indexes. */
 export async function queueHealth(database: Knex, now = new Date()): Promise<QueueHealth> {
@@ -46,11 +27,21 @@ export async function queueHealth(database: Knex, now = new Date()): Promise<Que
 			.where({ status: QUEUED })
 			.orderBy('available_at', 'asc')
 			.first('available_at', 'date_created'),
-		database('activities')
-			.where({ status: FAILED })
-			.orderBy('date_updated', 'desc')
+		database('activities as a')
+			.leftJoin('ingestion_channels as c', 'c.id', 'a.channel')
+			.where('a.status', FAILED)
+			.orderBy('a.date_updated', 'desc')
 			.limit(10)
-			.select('id', 'type', 'channel', 'last_error', 'attempts', 'date_updated'),
+			.select(
+				'a.id',
+				'a.type',
+				'a.subject',
+				'a.channel',
+				'c.name as channel_name',
+				'a.last_error',
+				'a.attempts',
+				'a.date_updated',
+			),
 	]);
 
 	const waitingSince = oldest ? toIso(oldest.available_at ?? oldest.date_created) : null;
@@ -66,7 +57,9 @@ export async function queueHealth(database: Knex, now = new Date()): Promise<Que
 		recent_failures: failures.map((row: Record<string, unknown>) => ({
 			id: String(row['id']),
 			type: String(row['type']),
+			subject: (row['subject'] as string | null) ?? null,
 			channel: (row['channel'] as string | null) ?? null,
+			channel_name: (row['channel_name'] as string | null) ?? null,
 			last_error: (row['last_error'] as string | null) ?? null,
 			attempts: Number(row['attempts'] ?? 0),
 			failed_at: toIso(row['date_updated']),

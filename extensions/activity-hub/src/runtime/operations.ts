@@ -17,6 +17,27 @@ export function jsonOption<T>(value: unknown, fallback: T): T {
 	}
 }
 
+/**
+ * A list option (types, channels) however a flow fills it: a list from the Studio form, JSON text from a template
+ * such as `{{$trigger.body.channels}}`, comma-separated text, or a list holding any of these (a template typed as
+ * one tag). Empty means none.
+ */
+export function listOption(value: unknown): unknown {
+	const items = (item: unknown): unknown[] => {
+		const parsed = jsonOption<unknown>(item, undefined);
+		if (Array.isArray(parsed)) return parsed.flatMap(items);
+		if (typeof parsed !== 'string') return parsed === undefined ? [] : [parsed];
+		return parsed
+			.split(',')
+			.map((part) => part.trim())
+			.filter(Boolean);
+	};
+
+	if (value === undefined || value === null || value === '') return undefined;
+	const list = items(value);
+	return list.length ? list : undefined;
+}
+
 /** The activity and lease token a Complete or Fail step acts on (usually `{{claim[0].id}}` and its token). */
 export function leasedActivity(options: { activity?: unknown; lease_token?: unknown }): { id: string; token: string } {
 	if (!options.activity || !options.lease_token) throw new Error('activity and lease_token are required');

@@ -20,6 +20,8 @@ export interface WriteResult {
 
 export interface DraftWithFiles extends ActivityDraft {
 	fileIds: string[];
+	/** Stored completed at once, never queued: no agent or flow claims it (the channel setup's test events). */
+	outOfQueue?: boolean;
 }
 
 interface Job {
@@ -140,7 +142,13 @@ export class ActivityWriter {
 
 				const row = this.row(trx, entry.job.channel, entry.draft, match, now);
 				rows.push(row);
-				entry.result = { id: row['id'] as string, duplicate: false, status: 'raw', contact: match.contact };
+
+				entry.result = {
+					id: row['id'] as string,
+					duplicate: false,
+					status: row['status'] as string,
+					contact: match.contact,
+				};
 			}
 
 			// One multi-row insert; the unique (channel, external_id) index settles races with other instances.
@@ -247,7 +255,8 @@ export class ActivityWriter {
 			id: randomUUID(),
 			type: draft.type,
 			direction: draft.direction,
-			status: 'raw',
+			status: draft.outOfQueue ? 'completed' : 'raw',
+			completed_at: draft.outOfQueue ? dbTime(trx, now) : null,
 			channel: channel.id,
 			contact: match.contact,
 			owner: channel.owner,

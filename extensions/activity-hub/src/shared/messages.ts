@@ -106,6 +106,21 @@ const en = {
 	rotateConfirmText:
 		'The current key stops working at once: every provider or integration still sending it gets 401 until you paste the new URL there.',
 	keyNeededToCopy: 'Generate or rotate the key to copy a URL that works; the key is shown only once.',
+	// channel setup, insights, operations
+	noKeyYet: 'No key yet: generate one, then paste the URL into the provider.',
+	deleteTests: 'Delete test events',
+	testsDeleted: '{n} test event(s) deleted.',
+	testsOutOfQueue: 'Test events are stored completed: no agent or flow works them.',
+	limits: 'Limits',
+	maxRequest: 'Per request',
+	maxFile: 'Per file',
+	maxFiles: 'Files per request',
+	configured: 'configured',
+	notSet: 'not set',
+	secretUpdated: 'changed {when}',
+	keepSecret: 'Set — type to replace',
+	noChannel: 'no channel',
+	noSubject: '(no subject)',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -211,6 +226,21 @@ const de: Record<MessageKey, string> = {
 		'Der aktuelle Schlüssel ist sofort ungültig: Jeder Anbieter und jede Integration, die ihn noch sendet, erhält 401, bis Sie dort die neue URL eintragen.',
 	keyNeededToCopy:
 		'Erzeugen oder erneuern Sie den Schlüssel, um eine funktionierende URL zu kopieren; er wird nur einmal angezeigt.',
+	// channel setup, insights, operations
+	noKeyYet: 'Noch kein Schlüssel: Erzeugen Sie einen und tragen Sie die URL beim Anbieter ein.',
+	deleteTests: 'Testereignisse löschen',
+	testsDeleted: '{n} Testereignis(se) gelöscht.',
+	testsOutOfQueue: 'Testereignisse werden als erledigt gespeichert: Kein Agent und kein Flow bearbeitet sie.',
+	limits: 'Grenzen',
+	maxRequest: 'Je Anfrage',
+	maxFile: 'Je Datei',
+	maxFiles: 'Dateien je Anfrage',
+	configured: 'hinterlegt',
+	notSet: 'nicht gesetzt',
+	secretUpdated: 'geändert {when}',
+	keepSecret: 'Gesetzt – zum Ersetzen eintippen',
+	noChannel: 'kein Kanal',
+	noSubject: '(kein Betreff)',
 };
 
 export const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en, de };

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addFiles, clientRefusal, formatBytes, serverMessage, toStart, type UploadItem } from './uploads.js';
+import {
+	addFiles,
+	clientRefusal,
+	formatBytes,
+	fromMegabytes,
+	serverMessage,
+	toMegabytes,
+	toStart,
+	type UploadItem,
+} from './uploads.js';
 
 const limits = { maxFileBytes: 1024 * 1024, maxFiles: 20, allowedMimeTypes: ['image/*', 'application/pdf'] };
 
@@ -89,4 +98,17 @@ describe('formatBytes and serverMessage', () => {
 		));
 
 	it('falls back to the status', () => expect(serverMessage('<html>', 502)).toBe('Upload failed (HTTP 502)'));
+});
+
+describe('toMegabytes and fromMegabytes', () => {
+	it('shows the default limits as whole MB', () => {
+		expect(toMegabytes(36700160)).toBe(35);
+		expect(toMegabytes(26214400)).toBe(25);
+	});
+
+	it('rounds to two decimals and back to whole bytes', () => {
+		expect(toMegabytes(64 * 1024)).toBe(0.06);
+		expect(fromMegabytes(25)).toBe(26214400);
+		expect(fromMegabytes(0.5)).toBe(524288);
+	});
 });

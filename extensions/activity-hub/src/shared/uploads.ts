@@ -25,6 +25,12 @@ export interface UploadLimits {
 
 export const UPLOAD_PARALLELISM = 4;
 
+const MB = 1024 * 1024;
+
+/** Byte limits as people set them: in MB (two decimals), stored in bytes. */
+export const toMegabytes = (bytes: number) => Math.round((bytes / MB) * 100) / 100;
+export const fromMegabytes = (megabytes: number) => Math.round(megabytes * MB);
+
 export function formatBytes(bytes: number): string {
 	if (bytes < 1024) return `${bytes} B`;
 	const units = ['KB', 'MB', 'GB'];

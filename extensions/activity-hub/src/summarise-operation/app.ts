@@ -12,7 +12,12 @@ export default defineOperationApp({
 			field: 'activities',
 			name: 'Claimed activities',
 			type: 'string',
-			meta: { width: 'full', interface: 'input', note: 'Usually {{claim}}: the output of a Claim activities step' },
+			meta: {
+				width: 'full',
+				interface: 'input',
+				options: { placeholder: '{{claim}}' },
+				note: 'Usually {{claim}} (the output of a Claim activities step with key "claim") or {{$last}} right after it.',
+			},
 			schema: { default_value: '{{$last}}' },
 		},
 	],
