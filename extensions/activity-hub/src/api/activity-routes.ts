@@ -59,7 +59,7 @@ export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
 					contact: activity.contact,
 					content,
 					activity: id,
-					author: req.accountability.user,
+					author: req.accountability!.user, // requireUser above
 				});
 
 				res.status(201).json({ data: { id: noteId, created: true } });

@@ -2,11 +2,14 @@
 import { generateIngestionKey } from '../shared/node/keys.js';
 import { dbTime } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
-import { ingestPipeline } from '../ingest-pipeline/index.js';
+import { type IngestContext, ingestPipeline } from '../ingest-pipeline/index.js';
 import { type ApiScope, eventContext, HttpError, requireAdmin, requirePermission, route, UUID } from './http.js';
 import type { Request } from 'express';
 
 export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
+	// The endpoint's context is the one the ingest hook gets: the pipeline takes its slice of it.
+	const pipeline = () => ingestPipeline(context as IngestContext);
+
 	const findChannel = async (req: Request) => {
 		const id = String(req.params['id']);
 		const channel = UUID.test(id) ? await db('ingestion_channels').where({ id }).first('id', 'provider') : null;
@@ -20,7 +23,7 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 			requireAdmin(req.accountability);
 			const { id } = await findChannel(req);
 			const { key, hash, prefix } = generateIngestionKey();
-			const { channels } = ingestPipeline(context);
+			const { channels } = pipeline();
 
 			await db.transaction(async (trx) => {
 				await channels.writeKeyHash(trx, id, hash);
@@ -42,7 +45,7 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 		route(async (req, res) => {
 			requireAdmin(req.accountability);
 			const { id } = await findChannel(req);
-			res.status(202).json({ data: await ingestPipeline(context).writeTestEvent(id) });
+			res.status(202).json({ data: await pipeline().writeTestEvent(id) });
 		}),
 	);
 
@@ -59,7 +62,7 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 					'NOT_AN_UPLOAD_CHANNEL',
 					'Files can be uploaded only into channels whose provider is "upload"',
 				);
-			await ingestPipeline(context).ingestAuthenticated(req, res, channel.id);
+			await pipeline().ingestAuthenticated(req, res, channel.id);
 		}),
 	);
 }
