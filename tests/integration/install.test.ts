@@ -305,6 +305,7 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 			expect(errors(server.output())).toEqual([]);
 			expect(await snapshot()).toEqual(before);
 			const steps = await project.db(RECORD).where('key', 'like', 'step:%').select('value');
+
 			expect(steps.map((s) => s.value).sort()).toEqual([
 				'applied',
 				'applied',

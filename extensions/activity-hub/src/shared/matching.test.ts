@@ -119,6 +119,7 @@ describe('withIdentity', () => {
 			{ number: '+1 202 555 0100', type: 'work' },
 			{ number: '+12025550143', type: 'other' },
 		]);
+
 		expect(withIdentity(['a@b.example'], email)).toEqual(['a@b.example', 'ana@acme.example']);
 		expect(withIdentity(null, email)).toEqual([{ email: 'ana@acme.example', type: 'other' }]);
 	});

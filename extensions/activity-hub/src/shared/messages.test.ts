@@ -66,10 +66,12 @@ describe('labels in Studio’s own lists (install step z0009)', () => {
 		for (const [key, text] of Object.entries(TRANSLATIONS[language as 'en-US'])) {
 			const [, kind, value] = /^activity_hub_(type|direction|status|match|source)_(.+)$/.exec(key) ?? [];
 			if (!kind) continue;
+
 			const expected =
 				kind === 'source'
 					? translate(value === 'agent' ? 'agent' : 'person', {}, locale)
 					: valueLabel(fields[kind as keyof typeof fields], value, locale);
+
 			expect(text, key).toBe(expected);
 		}
 	});
