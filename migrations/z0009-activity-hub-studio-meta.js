@@ -93,11 +93,22 @@ export const META_CHANGES = [
 	['contacts', 'phones', 'display', null, 'formatted-json-value'],
 	['contacts', 'phones', 'display_options', null, { format: '{{number}}' }],
 	['contacts', 'timeline', 'sort', 8, 2],
+	['contacts', 'timeline', 'width', 'full', 'fill'],
 ];
 
 /** The contact fields the bundle created, moved into the collapsed group while still where it put them. */
 export const DETAIL_FIELDS = { first_name: 2, last_name: 3, company: 4, emails: 5, phones: 6, owner: 7 };
 export const DETAILS_GROUP = 'contact_details';
+
+/**
+ * The columns of Studio's lists when nobody chose any (a global default preset, added only where none exists): with
+ * the contact fields in a group, Studio would otherwise list none of them.
+ */
+export const LIST_COLUMNS = {
+	contacts: ['first_name', 'last_name', 'company', 'emails', 'phones', 'owner'],
+	activities: ['type', 'direction', 'status', 'channel', 'contact', 'subject', 'occurred_at'],
+	contact_notes: ['contact', 'content', 'author', 'source', 'date_created'],
+};
 
 const JSON_COLUMNS = new Set(['options', 'display_options', 'translations']);
 
@@ -163,6 +174,22 @@ export async function up(knex) {
 		for (const [key, value] of Object.entries(entries))
 			if (!(await knex('directus_translations').where({ key, language }).first()))
 				await knex('directus_translations').insert({ id: globalThis.crypto.randomUUID(), key, language, value });
+
+	for (const [collection, fields] of Object.entries(LIST_COLUMNS)) {
+		const preset = await knex('directus_presets')
+			.where({ collection })
+			.whereNull('user')
+			.whereNull('role')
+			.whereNull('bookmark')
+			.first();
+
+		if (!preset)
+			await knex('directus_presets').insert({
+				collection,
+				layout: 'tabular',
+				layout_query: JSON.stringify({ tabular: { fields, page: 1 } }),
+			});
+	}
 
 	if (await knex('directus_policies').where({ id: AGENT_POLICY_ID }).first())
 		for (const action of ['update', 'delete'])
