@@ -813,7 +813,10 @@ describe('Studio', () => {
 			})
 		).body.data.id;
 
-		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(2);
+		await expect
+			.poll(async () => (await instance.db('contact_identities').where({ contact })).length, { timeout: 10_000 })
+			.toBe(2);
+
 		const channel = await createChannel(instance, { name: 'Front desk', provider: 'generic' });
 
 		const call412 = await call(channel.webhook, {
@@ -891,11 +894,12 @@ describe('Studio', () => {
 		await notes.filter({ hasText: 'Older note 59' }).waitFor();
 
 		// Their own notes can be edited and deleted (an admin may any); another person's cannot, and the server says so.
-		const own = notes.filter({ hasText: 'Older note 0' });
+		const ownId = await notes.filter({ hasText: 'Older note 0' }).getAttribute('data-note');
+		const own = timeline.locator(`[data-note="${ownId}"]`);
 		await own.getByTestId('edit-note').click();
 		await own.getByTestId('note-editor').locator('textarea').fill('Older note 0, corrected');
 		await own.getByTestId('save-note').click();
-		await notes.filter({ hasText: 'Older note 0, corrected' }).waitFor({ timeout: 3000 });
+		await notes.filter({ hasText: 'Older note 0, corrected' }).waitFor({ timeout: 5000 });
 		await notes.filter({ hasText: 'Older note 1' }).first().getByTestId('delete-note').click();
 		await page.getByTestId('delete-note-confirmed').click();
 		const noteText = (text: RegExp) => timeline.locator('[data-testid="note-row"] .content').filter({ hasText: text });
@@ -999,7 +1003,9 @@ describe('Studio', () => {
 			});
 
 		await expect
-			.poll(async () => (await instance.db('contact_identities').where({ value: 'family@picker.example' })).length)
+			.poll(async () => (await instance.db('contact_identities').where({ value: 'family@picker.example' })).length, {
+				timeout: 10_000,
+			})
 			.toBe(2);
 
 		const channel = await createChannel(instance, { name: 'Picker SMS', provider: 'generic' });
@@ -1043,6 +1049,7 @@ describe('Studio', () => {
 		await expect
 			.poll(
 				async () => (await instance.db('contact_identities').where({ contact: omar, value: '+12025550177' })).length,
+				{ timeout: 10_000 },
 			)
 			.toBe(1);
 
