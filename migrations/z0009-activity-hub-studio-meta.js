@@ -1,6 +1,6 @@
-// How Studio's own pages show Activity Hub's data (issue #18): the contact page opens on the dual timeline, full
-// width, right under the other contact fields gathered in a "Contact details" group, collapsed (one line, so an endless
-// timeline never hides them); lists and relational fields
+// How Studio's own pages show Activity Hub's data (issue #18): the contact page opens on the dual timeline, across the
+// page, right under the contact's name and its other fields gathered in a "Contact details" group, collapsed (one line,
+// so an endless timeline never hides them); lists and relational fields
 // show names and labels, not JSON or ids; and the labels (the timeline's vocabulary, shared/messages.ts) are custom
 // translations in English and German. Each meta value changes only while it still holds what the bundle gave it, so
 // a team's own choices are kept; the group and the translations are added once. Agents may now edit and delete notes:
@@ -92,12 +92,22 @@ export const META_CHANGES = [
 	['contacts', 'emails', 'display_options', null, { format: '{{email}}' }],
 	['contacts', 'phones', 'display', null, 'formatted-json-value'],
 	['contacts', 'phones', 'display_options', null, { format: '{{number}}' }],
-	['contacts', 'timeline', 'sort', 8, 2],
+	['contacts', 'timeline', 'width', 'full', 'fill'],
 ];
 
-/** The contact fields the bundle created, moved into the collapsed group while still where it put them. */
-export const DETAIL_FIELDS = { first_name: 2, last_name: 3, company: 4, emails: 5, phones: 6, owner: 7 };
+/** The contact fields the bundle created besides the name, moved into the collapsed group while still where it put them. */
+export const DETAIL_FIELDS = { company: 4, emails: 5, phones: 6, owner: 7 };
 export const DETAILS_GROUP = 'contact_details';
+
+/**
+ * The columns of Studio's lists when nobody chose any (a global default preset, added only where none exists): with
+ * the contact fields in a group, Studio would otherwise list none of them.
+ */
+export const LIST_COLUMNS = {
+	contacts: ['first_name', 'last_name', 'company', 'emails', 'phones', 'owner'],
+	activities: ['type', 'direction', 'status', 'channel', 'contact', 'subject', 'occurred_at'],
+	contact_notes: ['contact', 'content', 'author', 'source', 'date_created'],
+};
 
 const JSON_COLUMNS = new Set(['options', 'display_options', 'translations']);
 
@@ -147,7 +157,7 @@ export async function up(knex) {
 			options: JSON.stringify({ start: 'closed', headerIcon: 'badge' }),
 			readonly: false,
 			hidden: false,
-			sort: 1,
+			sort: 4,
 			width: 'full',
 			translations: JSON.stringify([
 				{ language: 'en-US', translation: TRANSLATIONS['en-US'].activity_hub_contact_details },
@@ -163,6 +173,22 @@ export async function up(knex) {
 		for (const [key, value] of Object.entries(entries))
 			if (!(await knex('directus_translations').where({ key, language }).first()))
 				await knex('directus_translations').insert({ id: globalThis.crypto.randomUUID(), key, language, value });
+
+	for (const [collection, fields] of Object.entries(LIST_COLUMNS)) {
+		const preset = await knex('directus_presets')
+			.where({ collection })
+			.whereNull('user')
+			.whereNull('role')
+			.whereNull('bookmark')
+			.first();
+
+		if (!preset)
+			await knex('directus_presets').insert({
+				collection,
+				layout: 'tabular',
+				layout_query: JSON.stringify({ tabular: { fields, page: 1 } }),
+			});
+	}
 
 	if (await knex('directus_policies').where({ id: AGENT_POLICY_ID }).first())
 		for (const action of ['update', 'delete'])

@@ -11,10 +11,11 @@ import {
 	type WebSocketRoute,
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, call, createChannel, createUser } from '../harness/api.js';
+import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';
 import { ADMIN } from '../harness/shared.js';
+import { localTime } from '../../extensions/activity-hub/src/shared/display.js';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { DASHBOARD_ID } from '../../migrations/z0006-activity-hub-dashboard.js';
 
@@ -127,6 +128,54 @@ describe('Studio', () => {
 				((element.matches('button') ? element : element.querySelector('button')) as HTMLButtonElement).disabled,
 		);
 
+	/** A dashboard with one Dual timeline panel: the feed of `channel`; opened, it returns the panel. */
+	async function openFeedPanel(name: string, channel: string) {
+		const dashboard = (await admin(instance).post('/dashboards', { name, icon: 'timeline' })).body.data.id;
+
+		await admin(instance).post('/panels', {
+			dashboard,
+			show_header: true,
+			name,
+			type: 'activity-hub-dual-timeline',
+			position_x: 1,
+			position_y: 1,
+			width: 40,
+			height: 40,
+			options: { channel: { key: channel, collection: 'ingestion_channels' } },
+		});
+
+		await page.goto(`${instance.url}/admin/insights/${dashboard}`);
+		const panel = page.getByTestId('timeline-panel');
+		await panel.waitFor({ timeout: 30_000 });
+		await dismissDialogs();
+		return panel;
+	}
+
+	/**
+	 * Screenshots of `target` in Studio's light and dark themes (the user's appearance), 1440 and 390 px wide, saved as
+	 * test artefacts; `check` runs at each size after the reload (the 390 px layout is asserted there).
+	 */
+	async function themedScreenshots(name: string, ready: () => Promise<void>, check?: (width: number) => Promise<void>) {
+		try {
+			for (const appearance of ['light', 'dark'] as const) {
+				await admin(instance).patch('/users/me', { appearance });
+
+				for (const width of [1440, 390]) {
+					await page.setViewportSize({ width, height: width === 390 ? 844 : 1000 });
+					await page.reload();
+					await ready();
+					await dismissDialogs();
+					await check?.(width);
+					await page.waitForTimeout(300);
+					await page.screenshot({ path: `${ARTIFACTS}/${name}-${appearance}-${width}.png`, fullPage: true });
+				}
+			}
+		} finally {
+			await admin(instance).patch('/users/me', { appearance: null });
+			await page.setViewportSize({ width: 1440, height: 1000 });
+		}
+	}
+
 	/** Directus asks for a project owner at every login until one is set: answer "Remind Later", as a person would. */
 	async function dismissDialogs() {
 		const remindLater = page.getByRole('button', { name: 'Remind Later' });
@@ -236,7 +285,7 @@ describe('Studio', () => {
 		expect(await instance.db('contact_notes').where({ contact, content: 'Sent the contract by post' })).toHaveLength(1);
 
 		// Filters and search narrow the list on the server.
-		await choose('filter-type', 'sms');
+		await choose('filter-type', 'SMS');
 		await expect.poll(() => timeline.getByTestId('activity-row').count(), { timeout: 3000 }).toBe(1);
 		await choose('filter-type', 'All types');
 		await timeline.getByTestId('timeline-search').fill('quote');
@@ -723,8 +772,8 @@ describe('Studio', () => {
 			.data.id;
 
 		const unmatched = feed.getByTestId('activity-row').filter({ hasText: 'panel first' });
-		await unmatched.getByTestId('link-input').fill(String(contact));
-		await unmatched.getByTestId('link-contact').getByRole('button', { name: 'Link to contact' }).click();
+		await unmatched.getByTestId('contact-search').fill('Owner');
+		await unmatched.getByTestId('contact-option').filter({ hasText: 'Phone Owner' }).click();
 
 		await expect
 			.poll(async () => (await instance.db('activities').where({ content: 'panel first' }).first()).contact, {
@@ -749,6 +798,300 @@ describe('Studio', () => {
 			.toBe(queuedBefore + 1);
 
 		await page.screenshot({ path: `${ARTIFACTS}/insights-panels.png`, fullPage: true });
+	});
+
+	it('shows rows for people: names, formatted numbers, m:ss, local times, labels, paged and editable notes', async () => {
+		const me = (await admin(instance).get('/users/me')).body.data;
+		await admin(instance).patch('/users/me', { first_name: 'Robin', last_name: 'Admin' });
+
+		const contact = (
+			await admin(instance).post('/items/contacts', {
+				first_name: 'Maya',
+				last_name: 'Chen',
+				emails: [{ email: 'maya@people.example', type: 'work' }],
+				phones: [{ number: '+1 202 555 0143', type: 'mobile' }],
+			})
+		).body.data.id;
+
+		await expect
+			.poll(async () => (await instance.db('contact_identities').where({ contact })).length, { timeout: 10_000 })
+			.toBe(2);
+
+		const channel = await createChannel(instance, { name: 'Front desk', provider: 'generic' });
+
+		const call412 = await call(channel.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': channel.key },
+			json: {
+				type: 'call',
+				sender: '+12025550143',
+				recipient: '+12025550100',
+				content: 'Asked about the renewal',
+				occurred_at: '2026-06-01T12:00:00Z',
+				metadata: { duration_seconds: 412 },
+			},
+		});
+
+		expect(call412.body.data.contact).toBe(contact);
+
+		// 60 notes: more than one page (50), the newest written by a colleague.
+		const t0 = Date.now() - 3600_000;
+
+		await instance.db('contact_notes').insert(
+			Array.from({ length: 60 }, (_, i) => ({
+				contact,
+				content: `Older note ${i}`,
+				author: me.id,
+				source: 'person',
+				date_created: t0 - i * 60_000,
+			})),
+		);
+
+		const colleague = `colleague-${Date.now()}`;
+
+		await createStudioUser(instance, colleague, [
+			{ collection: 'contact_notes', action: 'create' },
+			{ collection: 'contact_notes', action: 'update' },
+			{ collection: 'contact_notes', action: 'read' },
+		]);
+
+		const theirs = (
+			await call(`${instance.url}/items/contact_notes`, {
+				method: 'POST',
+				token: colleague,
+				json: { contact, content: 'A colleague’s note' },
+			})
+		).body.data.id;
+
+		await page.goto(`${instance.url}/admin/content/contacts/${contact}`);
+		const timeline = page.getByTestId('activity-hub-timeline');
+		await timeline.waitFor({ timeout: 30_000 });
+		await dismissDialogs();
+		expect(await timeline.getAttribute('data-layout')).toBe('columns');
+		const row = timeline.getByTestId('activity-row').filter({ hasText: 'Asked about the renewal' });
+		await row.waitFor({ timeout: 10_000 });
+
+		// Labels, a national-format number for this US locale, the call's length, local time on hover.
+		expect(await row.getByTestId('activity-type').innerText()).toBe('Call');
+		expect(await row.getByTestId('activity-who').innerText()).toBe('(202) 555-0143 → (202) 555-0100');
+		expect(await row.getByTestId('call-duration').innerText()).toBe('6:52');
+		const title = (await row.getByTestId('activity-time').getAttribute('title'))!;
+		expect(title).not.toContain('2026-06-01T');
+
+		expect(title).toBe(localTime('2026-06-01T12:00:00Z', 'en-US'));
+
+		// Notes: names of their authors, paged beyond 50.
+		const notes = timeline.getByTestId('note-row');
+		await expect.poll(() => notes.count(), { timeout: 5000 }).toBe(50);
+
+		expect(await notes.filter({ hasText: 'A colleague’s note' }).getByTestId('note-author').innerText()).toBe(
+			`${colleague}@example.com`,
+		);
+
+		expect(await notes.filter({ hasText: 'Older note 0' }).getByTestId('note-author').innerText()).toBe('Robin Admin');
+		await timeline.getByTestId('notes-load-more').click();
+		await expect.poll(() => notes.count(), { timeout: 5000 }).toBe(61);
+		await notes.filter({ hasText: 'Older note 59' }).waitFor();
+
+		// Their own notes can be edited and deleted (an admin may any); another person's cannot, and the server says so.
+		const ownId = await notes.filter({ hasText: 'Older note 0' }).getAttribute('data-note');
+		const own = timeline.locator(`[data-note="${ownId}"]`);
+		await own.getByTestId('edit-note').click();
+		await own.getByTestId('note-editor').locator('textarea').fill('Older note 0, corrected');
+		await own.getByTestId('save-note').click();
+		await notes.filter({ hasText: 'Older note 0, corrected' }).waitFor({ timeout: 5000 });
+		await notes.filter({ hasText: 'Older note 1' }).first().getByTestId('delete-note').click();
+		await page.getByTestId('delete-note-confirmed').click();
+		const noteText = (text: RegExp) => timeline.locator('[data-testid="note-row"] .content').filter({ hasText: text });
+		await expect.poll(() => noteText(/^Older note 1$/).count(), { timeout: 3000 }).toBe(0);
+		expect(await instance.db('contact_notes').where({ contact, content: 'Older note 1' })).toHaveLength(0);
+
+		const foreign = await call(
+			`${instance.url}/items/contact_notes/${(await instance.db('contact_notes').where({ contact, content: 'Older note 2' }).first()).id}`,
+			{
+				method: 'PATCH',
+				token: colleague,
+				json: { content: 'not yours' },
+			},
+		);
+
+		expect(foreign.status).toBe(403);
+
+		expect(
+			(
+				await call(`${instance.url}/items/contact_notes/${theirs}`, {
+					method: 'PATCH',
+					token: colleague,
+					json: { content: 'mine, edited' },
+				})
+			).status,
+		).toBe(200);
+
+		// A converted activity links to its note (Convert is no longer offered); the note keeps the call's channel and time.
+		await row.getByTestId('to-note').click();
+		await row.getByTestId('open-note').waitFor({ timeout: 3000 });
+		expect(await row.getByTestId('to-note').count()).toBe(0);
+		await row.getByTestId('open-note').click();
+		const converted = notes.filter({ hasText: 'Asked about the renewal' });
+		await converted.waitFor({ timeout: 3000 });
+		expect(await converted.getAttribute('class')).toContain('highlighted');
+		expect(await converted.getByTestId('note-origin').innerText()).toContain('From Call · Inbound · Front desk');
+
+		// 1440 px: two columns; 390 px: tabs, the notes one tab away.
+		await themedScreenshots(
+			'contact',
+			() => timeline.getByTestId('activity-row').first().waitFor({ timeout: 30_000 }),
+			async (width) => {
+				expect(await timeline.getAttribute('data-layout')).toBe(width === 390 ? 'tabs' : 'columns');
+				if (width !== 390) return;
+				expect(await timeline.getByTestId('notes-column').isVisible()).toBe(false);
+				await timeline.getByTestId('tab-notes').click();
+				expect(await timeline.getByTestId('notes-column').isVisible()).toBe(true);
+				expect(await timeline.getByTestId('activities-column').isVisible()).toBe(false);
+				await page.screenshot({ path: `${ARTIFACTS}/contact-phone-notes.png` });
+				await timeline.getByTestId('tab-activities').click();
+			},
+		);
+
+		await page.setViewportSize({ width: 390, height: 844 });
+
+		try {
+			await page.reload();
+			await timeline.getByTestId('activity-row').first().waitFor({ timeout: 30_000 });
+			await page.waitForTimeout(300);
+			await page.screenshot({ path: `${ARTIFACTS}/contact-phone.png` });
+		} finally {
+			await page.setViewportSize({ width: 1440, height: 1000 });
+		}
+
+		await page.reload();
+		await timeline.waitFor({ timeout: 30_000 });
+		await timeline.screenshot({ path: `${ARTIFACTS}/dual-timeline-rows.png` });
+
+		// Studio's own lists speak the same: labels (custom translations), channel names, e-mail addresses instead of JSON.
+		await page.goto(`${instance.url}/admin/content/activities`);
+		await page.locator('table tbody tr').first().waitFor({ timeout: 15_000 });
+		await page.waitForTimeout(500);
+		const listed = await page.locator('table tbody').innerText();
+		expect(listed).toContain('Call');
+		expect(listed).not.toContain('activity_hub_');
+		expect(listed).not.toContain(channel.id);
+		await page.screenshot({ path: `${ARTIFACTS}/activities-list.png` });
+		await page.goto(`${instance.url}/admin/content/contacts`);
+		const listedContact = page.locator('.v-table tbody tr, table tbody tr').filter({ hasText: 'Chen' }).first();
+		await listedContact.waitFor({ timeout: 15_000 });
+		expect(await listedContact.innerText()).toContain('maya@people.example');
+		expect(await listedContact.innerText()).not.toContain('"email"');
+		await page.screenshot({ path: `${ARTIFACTS}/contacts-list.png` });
+	});
+
+	it('links an unmatched activity through the contact picker, adding the sender so the next message matches', async () => {
+		const omar = (
+			await admin(instance).post('/items/contacts', {
+				first_name: 'Omar',
+				last_name: 'Haddad',
+				emails: [{ email: 'omar@picker.example', type: 'work' }],
+			})
+		).body.data.id;
+
+		// Two contacts sharing an address: the match is ambiguous and the candidates are offered by name.
+		for (const first_name of ['Zed', 'Zoe'])
+			await admin(instance).post('/items/contacts', {
+				first_name,
+				last_name: 'Shared',
+				emails: [{ email: 'family@picker.example', type: 'home' }],
+			});
+
+		await expect
+			.poll(async () => (await instance.db('contact_identities').where({ value: 'family@picker.example' })).length, {
+				timeout: 10_000,
+			})
+			.toBe(2);
+
+		const channel = await createChannel(instance, { name: 'Picker SMS', provider: 'generic' });
+
+		const send = (sender: string, content: string) =>
+			call(channel.webhook, {
+				method: 'POST',
+				headers: { 'x-ingestion-key': channel.key },
+				json: { type: 'sms', sender, content },
+			});
+
+		const first = (await send('+12025550177', 'Hi, new phone')).body.data;
+		expect(first.contact).toBeNull();
+		await send('family@picker.example', 'From the family account');
+
+		const feed = await openFeedPanel('Picker feed', channel.id);
+		const ambiguous = feed.getByTestId('activity-row').filter({ hasText: 'From the family account' });
+		await ambiguous.waitFor({ timeout: 5000 });
+
+		await expect
+			.poll(async () => (await ambiguous.getByTestId('link-candidate').allInnerTexts()).sort().join('|'), {
+				timeout: 5000,
+			})
+			.toBe('Link to Zed Shared|Link to Zoe Shared');
+
+		// The picker: find Omar by his e-mail, keep "also add this address", link.
+		const row = feed.getByTestId('activity-row').filter({ hasText: 'Hi, new phone' });
+
+		expect(await row.getByTestId('add-address').innerText()).toContain('(202) 555-0177');
+
+		await row.getByTestId('contact-search').fill('omar@picker');
+		await row.getByTestId('contact-option').filter({ hasText: 'Omar Haddad' }).click();
+		await expect.poll(() => row.getByTestId('activity-contact').count(), { timeout: 5000 }).toBe(1);
+		await expect.poll(() => row.getByTestId('activity-contact').innerText(), { timeout: 3000 }).toBe('Omar Haddad');
+		expect(await row.getByTestId('link-contact').count()).toBe(0);
+
+		expect((await admin(instance).get(`/items/contacts/${omar}`)).body.data.phones).toEqual([
+			{ number: '+12025550177', type: 'other' },
+		]);
+
+		await expect
+			.poll(
+				async () => (await instance.db('contact_identities').where({ contact: omar, value: '+12025550177' })).length,
+				{ timeout: 10_000 },
+			)
+			.toBe(1);
+
+		// The next message from that number is Omar's, named in the feed.
+		expect((await send('+12025550177', 'Me again')).body.data.contact).toBe(omar);
+		const next = feed.getByTestId('activity-row').filter({ hasText: 'Me again' });
+		await next.waitFor({ timeout: 3000 });
+		await expect.poll(() => next.getByTestId('activity-contact').innerText(), { timeout: 3000 }).toBe('Omar Haddad');
+
+		// Searching the number as people write it finds the rows stored as E.164.
+		await feed.getByTestId('timeline-search').fill('+1 202 555 0177');
+
+		await expect
+			.poll(async () => (await feed.getByTestId('activity-row').allInnerTexts()).length, { timeout: 3000 })
+			.toBe(2);
+
+		await page.screenshot({ path: `${ARTIFACTS}/feed-picker.png`, fullPage: true });
+	});
+
+	it('uploads into a channel for a contact chosen in the panel', async () => {
+		const contact = (await admin(instance).post('/items/contacts', { first_name: 'Upload', last_name: 'Target' })).body
+			.data.id;
+
+		const channel = await createChannel(instance, { name: 'Panel uploads', provider: 'upload' });
+		const panel = await openFeedPanel('Uploads', channel.id);
+		await panel.getByTestId('contact-search').fill('Target');
+		await panel.getByTestId('contact-option').filter({ hasText: 'Upload Target' }).click();
+		expect(await panel.getByTestId('upload-contact-chosen').innerText()).toContain('Upload Target');
+
+		await panel.getByTestId('file-input').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: PNG });
+
+		await panel.locator('[data-testid="upload-row"][data-state="done"]').waitFor({ timeout: 10_000 });
+
+		await expect
+			.poll(async () => (await instance.db('activities').where({ channel: channel.id }).first())?.contact ?? null, {
+				timeout: 5000,
+			})
+			.toBe(contact);
+
+		const row = panel.getByTestId('activity-row').filter({ hasText: 'scan.png' });
+		await expect.poll(() => row.getByTestId('activity-contact').innerText(), { timeout: 5000 }).toBe('Upload Target');
+		await page.screenshot({ path: `${ARTIFACTS}/panel-upload-contact.png`, fullPage: true });
 	});
 
 	it('opens a contact with 10,000 activities as fast as one with 10', async () => {
