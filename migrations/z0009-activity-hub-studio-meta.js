@@ -1,19 +1,15 @@
 // How Studio's own pages show Activity Hub's data (issue #18): the contact page opens on the dual timeline, full
 // width, right under the other contact fields gathered in a "Contact details" group, collapsed (one line, so an endless
-// timeline never hides them); lists and relational fields
-// show names and labels, not JSON or ids; and the labels (the timeline's vocabulary, shared/messages.ts) are custom
-// translations in English and German. Each meta value changes only while it still holds what the bundle gave it, so
-// a team's own choices are kept; the group and the translations are added once. Agents may now edit and delete notes:
-// their own only, as the note-ownership hook decides (the Core tier grants whole collections).
+// timeline never hides them); lists and relational fields show names and labels, not JSON or ids; and the labels (the
+// timeline's vocabulary, shared/messages.ts) are custom translations in English and German.
+// That layout is the bundle's Studio metadata, so the schema snapshot carries it (scripts/schema-definition.ts): the
+// snapshot merge that precedes the install steps sets it on a fresh install and on an upgrade alike, and keeps it on
+// every later merge. This step adds what a snapshot cannot: the translation rows the labels name (once each), and the
+// agents' right to edit and delete notes (their own only, as the note-ownership hook decides; the Core tier grants
+// whole collections). Its `contacts` part stays for a project whose own `contacts` the bundle adopted, which the
+// snapshot leaves out: each meta value there changes only while it still holds what the bundle gave it, and the group
+// is added once; where the snapshot already set the layout, every guard finds the new value and nothing changes.
 import { AGENT_POLICY_ID } from './z0002-activity-hub-agent-access.js';
-
-const VALUES = {
-	type: ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'],
-	direction: ['inbound', 'outbound'],
-	status: ['raw', 'processing', 'completed', 'failed'],
-	match: ['matched', 'unmatched', 'ambiguous'],
-	source: ['person', 'agent'],
-};
 
 /** Translation keys, `$t:activity_hub_status_raw` in a choice; checked against the Studio catalogue by a unit test. */
 export const TRANSLATIONS = {
@@ -63,31 +59,8 @@ export const TRANSLATIONS = {
 	},
 };
 
-const raw = (values) => ({ choices: values.map((value) => ({ text: value, value })) });
-
-const labelled = (kind) => ({
-	choices: VALUES[kind].map((value) => ({ text: `$t:activity_hub_${kind}_${value}`, value })),
-});
-
-const names = { template: '{{first_name}} {{last_name}}' };
-
-/** [collection, field, column, the bundle's value, the new value] */
+/** [collection, field, column, the bundle's value before, the new value], as the snapshot now has it */
 export const META_CHANGES = [
-	...[
-		['type', 'type'],
-		['direction', 'direction'],
-		['status', 'status'],
-		['match_status', 'match'],
-	].flatMap(([field, kind]) => [
-		['activities', field, 'options', raw(VALUES[kind]), labelled(kind)],
-		['activities', field, 'display_options', null, labelled(kind)],
-	]),
-	['contact_notes', 'source', 'options', raw(VALUES.source), labelled('source')],
-	['contact_notes', 'source', 'display_options', null, labelled('source')],
-	['activities', 'channel', 'display_options', null, { template: '{{name}}' }],
-	['activities', 'contact', 'display_options', null, names],
-	['contact_notes', 'contact', 'display_options', null, names],
-	['contact_notes', 'activity', 'display_options', null, { template: '{{type}} · {{subject}}' }],
 	['contacts', 'emails', 'display', null, 'formatted-json-value'],
 	['contacts', 'emails', 'display_options', null, { format: '{{email}}' }],
 	['contacts', 'phones', 'display', null, 'formatted-json-value'],
