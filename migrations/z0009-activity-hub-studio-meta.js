@@ -58,11 +58,52 @@ export const TRANSLATIONS = {
 	},
 };
 
+/**
+ * The columns of Studio's lists when nobody chose any (a global default preset, added only where none exists): with
+ * the contact fields in a group, Studio would otherwise list none of them.
+ */
+export const LIST_COLUMNS = {
+	contacts: ['first_name', 'last_name', 'company', 'emails', 'phones', 'owner'],
+	activities: ['type', 'direction', 'status', 'channel', 'contact', 'subject', 'occurred_at'],
+	contact_notes: ['contact', 'content', 'author', 'source', 'date_created'],
+};
+
+/** The collections the install record says the bundle owns (an adopted `contacts` is the team's, not in it). */
+async function ownedCollections(knex) {
+	const row = await knex('activity_hub_install').where({ key: 'schema' }).first();
+
+	try {
+		return new Set(JSON.parse(row?.value ?? '{}').owned ?? []);
+	} catch {
+		return new Set();
+	}
+}
+
 export async function up(knex) {
 	for (const [language, entries] of Object.entries(TRANSLATIONS))
 		for (const [key, value] of Object.entries(entries))
 			if (!(await knex('directus_translations').where({ key, language }).first()))
 				await knex('directus_translations').insert({ id: globalThis.crypto.randomUUID(), key, language, value });
+
+	const owned = await ownedCollections(knex);
+
+	for (const [collection, fields] of Object.entries(LIST_COLUMNS)) {
+		if (!owned.has(collection)) continue;
+
+		const preset = await knex('directus_presets')
+			.where({ collection })
+			.whereNull('user')
+			.whereNull('role')
+			.whereNull('bookmark')
+			.first();
+
+		if (!preset)
+			await knex('directus_presets').insert({
+				collection,
+				layout: 'tabular',
+				layout_query: JSON.stringify({ tabular: { fields, page: 1 } }),
+			});
+	}
 
 	if (await knex('directus_policies').where({ id: AGENT_POLICY_ID }).first())
 		for (const action of ['update', 'delete'])

@@ -158,16 +158,17 @@ export const collections: CollectionPayload[] = [
 			sort: 1,
 		},
 		schema: {},
-		// The contact page opens on the timeline, right under the other contact fields in a collapsed group.
+		// The contact page opens on the timeline, across the page, right under the contact's name and its other fields
+		// in a collapsed group.
 		fields: [
 			intKey(),
+			string('first_name', { sort: 2 }),
+			string('last_name', { sort: 3 }),
 			group(CONTACT_DETAILS, {
-				sort: 1,
+				sort: 4,
 				options: { start: 'closed', headerIcon: 'badge' },
 				translations: translated('Contact details', 'Kontaktdaten'),
 			}),
-			string('first_name', { sort: 2, group: CONTACT_DETAILS }),
-			string('last_name', { sort: 3, group: CONTACT_DETAILS }),
 			string('company', { sort: 4, group: CONTACT_DETAILS }),
 			json('emails', {
 				sort: 5,
@@ -215,10 +216,10 @@ export const collections: CollectionPayload[] = [
 			}),
 			user('owner', { sort: 7, group: CONTACT_DETAILS }),
 			field('timeline', 'alias', {
-				sort: 2,
+				sort: 8,
 				interface: 'activity-hub-timeline',
 				special: ['alias', 'no-data'],
-				width: 'full',
+				width: 'fill',
 			}),
 			created({ sort: 9 }),
 			updated({ sort: 10 }),

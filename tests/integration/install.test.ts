@@ -89,7 +89,7 @@ const ADVANCED_MEMBERS = [
 	'rejected_count',
 ];
 
-const DETAIL_MEMBERS = ['first_name', 'last_name', 'company', 'emails', 'phones', 'owner'];
+const DETAIL_MEMBERS = ['company', 'emails', 'phones', 'owner'];
 
 /**
  * The Studio layout the snapshot carries (once set by z0009/z0010): the channel form's setup first and its closed
@@ -136,16 +136,17 @@ async function expectStudioLayout(project: PlainProject) {
 	expect(contacts.meta['contact_details']).toMatchObject({
 		...groupMeta,
 		group: null,
-		sort: 1,
+		sort: 4,
 		options: { start: 'closed', headerIcon: 'badge' },
 		translations: translated('Contact details', 'Kontaktdaten'),
 	});
 
-	expect(contacts.meta['timeline']).toMatchObject({ sort: 2, group: null, width: 'full' });
+	expect(contacts.meta['timeline']).toMatchObject({ sort: 8, group: null, width: 'fill' });
+	for (const name of ['first_name', 'last_name']) expect(contacts.meta[name]).toMatchObject({ group: null });
 
 	expect(
 		DETAIL_MEMBERS.map((field) => [field, contacts.meta[field]?.['group'], contacts.meta[field]?.['sort']]),
-	).toEqual(DETAIL_MEMBERS.map((field, index) => [field, 'contact_details', index + 2]));
+	).toEqual(DETAIL_MEMBERS.map((field, index) => [field, 'contact_details', index + 4]));
 
 	expect(contacts.meta['emails']).toMatchObject({
 		display: 'formatted-json-value',

@@ -85,22 +85,21 @@ describe('Studio layout in the snapshot', () => {
 		expect(fieldOf('ingestion_channels', 'secrets').meta).toMatchObject({ sort: 2, group: null });
 	});
 
-	it('has the contact page\u2019s closed Contact details group, the timeline right under it', () => {
+	it('has the contact page\u2019s closed Contact details group, the name above it and the timeline right under it', () => {
 		expect(fieldOf('contacts', 'contact_details')).toMatchObject({
 			type: 'alias',
-			meta: { ...group, sort: 1, options: { start: 'closed', headerIcon: 'badge' } },
+			meta: { ...group, sort: 4, options: { start: 'closed', headerIcon: 'badge' } },
 		});
 
 		expect(members('contacts', 'contact_details')).toEqual([
-			'first_name',
-			'last_name',
 			'company',
 			'emails',
 			'phones',
 			'owner',
 		]);
 
-		expect(fieldOf('contacts', 'timeline').meta).toMatchObject({ sort: 2, group: null });
+		expect(fieldOf('contacts', 'timeline').meta).toMatchObject({ sort: 8, group: null, width: 'fill' });
+		for (const name of ['first_name', 'last_name']) expect(fieldOf('contacts', name).meta).toMatchObject({ group: null });
 	});
 
 	it('labels activity values with the custom translations', () => {
