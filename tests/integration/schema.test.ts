@@ -91,15 +91,11 @@ describe('Studio layout in the snapshot', () => {
 			meta: { ...group, sort: 4, options: { start: 'closed', headerIcon: 'badge' } },
 		});
 
-		expect(members('contacts', 'contact_details')).toEqual([
-			'company',
-			'emails',
-			'phones',
-			'owner',
-		]);
+		expect(members('contacts', 'contact_details')).toEqual(['company', 'emails', 'phones', 'owner']);
 
 		expect(fieldOf('contacts', 'timeline').meta).toMatchObject({ sort: 8, group: null, width: 'fill' });
-		for (const name of ['first_name', 'last_name']) expect(fieldOf('contacts', name).meta).toMatchObject({ group: null });
+		for (const name of ['first_name', 'last_name'])
+			expect(fieldOf('contacts', name).meta).toMatchObject({ group: null });
 	});
 
 	it('labels activity values with the custom translations', () => {
