@@ -1,19 +1,14 @@
-// How Studio's own pages show Activity Hub's data (issue #18): the contact page opens on the dual timeline, across the
-// page, right under the contact's name and its other fields gathered in a "Contact details" group, collapsed (one line,
-// so an endless timeline never hides them); lists and relational fields
-// show names and labels, not JSON or ids; and the labels (the timeline's vocabulary, shared/messages.ts) are custom
-// translations in English and German. Each meta value changes only while it still holds what the bundle gave it, so
-// a team's own choices are kept; the group and the translations are added once. Agents may now edit and delete notes:
-// their own only, as the note-ownership hook decides (the Core tier grants whole collections).
+// How Studio's own pages show Activity Hub's data (issue #18): the contact page opens on the dual timeline, full
+// width, right under the other contact fields gathered in a "Contact details" group, collapsed (one line, so an endless
+// timeline never hides them); lists and relational fields show names and labels, not JSON or ids; and the labels (the
+// timeline's vocabulary, shared/messages.ts) are custom translations in English and German.
+// That layout is the bundle's Studio metadata, so the schema snapshot carries it (scripts/schema-definition.ts): the
+// snapshot merge that precedes the install steps sets it on a fresh install and on an upgrade alike, and keeps it on
+// every later merge. This step adds what a snapshot cannot: the translation rows the labels name (once each), and the
+// agents' right to edit and delete notes (their own only, as the note-ownership hook decides; the Core tier grants
+// whole collections). It never touches a `contacts` collection: the bundle's own gets its layout from the snapshot,
+// and a team's own (adopted) contacts is the team's to lay out.
 import { AGENT_POLICY_ID } from './z0002-activity-hub-agent-access.js';
-
-const VALUES = {
-	type: ['email', 'call', 'sms', 'whatsapp', 'meeting', 'file', 'note', 'other'],
-	direction: ['inbound', 'outbound'],
-	status: ['raw', 'processing', 'completed', 'failed'],
-	match: ['matched', 'unmatched', 'ambiguous'],
-	source: ['person', 'agent'],
-};
 
 /** Translation keys, `$t:activity_hub_status_raw` in a choice; checked against the Studio catalogue by a unit test. */
 export const TRANSLATIONS = {
@@ -63,42 +58,6 @@ export const TRANSLATIONS = {
 	},
 };
 
-const raw = (values) => ({ choices: values.map((value) => ({ text: value, value })) });
-
-const labelled = (kind) => ({
-	choices: VALUES[kind].map((value) => ({ text: `$t:activity_hub_${kind}_${value}`, value })),
-});
-
-const names = { template: '{{first_name}} {{last_name}}' };
-
-/** [collection, field, column, the bundle's value, the new value] */
-export const META_CHANGES = [
-	...[
-		['type', 'type'],
-		['direction', 'direction'],
-		['status', 'status'],
-		['match_status', 'match'],
-	].flatMap(([field, kind]) => [
-		['activities', field, 'options', raw(VALUES[kind]), labelled(kind)],
-		['activities', field, 'display_options', null, labelled(kind)],
-	]),
-	['contact_notes', 'source', 'options', raw(VALUES.source), labelled('source')],
-	['contact_notes', 'source', 'display_options', null, labelled('source')],
-	['activities', 'channel', 'display_options', null, { template: '{{name}}' }],
-	['activities', 'contact', 'display_options', null, names],
-	['contact_notes', 'contact', 'display_options', null, names],
-	['contact_notes', 'activity', 'display_options', null, { template: '{{type}} · {{subject}}' }],
-	['contacts', 'emails', 'display', null, 'formatted-json-value'],
-	['contacts', 'emails', 'display_options', null, { format: '{{email}}' }],
-	['contacts', 'phones', 'display', null, 'formatted-json-value'],
-	['contacts', 'phones', 'display_options', null, { format: '{{number}}' }],
-	['contacts', 'timeline', 'width', 'full', 'fill'],
-];
-
-/** The contact fields the bundle created besides the name, moved into the collapsed group while still where it put them. */
-export const DETAIL_FIELDS = { company: 4, emails: 5, phones: 6, owner: 7 };
-export const DETAILS_GROUP = 'contact_details';
-
 /**
  * The columns of Studio's lists when nobody chose any (a global default preset, added only where none exists): with
  * the contact fields in a group, Studio would otherwise list none of them.
@@ -109,72 +68,28 @@ export const LIST_COLUMNS = {
 	contact_notes: ['contact', 'content', 'author', 'source', 'date_created'],
 };
 
-const JSON_COLUMNS = new Set(['options', 'display_options', 'translations']);
-
-/** Key-order-independent JSON, for comparing what is stored with what the bundle wrote. */
-const canonical = (value) =>
-	JSON.stringify(value, (_key, v) =>
-		v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v,
-	);
-
-const read = (column, value) => {
-	if (!JSON_COLUMNS.has(column) || typeof value !== 'string') return value ?? null;
+/** The collections the install record says the bundle owns (an adopted `contacts` is the team's, not in it). */
+async function ownedCollections(knex) {
+	const row = await knex('activity_hub_install').where({ key: 'schema' }).first();
 
 	try {
-		return JSON.parse(value);
+		return new Set(JSON.parse(row?.value ?? '{}').owned ?? []);
 	} catch {
-		return value;
+		return new Set();
 	}
-};
-
-const write = (column, value) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
-const same = (a, b) => canonical(a) === canonical(b) || (typeof a === 'number' && String(a) === String(b));
+}
 
 export async function up(knex) {
-	const row = (collection, field) => knex('directus_fields').where({ collection, field }).first();
-
-	for (const [collection, field, column, before, after] of META_CHANGES) {
-		const current = await row(collection, field);
-		if (current && same(read(column, current[column]), before))
-			await knex('directus_fields')
-				.where({ id: current.id })
-				.update({ [column]: write(column, after) });
-	}
-
-	const movable = [];
-
-	for (const [field, sort] of Object.entries(DETAIL_FIELDS)) {
-		const current = await row('contacts', field);
-		if (current && current.group == null && Number(current.sort) === sort) movable.push(current.id);
-	}
-
-	if (movable.length && !(await row('contacts', DETAILS_GROUP)))
-		await knex('directus_fields').insert({
-			collection: 'contacts',
-			field: DETAILS_GROUP,
-			special: 'alias,no-data,group',
-			interface: 'group-detail',
-			options: JSON.stringify({ start: 'closed', headerIcon: 'badge' }),
-			readonly: false,
-			hidden: false,
-			sort: 4,
-			width: 'full',
-			translations: JSON.stringify([
-				{ language: 'en-US', translation: TRANSLATIONS['en-US'].activity_hub_contact_details },
-				{ language: 'de-DE', translation: TRANSLATIONS['de-DE'].activity_hub_contact_details },
-			]),
-			required: false,
-			searchable: true,
-		});
-
-	if (movable.length) await knex('directus_fields').whereIn('id', movable).update({ group: DETAILS_GROUP });
-
 	for (const [language, entries] of Object.entries(TRANSLATIONS))
 		for (const [key, value] of Object.entries(entries))
 			if (!(await knex('directus_translations').where({ key, language }).first()))
 				await knex('directus_translations').insert({ id: globalThis.crypto.randomUUID(), key, language, value });
 
+	const owned = await ownedCollections(knex);
+
 	for (const [collection, fields] of Object.entries(LIST_COLUMNS)) {
+		if (!owned.has(collection)) continue;
+
 		const preset = await knex('directus_presets')
 			.where({ collection })
 			.whereNull('user')

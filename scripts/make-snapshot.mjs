@@ -22,7 +22,12 @@ const env = directusEnv({
 	port,
 	dataDir,
 	admin,
-	extra: { EXTENSIONS_MUST_LOAD: 'false', EXTENSIONS_PATH: join(dataDir, 'no-extensions') },
+	// Directus's pressure limiter would refuse the burst of schema writes on a busy machine.
+	extra: {
+		EXTENSIONS_MUST_LOAD: 'false',
+		EXTENSIONS_PATH: join(dataDir, 'no-extensions'),
+		PRESSURE_LIMITER_ENABLED: 'false',
+	},
 });
 
 const call = async (method, path, body) => {

@@ -46,6 +46,36 @@ const MB = 1024 * 1024;
 
 const choices = (values: readonly string[]) => ({ choices: values.map((value) => ({ text: value, value })) });
 
+/** Choices whose labels are custom translations (`$t:activity_hub_type_email`, rows added by install step z0009). */
+const labelled = (kind: string, values: readonly string[]) => ({
+	choices: values.map((value) => ({ text: `$t:activity_hub_${kind}_${value}`, value })),
+});
+
+/** A select whose list and form show the translated labels. */
+const labelledSelect = (name: string, kind: string, values: readonly string[], meta: Meta = {}, schema: Schema = {}) =>
+	select(name, values, { options: labelled(kind, values), display_options: labelled(kind, values), ...meta }, schema);
+
+const translated = (en: string, de: string) => [
+	{ language: 'en-US', translation: en },
+	{ language: 'de-DE', translation: de },
+];
+
+/** A collapsible group of fields in the item form (an alias field; members name it as their `group`). */
+const group = (name: string, meta: Meta) =>
+	field(name, 'alias', {
+		interface: 'group-detail',
+		special: ['alias', 'no-data', 'group'],
+		width: 'full',
+		readonly: false,
+		hidden: false,
+		required: false,
+		...meta,
+	});
+
+const NAMES = { template: '{{first_name}} {{last_name}}' };
+const CONTACT_DETAILS = 'contact_details';
+const ADVANCED = 'advanced';
+
 const field = (name: string, type: string, meta: Meta = {}, schema: Schema = {}): FieldPayload => ({
 	field: name,
 	type,
@@ -96,10 +126,11 @@ const user = (name: string, meta: Meta = {}) =>
 		...meta,
 	});
 
-const created = (name = 'date_created') =>
-	timestamp(name, { special: ['date-created'], readonly: true, hidden: false });
+const created = (meta: Meta = {}) =>
+	timestamp('date_created', { special: ['date-created'], readonly: true, hidden: false, ...meta });
 
-const updated = (name = 'date_updated') => timestamp(name, { special: ['date-updated'], readonly: true, hidden: true });
+const updated = (meta: Meta = {}) =>
+	timestamp('date_updated', { special: ['date-updated'], readonly: true, hidden: true, ...meta });
 
 const uuidKey = () =>
 	field(
@@ -127,12 +158,23 @@ export const collections: CollectionPayload[] = [
 			sort: 1,
 		},
 		schema: {},
+		// The contact page opens on the timeline, across the page, right under the contact's name and its other fields
+		// in a collapsed group.
 		fields: [
 			intKey(),
-			string('first_name'),
-			string('last_name'),
-			string('company'),
+			string('first_name', { sort: 2 }),
+			string('last_name', { sort: 3 }),
+			group(CONTACT_DETAILS, {
+				sort: 4,
+				options: { start: 'closed', headerIcon: 'badge' },
+				translations: translated('Contact details', 'Kontaktdaten'),
+			}),
+			string('company', { sort: 4, group: CONTACT_DETAILS }),
 			json('emails', {
+				sort: 5,
+				group: CONTACT_DETAILS,
+				display: 'formatted-json-value',
+				display_options: { format: '{{email}}' },
 				interface: 'list',
 				options: {
 					template: '{{email}} ({{type}})',
@@ -149,6 +191,10 @@ export const collections: CollectionPayload[] = [
 				note: 'List of {"email", "type"} (Atomic CRM shape)',
 			}),
 			json('phones', {
+				sort: 6,
+				group: CONTACT_DETAILS,
+				display: 'formatted-json-value',
+				display_options: { format: '{{number}}' },
 				interface: 'list',
 				options: {
 					template: '{{number}} ({{type}})',
@@ -168,10 +214,15 @@ export const collections: CollectionPayload[] = [
 				},
 				note: 'List of {"number", "type"}; numbers without a country code use ACTIVITY_HUB_DEFAULT_REGION',
 			}),
-			user('owner'),
-			field('timeline', 'alias', { interface: 'activity-hub-timeline', special: ['alias', 'no-data'], width: 'full' }),
-			created(),
-			updated(),
+			user('owner', { sort: 7, group: CONTACT_DETAILS }),
+			field('timeline', 'alias', {
+				sort: 8,
+				interface: 'activity-hub-timeline',
+				special: ['alias', 'no-data'],
+				width: 'fill',
+			}),
+			created({ sort: 9 }),
+			updated({ sort: 10 }),
 		],
 	},
 	{
@@ -185,57 +236,95 @@ export const collections: CollectionPayload[] = [
 		schema: {},
 		fields: [
 			uuidKey(),
-			string('name', { required: true }, { is_nullable: false }),
+			// The setup first, then what a person decides; the raw fields in a collapsed "Advanced" group.
+			field('secrets', 'alias', {
+				sort: 2,
+				interface: 'activity-hub-channel-setup',
+				special: ['alias', 'no-data'],
+				width: 'full',
+				note: 'Write-only: provider secrets are moved to an admin-only encrypted store',
+				translations: translated('Setup', 'Einrichtung'),
+			}),
+			string('name', { sort: 3, required: true }, { is_nullable: false }),
 			select(
 				'provider',
 				PROVIDERS,
-				{ required: true },
+				{ sort: 4, required: true },
 				{ is_nullable: false, default_value: ACTIVITY_DEFAULTS.provider },
 			),
-			boolean('enabled', true),
-			select('default_type', ACTIVITY_TYPES, {}, { default_value: ACTIVITY_DEFAULTS.type, is_nullable: false }),
-			select('default_direction', DIRECTIONS, {}, { default_value: ACTIVITY_DEFAULTS.direction, is_nullable: false }),
-			user('owner', { note: 'Activities from this channel belong to this user (empty = global)' }),
+			boolean('enabled', true, { sort: 5 }),
+			select(
+				'default_type',
+				ACTIVITY_TYPES,
+				{ sort: 6 },
+				{ default_value: ACTIVITY_DEFAULTS.type, is_nullable: false },
+			),
+			select(
+				'default_direction',
+				DIRECTIONS,
+				{ sort: 7 },
+				{ default_value: ACTIVITY_DEFAULTS.direction, is_nullable: false },
+			),
+			user('owner', { sort: 8, note: 'Activities from this channel belong to this user (empty = global)' }),
+			json('allowed_mime_types', {
+				sort: 9,
+				interface: 'tags',
+				special: ['cast-json'],
+				width: 'half',
+				note: 'Empty = any type; e.g. image/*, application/pdf',
+			}),
+			boolean('create_unknown_contacts', false, {
+				sort: 10,
+				note: 'Create a contact for an unknown sender (off by default)',
+			}),
+			created({ sort: 11 }),
+			group(ADVANCED, {
+				sort: 12,
+				options: { start: 'closed', headerIcon: 'tune' },
+				note: 'Key prefix, limits in bytes and raw counters; the setup above covers them',
+				translations: translated('Advanced', 'Erweitert'),
+			}),
+			updated({ sort: 13 }),
 			string('key_prefix', {
+				sort: 1,
+				group: ADVANCED,
 				readonly: true,
 				note: 'Start of the current ingestion key; the key itself is stored only hashed',
 			}),
 			field(
 				'max_request_bytes',
 				'bigInteger',
-				{ interface: 'input', note: `Default ${DEFAULT_CHANNEL_LIMITS.maxRequestBytes / MB} MB` },
+				{
+					sort: 2,
+					group: ADVANCED,
+					interface: 'input',
+					display: 'filesize',
+					note: `In bytes (${DEFAULT_CHANNEL_LIMITS.maxRequestBytes / MB} MB = ${DEFAULT_CHANNEL_LIMITS.maxRequestBytes}); set it in MB in the setup above`,
+				},
 				{ default_value: DEFAULT_CHANNEL_LIMITS.maxRequestBytes },
 			),
 			field(
 				'max_file_bytes',
 				'bigInteger',
-				{ interface: 'input', note: `Default ${DEFAULT_CHANNEL_LIMITS.maxFileBytes / MB} MB` },
+				{
+					sort: 3,
+					group: ADVANCED,
+					interface: 'input',
+					display: 'filesize',
+					note: `In bytes (${DEFAULT_CHANNEL_LIMITS.maxFileBytes / MB} MB = ${DEFAULT_CHANNEL_LIMITS.maxFileBytes}); set it in MB in the setup above`,
+				},
 				{ default_value: DEFAULT_CHANNEL_LIMITS.maxFileBytes },
 			),
 			integer(
 				'max_files',
-				{ note: `Default ${DEFAULT_CHANNEL_LIMITS.maxFiles}` },
+				{ sort: 4, group: ADVANCED, note: `Default ${DEFAULT_CHANNEL_LIMITS.maxFiles}` },
 				{ default_value: DEFAULT_CHANNEL_LIMITS.maxFiles },
 			),
-			json('allowed_mime_types', {
-				interface: 'tags',
-				special: ['cast-json'],
-				width: 'half',
-				note: 'Empty = any type; e.g. image/*, application/pdf',
-			}),
-			boolean('create_unknown_contacts', false, { note: 'Create a contact for an unknown sender (off by default)' }),
-			timestamp('last_received_at', { readonly: true }),
-			integer('received_count', { readonly: true }, { default_value: 0 }),
-			integer('duplicate_count', { readonly: true }, { default_value: 0 }),
-			integer('rejected_count', { readonly: true }, { default_value: 0 }),
-			field('secrets', 'alias', {
-				interface: 'activity-hub-channel-setup',
-				special: ['alias', 'no-data'],
-				width: 'full',
-				note: 'Write-only: provider secrets are moved to an admin-only encrypted store',
-			}),
-			created(),
-			updated(),
+			// Hidden: the setup shows the counters, from the same columns.
+			timestamp('last_received_at', { sort: 5, group: ADVANCED, readonly: true, hidden: true }),
+			integer('received_count', { sort: 6, group: ADVANCED, readonly: true, hidden: true }, { default_value: 0 }),
+			integer('duplicate_count', { sort: 7, group: ADVANCED, readonly: true, hidden: true }, { default_value: 0 }),
+			integer('rejected_count', { sort: 8, group: ADVANCED, readonly: true, hidden: true }, { default_value: 0 }),
 		],
 	},
 	{
@@ -266,11 +355,23 @@ export const collections: CollectionPayload[] = [
 		schema: {},
 		fields: [
 			uuidKey(),
-			select('type', ACTIVITY_TYPES, { required: true }, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.type }),
-			select('direction', DIRECTIONS, {}, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.direction }),
-			select('status', STATUSES, {}, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.status }),
-			m2o('channel', 'uuid', { options: { template: '{{name}}' } }),
-			m2o('contact', 'integer', { options: { template: '{{first_name}} {{last_name}}' } }),
+			labelledSelect(
+				'type',
+				'type',
+				ACTIVITY_TYPES,
+				{ required: true },
+				{ is_nullable: false, default_value: ACTIVITY_DEFAULTS.type },
+			),
+			labelledSelect(
+				'direction',
+				'direction',
+				DIRECTIONS,
+				{},
+				{ is_nullable: false, default_value: ACTIVITY_DEFAULTS.direction },
+			),
+			labelledSelect('status', 'status', STATUSES, {}, { is_nullable: false, default_value: ACTIVITY_DEFAULTS.status }),
+			m2o('channel', 'uuid', { options: { template: '{{name}}' }, display_options: { template: '{{name}}' } }),
+			m2o('contact', 'integer', { options: NAMES, display_options: NAMES }),
 			user('owner', { note: 'Empty = global' }),
 			string('external_id', { readonly: true, note: 'Provider event id; unique per channel' }),
 			string('subject', { width: 'full' }, { max_length: 1000 }),
@@ -289,7 +390,7 @@ export const collections: CollectionPayload[] = [
 			string('lease_token', { readonly: true, hidden: true }),
 			timestamp('lease_expires_at', { readonly: true }),
 			text('last_error', { readonly: true }),
-			select('match_status', MATCH_STATUSES, {}, { default_value: ACTIVITY_DEFAULTS.matchStatus }),
+			labelledSelect('match_status', 'match', MATCH_STATUSES, {}, { default_value: ACTIVITY_DEFAULTS.matchStatus }),
 			json('match_candidates', { readonly: true }),
 			created(),
 			updated(),
@@ -317,12 +418,13 @@ export const collections: CollectionPayload[] = [
 		schema: {},
 		fields: [
 			intKey(),
-			m2o('contact', 'integer', { required: true, options: { template: '{{first_name}} {{last_name}}' } }),
+			m2o('contact', 'integer', { required: true, options: NAMES, display_options: NAMES }),
 			text('content', { interface: 'input-rich-text-md', required: true }),
 			user('author', { note: 'Empty for notes written by agents' }),
-			select('source', ['person', 'agent'], { readonly: true }, { default_value: 'person' }),
+			labelledSelect('source', 'source', ['person', 'agent'], { readonly: true }, { default_value: 'person' }),
 			m2o('activity', 'uuid', {
 				options: { template: '{{type}} · {{subject}}' },
+				display_options: { template: '{{type}} · {{subject}}' },
 				note: 'The activity this note records (one note per activity)',
 			}),
 			created(),

@@ -73,6 +73,87 @@ async function createCollection(
 	});
 }
 
+const translated = (en: string, de: string) => [
+	{ language: 'en-US', translation: en },
+	{ language: 'de-DE', translation: de },
+];
+
+const ADVANCED_MEMBERS = [
+	'key_prefix',
+	'max_request_bytes',
+	'max_file_bytes',
+	'max_files',
+	'last_received_at',
+	'received_count',
+	'duplicate_count',
+	'rejected_count',
+];
+
+const DETAIL_MEMBERS = ['company', 'emails', 'phones', 'owner'];
+
+/**
+ * The Studio layout the snapshot carries (once set by z0009/z0010): the channel form's setup first and its closed
+ * "Advanced" group, the contact page's timeline under a closed "Contact details" group; each group once.
+ */
+async function expectStudioLayout(project: PlainProject) {
+	const metaOf = async (collection: string) => {
+		const rows: Array<{ field: string; meta: Record<string, unknown> }> = (
+			await project.api('GET', `/fields/${collection}`)
+		).data;
+
+		return { rows, meta: Object.fromEntries(rows.map((f) => [f.field, f.meta])) };
+	};
+
+	const groupMeta = { interface: 'group-detail', special: ['alias', 'no-data', 'group'], width: 'full', hidden: false };
+	const channels = await metaOf('ingestion_channels');
+	expect(channels.rows.filter((f) => f.field === 'advanced')).toHaveLength(1);
+
+	expect(channels.meta['advanced']).toMatchObject({
+		...groupMeta,
+		group: null,
+		sort: 12,
+		options: { start: 'closed', headerIcon: 'tune' },
+		note: 'Key prefix, limits in bytes and raw counters; the setup above covers them',
+		translations: translated('Advanced', 'Erweitert'),
+	});
+
+	expect(channels.meta['secrets']).toMatchObject({
+		sort: 2,
+		group: null,
+		translations: translated('Setup', 'Einrichtung'),
+	});
+
+	expect(
+		ADVANCED_MEMBERS.map((field) => [field, channels.meta[field]?.['group'], channels.meta[field]?.['sort']]),
+	).toEqual(ADVANCED_MEMBERS.map((field, index) => [field, 'advanced', index + 1]));
+
+	for (const counter of ADVANCED_MEMBERS.slice(4)) expect(channels.meta[counter]?.['hidden']).toBe(true);
+	expect(channels.meta['max_request_bytes']).toMatchObject({ display: 'filesize' });
+
+	const contacts = await metaOf('contacts');
+	expect(contacts.rows.filter((f) => f.field === 'contact_details')).toHaveLength(1);
+
+	expect(contacts.meta['contact_details']).toMatchObject({
+		...groupMeta,
+		group: null,
+		sort: 4,
+		options: { start: 'closed', headerIcon: 'badge' },
+		translations: translated('Contact details', 'Kontaktdaten'),
+	});
+
+	expect(contacts.meta['timeline']).toMatchObject({ sort: 8, group: null, width: 'fill' });
+	for (const name of ['first_name', 'last_name']) expect(contacts.meta[name]).toMatchObject({ group: null });
+
+	expect(
+		DETAIL_MEMBERS.map((field) => [field, contacts.meta[field]?.['group'], contacts.meta[field]?.['sort']]),
+	).toEqual(DETAIL_MEMBERS.map((field, index) => [field, 'contact_details', index + 4]));
+
+	expect(contacts.meta['emails']).toMatchObject({
+		display: 'formatted-json-value',
+		display_options: { format: '{{email}}' },
+	});
+}
+
 async function unavailable(project: PlainProject) {
 	const health = await call(`${project.url}/activity-hub/queue/health`, { token: ADMIN.token });
 	const ingest = await call(`${project.url}/ingest/6f1b3e2a-9c4d-4e7f-8a1b-000000000000`, { method: 'POST', json: {} });
@@ -181,6 +262,8 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 			claimed.length,
 		);
 	});
+
+	it('lays out the channel form and the contact page as the snapshot says', () => expectStudioLayout(project));
 
 	it('leaves the project’s own collection and data exactly as they were', async () => {
 		expect(await fieldsOf(project, 'products')).toEqual(productFields);
@@ -318,6 +401,7 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 			});
 
 			expect(reply.status).toBe(202);
+			await expectStudioLayout(project);
 		} finally {
 			await server.stop();
 		}

@@ -49,3 +49,59 @@ describe('schema vocabulary', () => {
 
 	it('the schema definition uses the same activity types', () => expect(DEFINED_TYPES).toEqual([...ACTIVITY_TYPES]));
 });
+
+// The Studio layout is the bundle's metadata, so the snapshot carries it: a later snapshot merge re-applies it
+// instead of undoing what install steps z0009/z0010 once set.
+describe('Studio layout in the snapshot', () => {
+	const group = { interface: 'group-detail', special: ['alias', 'no-data', 'group'], width: 'full', group: null };
+
+	const members = (collection: string, name: string) =>
+		snapshot.fields
+			.filter(
+				(f: { collection: string; meta: { group: string | null } }) =>
+					f.collection === collection && f.meta.group === name,
+			)
+			.sort((a: { meta: { sort: number } }, b: { meta: { sort: number } }) => a.meta.sort - b.meta.sort)
+			.map((f: { field: string }) => f.field);
+
+	it('has the channel form\u2019s closed Advanced group with the raw fields, the counters hidden', () => {
+		expect(fieldOf('ingestion_channels', 'advanced')).toMatchObject({
+			type: 'alias',
+			meta: { ...group, sort: 12, options: { start: 'closed', headerIcon: 'tune' } },
+		});
+
+		expect(members('ingestion_channels', 'advanced')).toEqual([
+			'key_prefix',
+			'max_request_bytes',
+			'max_file_bytes',
+			'max_files',
+			'last_received_at',
+			'received_count',
+			'duplicate_count',
+			'rejected_count',
+		]);
+
+		expect(fieldOf('ingestion_channels', 'received_count').meta.hidden).toBe(true);
+		expect(fieldOf('ingestion_channels', 'secrets').meta).toMatchObject({ sort: 2, group: null });
+	});
+
+	it('has the contact page\u2019s closed Contact details group, the name above it and the timeline right under it', () => {
+		expect(fieldOf('contacts', 'contact_details')).toMatchObject({
+			type: 'alias',
+			meta: { ...group, sort: 4, options: { start: 'closed', headerIcon: 'badge' } },
+		});
+
+		expect(members('contacts', 'contact_details')).toEqual(['company', 'emails', 'phones', 'owner']);
+
+		expect(fieldOf('contacts', 'timeline').meta).toMatchObject({ sort: 8, group: null, width: 'fill' });
+		for (const name of ['first_name', 'last_name'])
+			expect(fieldOf('contacts', name).meta).toMatchObject({ group: null });
+	});
+
+	it('labels activity values with the custom translations', () => {
+		expect(fieldOf('activities', 'status').meta.display_options.choices[0]).toEqual({
+			text: '$t:activity_hub_status_raw',
+			value: 'raw',
+		});
+	});
+});
