@@ -2,19 +2,12 @@
 // live on a contact page, the channel setup with its Studio uploader, and a contact with 10,000 activities.
 import { mkdirSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import {
-	type Browser,
-	type BrowserContext,
-	chromium,
-	type Locator,
-	type Page,
-	type WebSocketRoute,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance } from '../harness/instance.js';
 import { seedActivities } from '../harness/seed.js';
-import { ADMIN } from '../harness/shared.js';
+import { openStudio } from '../harness/studio.js';
 import { localTime } from '../../extensions/activity-hub/src/shared/display.js';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { DASHBOARD_ID } from '../../migrations/z0006-activity-hub-dashboard.js';
@@ -76,33 +69,7 @@ describe('Studio', () => {
 		mkdirSync(ARTIFACTS, { recursive: true });
 		instance = await startInstance('sqlite');
 
-		browser = await chromium.launch({
-			executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-		});
-
-		context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-		// What "Skip" on Directus's first-login licence dialog stores; it would cover the page otherwise.
-		await context.addCookies([{ name: 'license-onboarding-dismissed', value: 'true', url: instance.url }]);
-		page = await context.newPage();
-		await page.goto(`${instance.url}/admin/login`);
-		await page.locator('input[type="email"]').fill(ADMIN.email);
-		await page.locator('input[type="password"]').fill(ADMIN.password);
-		await page.locator('button[type="submit"]').click();
-		await page.waitForURL(/\/admin\/(content|users|insights)/, { timeout: 30_000 });
-
-		// Directus asks for a project owner shortly after the first login; answer it before any test starts.
-		await page
-			.getByRole('button', { name: 'Remind Later' })
-			.click({ timeout: 5000 })
-			.catch(() => {});
+		({ browser, context, page } = await openStudio(instance));
 	});
 
 	afterAll(async () => {
