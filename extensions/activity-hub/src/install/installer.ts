@@ -10,6 +10,7 @@ import {
 	ensureRecordTable,
 	type InstallRecord,
 	readRecord,
+	RECORD_TABLE,
 	recordSchema,
 	recordStep,
 	recordVersion,
@@ -122,8 +123,15 @@ export async function install(host: InstallHost, version: string): Promise<Insta
 		return { current, decided };
 	};
 
-	// Refuse before the first write: a clash must leave the project exactly as it was.
-	await plan(await readRecord(database), await legacySteps(database));
+	// Refuse before the first write: a clash must leave the project exactly as it was. An instance that is
+	// installing right now has already created the record table and holds the lock: its half-applied schema is
+	// no clash, so with a record table present (looked at after the plan: it precedes any of that instance's
+	// schema writes) the plan is made again under the lock, from the finished state.
+	try {
+		await plan(await readRecord(database), await legacySteps(database));
+	} catch (error) {
+		if (!(await database.schema.hasTable(RECORD_TABLE))) throw error;
+	}
 
 	await ensureRecordTable(database);
 	return withInstallLock(
