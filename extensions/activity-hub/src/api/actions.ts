@@ -1,6 +1,7 @@
 // What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
 // returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
+import { HubError, InvalidPayloadError, NoContactError, NotFoundError } from '../shared/errors.js';
 import { claimFilters } from '../shared/claim-filters.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
@@ -12,12 +13,10 @@ import {
 	linkActivity as linkToContact,
 } from '../runtime/contact-links.js';
 import type { HubContext } from '../runtime/context.js';
-import { HubError } from '../shared/errors.js';
 import {
 	activityId,
 	type Caller,
 	existsOr404,
-	HttpError,
 	leaseSeconds,
 	leaseToken,
 	queueFor,
@@ -31,9 +30,9 @@ type Db = HubContext['database'];
 const validateCompletion = (body: any) => {
 	const { processed_data: processed, note } = body;
 	if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'processed_data must be an object');
+		throw new InvalidPayloadError('processed_data must be an object');
 	if (note !== undefined && note !== null && typeof note !== 'string')
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'note must be a string');
+		throw new InvalidPayloadError('note must be a string');
 	return {
 		processed_data: processed as Record<string, unknown> | undefined,
 		note: note as string | null | undefined,
@@ -61,7 +60,7 @@ export async function claimActivities(db: Db, caller: Caller, body: any) {
 	body = body ?? {};
 	const limit = body.limit ?? DEFAULT_CLAIM_LIMIT;
 	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM)
-		throw new HttpError(400, 'INVALID_PAYLOAD', `limit must be an integer from 1 to ${MAX_CLAIM}`);
+		throw new InvalidPayloadError(`limit must be an integer from 1 to ${MAX_CLAIM}`);
 	const filters = claimFilters(body);
 
 	return queueFor(db, caller).claim({
@@ -90,11 +89,11 @@ export async function heartbeatActivity(db: Db, caller: Caller, rawId: unknown, 
 export async function completeActivities(db: Db, caller: Caller, items: unknown) {
 	await requireAgent(db, caller.accountability);
 	if (!Array.isArray(items) || items.length === 0 || items.length > MAX_CLAIM)
-		throw new HttpError(400, 'INVALID_PAYLOAD', `items must be a list of 1 to ${MAX_CLAIM} completions`);
+		throw new InvalidPayloadError(`items must be a list of 1 to ${MAX_CLAIM} completions`);
 
 	for (const item of items) {
 		if (!item || typeof item.id !== 'string' || !UUID.test(item.id))
-			throw new HttpError(400, 'INVALID_PAYLOAD', 'every item needs an activity id');
+			throw new InvalidPayloadError('every item needs an activity id');
 		leaseToken(item);
 		validateCompletion(item);
 	}
@@ -126,10 +125,8 @@ export async function failActivity(db: Db, caller: Caller, rawId: unknown, body:
 
 	const result = await knownActivity(db, id, async () => {
 		const { error, retry } = body ?? {};
-		if (typeof error !== 'string' || !error)
-			throw new HttpError(400, 'INVALID_PAYLOAD', 'error (a message) is required');
-		if (retry !== undefined && typeof retry !== 'boolean')
-			throw new HttpError(400, 'INVALID_PAYLOAD', 'retry must be a boolean');
+		if (typeof error !== 'string' || !error) throw new InvalidPayloadError('error (a message) is required');
+		if (retry !== undefined && typeof retry !== 'boolean') throw new InvalidPayloadError('retry must be a boolean');
 		const token = leaseToken(body);
 		return () => queueFor(db, caller).fail(id, token, error, retry !== false);
 	});
@@ -157,8 +154,8 @@ export async function noteFromActivity(ctx: HubContext, caller: Caller, rawId: u
 		.readOne(id, { fields: ['id', 'contact', 'content', 'subject', 'processed_data'] })
 		.catch(() => null);
 
-	if (!activity) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
-	if (activity.contact == null) throw new HttpError(422, 'NO_CONTACT', 'Link the activity to a contact first');
+	if (!activity) throw new NotFoundError('No such activity');
+	if (activity.contact == null) throw new NoContactError('Link the activity to a contact first');
 	const existing = await db('contact_notes').select('id').where({ activity: id }).first();
 	if (existing) return { id: existing.id, created: false };
 
@@ -198,10 +195,9 @@ export async function linkActivity(
 ) {
 	requireUser(caller.accountability);
 	const id = activityId(rawId);
-	if (contact === undefined || contact === null || contact === '')
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
+	if (contact === undefined || contact === null || contact === '') throw new InvalidPayloadError('contact is required');
 	if (addAddress !== undefined && typeof addAddress !== 'boolean')
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'add_address must be a boolean');
+		throw new InvalidPayloadError('add_address must be a boolean');
 
 	return linkToContact(contactScope(ctx, caller), id, contact as string | number, addAddress === true);
 }

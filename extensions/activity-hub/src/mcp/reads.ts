@@ -1,8 +1,9 @@
 // What the read tools and resources answer: one activity with its transcript, attachments (as asset links) and
 // thread, and a page of a contact's dual timeline. Both are ItemsService reads under the caller's permissions, with
 // the query the Studio timeline sends (shared/display.ts), so a model sees what the person or agent may see.
+import { InvalidPayloadError, NotFoundError } from '../shared/errors.js';
 import { nextPage, TIMELINE_FIELDS, TIMELINE_PAGE, timelineQuery } from '../shared/display.js';
-import { activityId, type Caller, HttpError } from '../api/http.js';
+import { activityId, type Caller } from '../api/http.js';
 import type { Query } from '@directus/types';
 import type { HubContext } from '../runtime/context.js';
 
@@ -98,7 +99,7 @@ export async function readActivity(ctx: HubContext, caller: Caller, rawId: unkno
 		.readOne(id, { fields: ACTIVITY_FIELDS })
 		.catch(() => null);
 
-	if (!activity) throw new HttpError(404, 'NOT_FOUND', 'No such activity');
+	if (!activity) throw new NotFoundError('No such activity');
 	const transcript = activity.processed_data?.transcript;
 
 	return {
@@ -126,7 +127,7 @@ function decodeCursor(value: unknown): Cursor | null {
 		// answered below
 	}
 
-	throw new HttpError(400, 'INVALID_PAYLOAD', 'cursor must be a next_cursor this tool returned');
+	throw new InvalidPayloadError('cursor must be a next_cursor this tool returned');
 }
 
 /**
@@ -135,8 +136,7 @@ function decodeCursor(value: unknown): Cursor | null {
  */
 export async function readTimeline(ctx: HubContext, caller: Caller, args: Record<string, unknown>) {
 	const contact = args['contact'];
-	if (contact === undefined || contact === null || contact === '')
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'contact is required');
+	if (contact === undefined || contact === null || contact === '') throw new InvalidPayloadError('contact is required');
 	const type = typeof args['type'] === 'string' ? args['type'] : null;
 	const cursor = decodeCursor(args['cursor']);
 	const items = reader(ctx, caller);

@@ -1,5 +1,6 @@
 // The MCP tools: each a JSON schema and a description written for a model, over the functions the HTTP routes call
 // (api/actions.ts, mcp/reads.ts), so a tool checks, validates and fails exactly as its route does.
+import { InvalidPayloadError } from '../shared/errors.js';
 import { ACTIVITY_TYPES } from '../shared/activity.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/node/queue.js';
 import type { HubContext } from '../runtime/context.js';
@@ -12,7 +13,7 @@ import {
 	linkActivity,
 	noteFromActivity,
 } from '../api/actions.js';
-import { HttpError, requireUser } from '../api/http.js';
+import { requireUser } from '../api/http.js';
 import { readActivity, readTimeline } from './reads.js';
 
 export interface ToolScope {
@@ -221,16 +222,15 @@ export const TOOLS: Tool[] = [
 /** A free note is a contact_notes item created as the caller (Studio's composer does the same over /items). */
 async function createNote({ ctx, caller }: ToolScope, args: Record<string, any>) {
 	const { contact, activity, content } = args;
-	if (content !== undefined && typeof content !== 'string')
-		throw new HttpError(400, 'INVALID_PAYLOAD', 'content must be a string');
+	if (content !== undefined && typeof content !== 'string') throw new InvalidPayloadError('content must be a string');
 
 	if (contact === undefined || contact === null || contact === '') {
-		if (activity === undefined) throw new HttpError(400, 'INVALID_PAYLOAD', 'contact or activity is required');
+		if (activity === undefined) throw new InvalidPayloadError('contact or activity is required');
 		return noteFromActivity(ctx, caller, activity, content);
 	}
 
 	requireUser(caller.accountability);
-	if (!content?.trim()) throw new HttpError(400, 'INVALID_PAYLOAD', 'content is required for a note on a contact');
+	if (!content?.trim()) throw new InvalidPayloadError('content is required for a note on a contact');
 	const { ItemsService } = ctx.services;
 	const notes = new ItemsService('contact_notes', { schema: caller.schema, accountability: caller.accountability });
 	const note = { contact, content, ...(activity === undefined ? {} : { activity }) };
