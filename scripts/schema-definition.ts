@@ -148,6 +148,21 @@ const intKey = () =>
 		{ is_primary_key: true, has_auto_increment: true },
 	);
 
+/** A channel's byte limit in the Advanced group, shown as a file size and set in MB in the setup. */
+const byteLimit = (name: string, sort: number, bytes: number) =>
+	field(
+		name,
+		'bigInteger',
+		{
+			sort,
+			group: ADVANCED,
+			interface: 'input',
+			display: 'filesize',
+			note: `In bytes (${bytes / MB} MB = ${bytes}); set it in MB in the setup above`,
+		},
+		{ default_value: bytes },
+	);
+
 export const collections: CollectionPayload[] = [
 	{
 		collection: 'contacts',
@@ -291,30 +306,8 @@ export const collections: CollectionPayload[] = [
 				readonly: true,
 				note: 'Start of the current ingestion key; the key itself is stored only hashed',
 			}),
-			field(
-				'max_request_bytes',
-				'bigInteger',
-				{
-					sort: 2,
-					group: ADVANCED,
-					interface: 'input',
-					display: 'filesize',
-					note: `In bytes (${DEFAULT_CHANNEL_LIMITS.maxRequestBytes / MB} MB = ${DEFAULT_CHANNEL_LIMITS.maxRequestBytes}); set it in MB in the setup above`,
-				},
-				{ default_value: DEFAULT_CHANNEL_LIMITS.maxRequestBytes },
-			),
-			field(
-				'max_file_bytes',
-				'bigInteger',
-				{
-					sort: 3,
-					group: ADVANCED,
-					interface: 'input',
-					display: 'filesize',
-					note: `In bytes (${DEFAULT_CHANNEL_LIMITS.maxFileBytes / MB} MB = ${DEFAULT_CHANNEL_LIMITS.maxFileBytes}); set it in MB in the setup above`,
-				},
-				{ default_value: DEFAULT_CHANNEL_LIMITS.maxFileBytes },
-			),
+			byteLimit('max_request_bytes', 2, DEFAULT_CHANNEL_LIMITS.maxRequestBytes),
+			byteLimit('max_file_bytes', 3, DEFAULT_CHANNEL_LIMITS.maxFileBytes),
 			integer(
 				'max_files',
 				{ sort: 4, group: ADVANCED, note: `Default ${DEFAULT_CHANNEL_LIMITS.maxFiles}` },
