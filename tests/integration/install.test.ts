@@ -15,6 +15,7 @@ import { vendors } from '../harness/instance.js';
 import { installLegacy } from '../harness/legacy.js';
 import { type PlainProject, plainProject, userCollections } from '../harness/project.js';
 import { ADMIN } from '../harness/shared.js';
+import { ADVANCED_MEMBERS, DETAIL_MEMBERS } from '../harness/studio-layout.js';
 
 const BUNDLE = [
 	'activities',
@@ -77,19 +78,6 @@ const translated = (en: string, de: string) => [
 	{ language: 'en-US', translation: en },
 	{ language: 'de-DE', translation: de },
 ];
-
-const ADVANCED_MEMBERS = [
-	'key_prefix',
-	'max_request_bytes',
-	'max_file_bytes',
-	'max_files',
-	'last_received_at',
-	'received_count',
-	'duplicate_count',
-	'rejected_count',
-];
-
-const DETAIL_MEMBERS = ['company', 'emails', 'phones', 'owner'];
 
 /**
  * The Studio layout the snapshot carries (once set by z0009/z0010): the channel form's setup first and its closed
