@@ -4,6 +4,7 @@
 import {
 	ACTIVITY_DEFAULTS,
 	ACTIVITY_TYPES,
+	DELIVERY_STATUSES,
 	DIRECTIONS,
 	MATCH_STATUSES,
 	PROVIDERS,
@@ -388,6 +389,12 @@ export const collections: CollectionPayload[] = [
 			created(),
 			updated(),
 			timestamp('completed_at', { readonly: true }),
+			select('delivery_status', DELIVERY_STATUSES, {
+				readonly: true,
+				note: 'Outbound messages: queued, sending, sent, delivered, read, failed or unknown',
+			}),
+			text('delivery_error', { readonly: true, interface: 'input', width: 'half' }),
+			string('idempotency_key', { readonly: true, hidden: true, note: 'Hash of the sender and Idempotency-Key' }),
 		],
 	},
 	{

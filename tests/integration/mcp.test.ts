@@ -9,7 +9,7 @@ import { type McpClient, mcpClient, tool } from '../harness/mcp.js';
 import { seedActivities } from '../harness/seed.js';
 
 const QUEUE_TOOLS = ['claim_activities', 'heartbeat', 'complete_activity', 'fail_activity'];
-const READ_WRITE_TOOLS = ['get_activity', 'contact_timeline', 'create_note', 'link_contact'];
+const READ_WRITE_TOOLS = ['get_activity', 'contact_timeline', 'create_note', 'link_contact', 'reply'];
 
 describe.each(vendors())('MCP on %s', (vendor) => {
 	let instance: Instance;

@@ -1,7 +1,20 @@
 // What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
 // returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
-import { HubError, InvalidPayloadError, NoContactError, NotFoundError } from '../shared/errors.js';
+import { HubError, InvalidPayloadError, NoContactError, NotFoundError, NotResolvableError } from '../shared/errors.js';
+import { emitCreated } from '../runtime/events.js';
+import { isAgentUser } from '../runtime/agents.js';
+import { deliveryQueue } from '../queue/index.js';
+import { ingestPipeline } from '../ingest-pipeline/index.js';
+import {
+	type Author,
+	idempotencyKey,
+	type OutboundScope,
+	type QueuedMessage,
+	queueMessage,
+	queueReply,
+} from '../outbound/compose.js';
+import { outboundSender } from '../outbound/sender.js';
 import { claimFilters } from '../shared/claim-filters.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
@@ -21,6 +34,7 @@ import {
 	leaseToken,
 	queueFor,
 	requireAgent,
+	requirePermission,
 	requireUser,
 	UUID,
 } from './http.js';
@@ -216,3 +230,61 @@ const contactScope = (ctx: HubContext, caller: Caller): CallerScope => ({
 	source: contactSource(ctx.env),
 	region: readConfig(ctx.env).defaultRegion,
 });
+
+/**
+ * Who may send: admins, users whose Directus permissions allow creating activities, and agents (whose messages
+ * are marked as an agent's). Public callers get 401, anyone else 403.
+ */
+async function requireSender(db: Db, caller: Caller): Promise<Author> {
+	requireUser(caller.accountability);
+	const accountability = caller.accountability;
+	const agent = await isAgentUser(db, accountability);
+	if (!agent && !accountability.admin) await requirePermission(db, caller, 'create', 'activities');
+	return { user: accountability.user, agent };
+}
+
+const outboundScope = (ctx: HubContext): OutboundScope => ({
+	database: ctx.database,
+	channels: ingestPipeline(ctx).channels,
+	region: readConfig(ctx.env).defaultRegion,
+});
+
+/** Announces a new outbound message and wakes this instance's sender. */
+function queued(ctx: HubContext, caller: Caller, message: QueuedMessage) {
+	if (message.row)
+		emitCreated('activities', message.id, message.row, {
+			database: ctx.database,
+			schema: caller.schema,
+			accountability: caller.accountability ?? null,
+		});
+	outboundSender(ctx).kick();
+	return { id: message.id, delivery_status: message.delivery_status };
+}
+
+/** A reply to the counterparty of an activity, on its channel and in its thread (202: the sender sends it). */
+export async function replyToActivity(ctx: HubContext, caller: Caller, rawId: unknown, body: any, key?: unknown) {
+	const author = await requireSender(ctx.database, caller);
+	const id = activityId(rawId);
+	const message = await queueReply(outboundScope(ctx), author, id, body ?? {}, idempotencyKey(key));
+	return queued(ctx, caller, message);
+}
+
+/** A new outbound message `{ channel, to, content, subject?, contact?, template? }`. */
+export async function sendMessage(ctx: HubContext, caller: Caller, body: any, key?: unknown) {
+	const author = await requireSender(ctx.database, caller);
+	const message = await queueMessage(outboundScope(ctx), author, body ?? {}, idempotencyKey(key));
+	return queued(ctx, caller, message);
+}
+
+/** A person's decision on a failed or unknown outbound message: `retry` sends it again, `mark_sent` records it. */
+export async function resolveDelivery(ctx: HubContext, caller: Caller, rawId: unknown, action: unknown) {
+	await requireSender(ctx.database, caller);
+	const id = activityId(rawId);
+	if (action !== 'retry' && action !== 'mark_sent') throw new InvalidPayloadError('action must be retry or mark_sent');
+	await existsOr404(ctx.database, id);
+	const queue = deliveryQueue({ database: ctx.database, schema: () => caller.schema });
+	const next = await queue.resolve(id, action);
+	if (!next) throw new NotResolvableError();
+	if (next === 'queued') outboundSender(ctx).kick();
+	return { id, delivery_status: next };
+}

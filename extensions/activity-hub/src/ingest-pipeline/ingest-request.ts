@@ -18,6 +18,7 @@ import { checkIngestionKey, takeIngestionKey } from './key-check.js';
 import type { PipelineParts } from './parts.js';
 import type { RateLimit } from './rate-limit.js';
 import { storeInlineFiles } from './storage.js';
+import { deliveryQueue } from '../queue/index.js';
 
 /** `authenticated`: Directus already authenticated the caller (Studio upload), so no ingestion key is asked for. */
 export type IngestHandler = (req: Request, res: Response, channelId: string, authenticated: boolean) => Promise<void>;
@@ -72,6 +73,14 @@ export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimi
 			for (const draft of parsed.activities) drafts.push(await storeInlineFiles(files, channel, draft, stored));
 
 			const results = drafts.length ? await writer.write(channel, drafts) : [];
+
+			// Status callbacks of sent messages: forward only, an unknown message id acknowledged and ignored.
+			if (parsed.deliveries?.length) {
+				const delivery = deliveryQueue({ database, schema: parts.schema });
+				for (const update of parsed.deliveries)
+					await delivery.applyStatus(channel.id, update.providerId, update.status, update.error);
+			}
+
 			stored.length = 0; // committed (or handed to the writer's duplicate clean-up)
 			const allDuplicates = results.length > 0 && results.every((r) => r.duplicate);
 			if (parsed.reply) return void res.status(200).type(parsed.reply.contentType).send(parsed.reply.body);

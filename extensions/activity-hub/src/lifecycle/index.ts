@@ -16,13 +16,14 @@ import { KeyBatcher } from '../shared/batcher.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 import { registerNoteOwnership } from './note-ownership.js';
+import { outboundSender } from '../outbound/sender.js';
 
 type Payload = Record<string, any>;
 type Keys = Array<string | number>;
 /** What Directus passes item actions: the created item's key, or the keys of an update or delete. */
 type ItemMeta = { key?: string | number; keys?: Keys };
 
-export default defineHook(({ filter, action, schedule }, context) => {
+export default defineHook(({ filter, action, init, schedule }, context) => {
 	const ctx = context;
 	const config = readConfig(ctx.env);
 	const region = config.defaultRegion;
@@ -136,6 +137,9 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	});
 
 	registerNoteOwnership(filter);
+
+	// Outbound messages (replies): this instance's background sender, once the server runs.
+	init('app.after', () => outboundSender(ctx).start());
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
 	schedule(config.reaperCron, async () => {

@@ -119,6 +119,7 @@ describe('tools', () => {
 			'contact_timeline',
 			'create_note',
 			'link_contact',
+			'reply',
 		]);
 	});
 });

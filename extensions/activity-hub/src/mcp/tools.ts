@@ -12,6 +12,7 @@ import {
 	heartbeatActivity,
 	linkActivity,
 	noteFromActivity,
+	replyToActivity,
 } from '../api/actions.js';
 import { requireUser } from '../api/http.js';
 import { readActivity, readTimeline } from './reads.js';
@@ -216,6 +217,40 @@ export const TOOLS: Tool[] = [
 		},
 		annotations: { idempotentHint: true },
 		run: ({ id, contact }, { ctx, caller }) => linkActivity(ctx, caller, id, contact),
+	},
+	{
+		name: 'reply',
+		title: 'Reply to an activity',
+		description:
+			'Answer the customer of an activity (an SMS, WhatsApp message or e-mail) on the same channel and in the same ' +
+			'conversation. The reply is queued and sent in the background: the result is its activity id and ' +
+			'delivery_status (queued, then sending, sent, delivered, read; failed or unknown need a person). Pass the same ' +
+			'idempotency_key again to be sure a retried call sends once. Outside the 24-hour WhatsApp window only a ' +
+			'template may be sent. Replies by agents are marked as such.',
+		inputSchema: {
+			type: 'object',
+			properties: {
+				id,
+				content: { type: 'string', description: 'The text of the reply' },
+				subject: { type: 'string', description: 'E-mail only: the subject (default: Re: the original subject)' },
+				template: {
+					type: 'object',
+					description: 'WhatsApp only: an approved template, for when the 24-hour window is closed',
+					properties: {
+						name: { type: 'string' },
+						language: { type: 'string', description: 'e.g. en_US' },
+						parameters: { type: 'array', items: { type: 'string' } },
+					},
+					required: ['name', 'language'],
+					additionalProperties: false,
+				},
+				idempotency_key: { type: 'string', description: 'Any unique text; the same key never sends twice' },
+			},
+			required: ['id'],
+			...closed,
+		},
+		annotations: { openWorldHint: true },
+		run: ({ id, idempotency_key: key, ...body }, { ctx, caller }) => replyToActivity(ctx, caller, id, body, key),
 	},
 ];
 

@@ -4,18 +4,14 @@
 import type { Knex } from 'knex';
 import type { ClaimOptions } from '../shared/node/queue.js';
 import type { Accountability } from '../runtime/context.js';
-import { emitCreated, emitUpdated } from '../runtime/events.js';
 import { type EventSink, type Transition, transitionEvents } from './events.js';
+import { directusSink } from './sink.js';
 import * as statements from './statements.js';
 
 export { type Completion, type CompletionResult, LeaseLost } from './statements.js';
 export { QUEUE_STATES, type QueueState } from './states.js';
-
-/** Directus's global emitter: websocket subscribers (across instances, via the bus) and flows hear it. */
-export const directusSink: EventSink = (event, context) => {
-	if (event.action === 'create') emitCreated(event.collection, event.key, event.payload, context);
-	else emitUpdated(event.collection, [event.key], event.payload, context);
-};
+export { directusSink } from './sink.js';
+export { deliveryQueue, type LeasedMessage } from './delivery.js';
 
 export interface QueueScope {
 	database: Knex;

@@ -32,3 +32,39 @@ export const isDirection = (value: unknown): value is Direction =>
 	typeof value === 'string' && (DIRECTIONS as readonly string[]).includes(value);
 export const isProvider = (value: unknown): value is Provider =>
 	typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
+
+/**
+ * Where an outbound message is (activities.delivery_status; null on inbound activities). `queued` waits for the
+ * sender, `sending` holds its lease, `unknown` is a send that may or may not have reached the provider (a crash or a
+ * timeout after the request went out): never re-sent without a person deciding (Retry or Mark as sent).
+ */
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'unknown'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const isDeliveryStatus = (value: unknown): value is DeliveryStatus =>
+	typeof value === 'string' && (DELIVERY_STATUSES as readonly string[]).includes(value);
+
+/** How far a message got: a provider's callback may only move it forward (failed ranks with sent: undelivered). */
+const DELIVERY_RANK: Record<DeliveryStatus, number> = {
+	queued: 0,
+	sending: 1,
+	unknown: 1,
+	sent: 2,
+	failed: 2,
+	delivered: 3,
+	read: 4,
+};
+
+/**
+ * The status after a provider's callback reports `incoming`: out-of-order callbacks never move a message backwards
+ * (a late `sent` after `delivered` changes nothing); `failed` after `sent` is the provider's undelivered. Null: no
+ * change.
+ */
+export function advanceDelivery(current: DeliveryStatus | null, incoming: DeliveryStatus): DeliveryStatus | null {
+	if (current === incoming) return null;
+	if (current === null) return incoming;
+	if (incoming === 'failed')
+		return DELIVERY_RANK[current] <= DELIVERY_RANK.sent && current !== 'failed' ? incoming : null;
+	if (current === 'failed') return DELIVERY_RANK[incoming] > DELIVERY_RANK.failed ? incoming : null;
+	return DELIVERY_RANK[incoming] > DELIVERY_RANK[current] ? incoming : null;
+}

@@ -18,6 +18,9 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_LLM_MODEL: 'gpt-4o-mini',
 	ACTIVITY_HUB_LLM_API_KEY: undefined,
 	ACTIVITY_HUB_LLM_TIMEOUT_MS: 60_000,
+	ACTIVITY_HUB_TWILIO_API_URL: 'https://api.twilio.com',
+	ACTIVITY_HUB_WHATSAPP_API_URL: 'https://graph.facebook.com',
+	ACTIVITY_HUB_SEND_TIMEOUT_MS: 15_000,
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
@@ -53,6 +56,12 @@ export interface HubConfig {
 		url: string;
 		model: string;
 		apiKey: string | null;
+		timeoutMs: number;
+	};
+	/** Outbound messages: the providers' API base URLs (without a trailing slash) and how long a send may take. */
+	outbound: {
+		twilioApiUrl: string;
+		whatsappApiUrl: string;
 		timeoutMs: number;
 	};
 	directus: {
@@ -93,7 +102,9 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return CONFIG_DEFAULTS[name];
 	};
 
-	const count = (name: 'ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE' | 'ACTIVITY_HUB_LLM_TIMEOUT_MS') => {
+	const count = (
+		name: 'ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE' | 'ACTIVITY_HUB_LLM_TIMEOUT_MS' | 'ACTIVITY_HUB_SEND_TIMEOUT_MS',
+	) => {
 		const value = env[name];
 		if (isBlank(value)) return CONFIG_DEFAULTS[name];
 		const number = Number(value);
@@ -123,6 +134,15 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return fields.length ? fields : null;
 	};
 
+	/** An http(s) base URL without its trailing slash; the default when it is not one. */
+	const baseUrl = (name: 'ACTIVITY_HUB_TWILIO_API_URL' | 'ACTIVITY_HUB_WHATSAPP_API_URL') => {
+		const value = text(name);
+		if (value === undefined) return CONFIG_DEFAULTS[name];
+		if (/^https?:\/\/[^/\s]+/.test(value)) return value.replace(/\/+$/, '');
+		refuse(name, `an http(s) URL; ${CONFIG_DEFAULTS[name]} applies`);
+		return CONFIG_DEFAULTS[name];
+	};
+
 	const region = env['ACTIVITY_HUB_DEFAULT_REGION'];
 	if (!isBlank(region) && typeof region !== 'string') refuse('ACTIVITY_HUB_DEFAULT_REGION', 'a region code');
 	const directusText = (name: (typeof DIRECTUS_VARIABLES)[number]) => (isBlank(env[name]) ? null : String(env[name]));
@@ -145,6 +165,11 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			model: text('ACTIVITY_HUB_LLM_MODEL') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_LLM_MODEL,
 			apiKey: text('ACTIVITY_HUB_LLM_API_KEY') ?? null,
 			timeoutMs: count('ACTIVITY_HUB_LLM_TIMEOUT_MS'),
+		},
+		outbound: {
+			twilioApiUrl: baseUrl('ACTIVITY_HUB_TWILIO_API_URL'),
+			whatsappApiUrl: baseUrl('ACTIVITY_HUB_WHATSAPP_API_URL'),
+			timeoutMs: count('ACTIVITY_HUB_SEND_TIMEOUT_MS'),
 		},
 		directus: {
 			publicUrl: directusText('PUBLIC_URL'),

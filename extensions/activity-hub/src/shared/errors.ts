@@ -73,3 +73,18 @@ export function errorReply(error: unknown): { status: number; body: ErrorBody } 
 	if (!(error instanceof HubError)) return null;
 	return { status: error.status, body: errorBody(error.code, error.message, error.extensions) };
 }
+
+/** A free-form WhatsApp reply outside the 24-hour customer-service window (a template may still be sent). */
+export const WhatsAppWindowClosedError = createHubError(
+	'WHATSAPP_WINDOW_CLOSED',
+	'The 24-hour WhatsApp window is closed: send a template',
+	422,
+);
+/** The channel cannot send (no sender for its provider, or its settings or secrets are missing). */
+export const ChannelCannotSendError = createHubError('CHANNEL_CANNOT_SEND', 'This channel cannot send messages', 422);
+/** Retry or Mark as sent on a message that is not failed or unknown. */
+export const NotResolvableError = createHubError(
+	'NOT_RESOLVABLE',
+	'Only failed or unknown outbound messages can be retried or marked as sent',
+	409,
+);

@@ -38,3 +38,20 @@ export function flowClaimOptions(options: { limit?: unknown; lease_seconds?: unk
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
 export const DEFAULT_STALE_MINUTES = 15;
+
+/** Outbound messages: how long the sender waits for a provider, and how long its lease on one message lasts. */
+/** The sender's lease on one message outlasts its longest send twice over, so a live sender never loses it. */
+export const sendLeaseSeconds = (timeoutMs: number) => Math.ceil(timeoutMs / 1000) * 2 + 5;
+/** How often each instance looks for queued messages (a reply on this instance wakes its sender at once). */
+export const SEND_POLL_MS = 500;
+/** How often each instance turns messages of dead senders to `unknown`. */
+export const SEND_REAP_MS = 5000;
+/** Attempts of one outbound message on transient errors (timeouts before sending, 5xx, 429) before it fails. */
+export const MAX_SEND_ATTEMPTS = 5;
+/** Messages one sender holds at once: the rest of the database pool stays for the inbound queue and the API. */
+export const SEND_CONCURRENCY = 4;
+/** A free-form WhatsApp message may follow the customer's last message by this long. */
+export const WHATSAPP_WINDOW_HOURS = 24;
+/** The most characters of an outbound message's content and subject. */
+export const MAX_OUTBOUND_CONTENT = 20_000;
+export const MAX_OUTBOUND_SUBJECT = 998;

@@ -540,3 +540,62 @@ describe('bodyKind', () => {
 		['', null],
 	])('%s → %s', (type, kind) => expect(bodyKind(type)).toBe(kind));
 });
+
+describe('status callbacks of sent messages', () => {
+	it('Twilio MessageStatus updates the message by its sid and creates no activity', () => {
+		const fields: Array<[string, string]> = [
+			['MessageSid', 'SM00000000000000000000000000000001'],
+			['MessageStatus', 'undelivered'],
+			['ErrorCode', '30003'],
+		];
+
+		const result = adapters.twilio.parse(
+			request({ contentType: 'application/x-www-form-urlencoded', fields }),
+			channel('twilio'),
+			NOW,
+		);
+
+		expect(result.activities).toEqual([]);
+		expect(result.reply).toEqual({ contentType: 'text/xml', body: EMPTY_TWIML });
+
+		expect(result.deliveries).toEqual([
+			{
+				providerId: 'SM00000000000000000000000000000001',
+				status: 'failed',
+				error: 'Twilio reports undelivered (error 30003)',
+			},
+		]);
+	});
+
+	it('WhatsApp statuses[] update messages by wamid, with the reason of a failure', () => {
+		const body = Buffer.from(
+			JSON.stringify({
+				object: 'whatsapp_business_account',
+				entry: [
+					{
+						changes: [
+							{
+								value: {
+									metadata: { phone_number_id: '1065' },
+									statuses: [
+										{ id: 'wamid.A', status: 'delivered' },
+										{ id: 'wamid.B', status: 'failed', errors: [{ code: 131047, title: 'Re-engagement message' }] },
+										{ id: 'wamid.C', status: 'deleted' },
+									],
+								},
+							},
+						],
+					},
+				],
+			}),
+		);
+
+		const result = adapters.whatsapp.parse(request({ rawBody: body }), channel('whatsapp'), NOW);
+		expect(result.activities).toEqual([]);
+
+		expect(result.deliveries).toEqual([
+			{ providerId: 'wamid.A', status: 'delivered', error: null },
+			{ providerId: 'wamid.B', status: 'failed', error: 'Re-engagement message (WhatsApp 131047)' },
+		]);
+	});
+});

@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
 import type { Direction } from '../../activity.js';
+import { twilioDeliveryStatus } from '../senders/twilio.js';
 import { draftDefaults, IngestError, type IngestRequest, type ProviderAdapter, text, toDate } from './types.js';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -70,6 +71,20 @@ export const twilio: ProviderAdapter = {
 		const messageSid = field(request, 'MessageSid') ?? field(request, 'SmsMessageSid');
 		const recordingSid = field(request, 'RecordingSid');
 		const callSid = field(request, 'CallSid');
+		const messageStatus = field(request, 'MessageStatus');
+
+		// A status callback of a message we sent (StatusCallback): it updates that message, it is no activity.
+		if (messageSid && messageStatus && !recordingSid) {
+			const status = twilioDeliveryStatus(messageStatus);
+			const code = field(request, 'ErrorCode');
+			const error = status === 'failed' ? `Twilio reports ${messageStatus}${code ? ` (error ${code})` : ''}` : null;
+
+			return {
+				activities: [],
+				reply: { contentType: 'text/xml', body: EMPTY_TWIML },
+				deliveries: status ? [{ providerId: messageSid, status, error }] : [],
+			};
+		}
 
 		if (recordingSid) {
 			draft.type = 'call';

@@ -1,4 +1,4 @@
-import type { ActivityType, Direction, Provider } from '../../activity.js';
+import type { ActivityType, DeliveryStatus, Direction, Provider } from '../../activity.js';
 import { parseJson } from './input-guards.js';
 
 /** A file the ingest glue already stored in Directus Files (streamed, sniffed, under a generated name). */
@@ -45,6 +45,8 @@ export interface ChannelSecrets {
 	verify_token?: string | null;
 	access_token?: string | null;
 	webhook_secret?: string | null;
+	/** Twilio's account SID, with auth_token the credentials of replies by SMS. */
+	account_sid?: string | null;
 }
 
 export interface ActivityDraft {
@@ -69,6 +71,14 @@ export interface AdapterResult {
 	activities: ActivityDraft[];
 	/** A provider-specific success reply (Twilio wants TwiML); default is our JSON. */
 	reply?: { contentType: string; body: string };
+	/** Status callbacks of outbound messages, by the provider's message id: they update, never create. */
+	deliveries?: DeliveryUpdate[];
+}
+
+export interface DeliveryUpdate {
+	providerId: string;
+	status: DeliveryStatus;
+	error: string | null;
 }
 
 export interface ProviderAdapter {

@@ -2,7 +2,16 @@
 // One activity per messages[] entry; status updates (statuses[]) create none. wa_id has no leading "+".
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
-import { type ActivityDraft, draftDefaults, IngestError, jsonBody, type ProviderAdapter, text } from './types.js';
+import { whatsappDeliveryStatus } from '../senders/whatsapp.js';
+import {
+	type ActivityDraft,
+	type DeliveryUpdate,
+	draftDefaults,
+	IngestError,
+	jsonBody,
+	type ProviderAdapter,
+	text,
+} from './types.js';
 
 export function whatsappSignature(appSecret: string, rawBody: Buffer): string {
 	return 'sha256=' + createHmac('sha256', appSecret).update(rawBody).digest('hex');
@@ -33,6 +42,12 @@ export const WHATSAPP_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
 const plus = (digits: string | undefined) => (digits ? `+${digits.replace(/^\+/, '')}` : null);
 
+interface WaStatus {
+	id?: string;
+	status?: string;
+	errors?: Array<{ code?: number; title?: string; message?: string; error_data?: { details?: string } }>;
+}
+
 export const whatsapp: ProviderAdapter = {
 	accepts: ['json'],
 	verify(request, channel) {
@@ -48,16 +63,43 @@ export const whatsapp: ProviderAdapter = {
 		if (!body || body.object !== 'whatsapp_business_account' || !Array.isArray(body.entry))
 			throw new IngestError(422, 'INVALID_FIELDS', 'Not a WhatsApp Business Account webhook');
 		const activities: ActivityDraft[] = [];
+		const deliveries: DeliveryUpdate[] = [];
 
 		for (const entry of body.entry as Array<{ changes?: Array<{ value?: Record<string, unknown> }> }>) {
 			for (const change of entry?.changes ?? []) {
 				const value = change?.value ?? {};
 
-				const businessNumber = (value['metadata'] as { display_phone_number?: string } | undefined)
-					?.display_phone_number;
+				const numberMetadata = value['metadata'] as
+					{ display_phone_number?: string; phone_number_id?: string } | undefined;
+
+				const businessNumber = numberMetadata?.display_phone_number;
+
+				// The business number's id: where a reply is sent from (POST /{version}/{phone_number_id}/messages).
+				const phoneNumberId =
+					typeof numberMetadata?.phone_number_id === 'string' ? numberMetadata.phone_number_id : null;
 
 				const profiles =
 					(value['contacts'] as Array<{ wa_id?: string; profile?: { name?: string } }> | undefined) ?? [];
+
+				// Statuses of messages we sent update those messages (by their wamid) and create no activity.
+				for (const entry of (value['statuses'] as WaStatus[] | undefined) ?? []) {
+					const status = whatsappDeliveryStatus(entry?.status);
+					if (!status || typeof entry.id !== 'string' || !entry.id) continue;
+					const reason = entry.errors?.[0];
+
+					const error =
+						status === 'failed'
+							? [
+									reason?.title,
+									reason?.message ?? reason?.error_data?.details,
+									reason?.code && `(WhatsApp ${reason.code})`,
+								]
+									.filter(Boolean)
+									.join(' ') || 'WhatsApp reports the message as failed'
+							: null;
+
+					deliveries.push({ providerId: entry.id.slice(0, 255), status, error });
+				}
 
 				for (const message of (value['messages'] as WaMessage[] | undefined) ?? []) {
 					if (!message?.id || !message.from)
@@ -89,6 +131,7 @@ export const whatsapp: ProviderAdapter = {
 						wa_id: message.from,
 						profile_name: profiles.find((p) => p.wa_id === message.from)?.profile?.name ?? null,
 						media_id: media?.id ?? null,
+						phone_number_id: phoneNumberId,
 					};
 
 					activities.push(draft);
@@ -96,6 +139,6 @@ export const whatsapp: ProviderAdapter = {
 			}
 		}
 
-		return { activities };
+		return { activities, deliveries };
 	},
 };

@@ -1,0 +1,49 @@
+// What a channel needs to send, read once per message: its provider and secrets (the ingest pipeline's channel
+// store, which holds them sealed) and its `settings` (from, messaging service, phone number id, SMTP relay).
+import type { Knex } from 'knex';
+import type { Channel, ChannelStore } from '../runtime/channels.js';
+import { parseJson } from '../runtime/context.js';
+import { ChannelCannotSendError } from '../shared/errors.js';
+import type { ActivityType } from '../shared/activity.js';
+
+export interface SendingChannel {
+	channel: Channel;
+	settings: Record<string, unknown>;
+}
+
+export async function sendingChannel(
+	database: Knex,
+	store: ChannelStore,
+	id: string | null | undefined,
+): Promise<SendingChannel | null> {
+	if (!id) return null;
+	const channel = await store.get(String(id));
+	if (!channel) return null;
+	const row = await database('ingestion_channels').where({ id: channel.id }).first();
+	const settings = parseJson(row?.settings);
+	return { channel, settings: settings && typeof settings === 'object' ? (settings as Record<string, unknown>) : {} };
+}
+
+export const setting = (settings: Record<string, unknown>, name: string) => {
+	const value = settings[name];
+	return typeof value === 'string' && value.trim() ? value.trim() : null;
+};
+
+/** The kind of message a channel sends to `to`, or why it cannot (422 CHANNEL_CANNOT_SEND). */
+export function outboundType({ channel, settings }: SendingChannel, to: string): ActivityType {
+	const { secrets } = channel;
+
+	switch (channel.provider) {
+		case 'twilio':
+			if (!secrets.account_sid || !secrets.auth_token)
+				throw new ChannelCannotSendError('This Twilio channel needs the secrets account_sid and auth_token to send');
+			return /^whatsapp:/i.test(to) ? 'whatsapp' : 'sms';
+		case 'whatsapp':
+			if (!secrets.access_token)
+				throw new ChannelCannotSendError('This WhatsApp channel needs the secret access_token to send');
+			return 'whatsapp';
+		default:
+			void settings;
+			throw new ChannelCannotSendError(`Channels of provider ${channel.provider} cannot send messages yet`);
+	}
+}
