@@ -4,6 +4,7 @@
 // callbacks whatever their order.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
@@ -93,8 +94,33 @@ describe.each(vendors())('replies on %s', (vendor) => {
 	const readerToken = `reply-reader-${vendor}`;
 	const OUR_NUMBER = '+12025550199';
 
+	const mails: Array<{ to: string[]; raw: string }> = [];
+	let smtp: SMTPServer;
+	let smtpPort = 0;
+
 	beforeAll(async () => {
 		provider = await providerServer();
+
+		smtp = new SMTPServer({
+			authOptional: true,
+			disabledCommands: ['STARTTLS', 'AUTH'],
+			onData(stream, session, done) {
+				const chunks: Buffer[] = [];
+				stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+
+				stream.on('end', () => {
+					mails.push({
+						to: session.envelope.rcptTo.map((r) => r.address),
+						raw: Buffer.concat(chunks).toString('utf8'),
+					});
+
+					done();
+				});
+			},
+		});
+
+		await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+		smtpPort = (smtp.server.address() as AddressInfo).port;
 
 		instance = await startInstance(vendor, {
 			ACTIVITY_HUB_TWILIO_API_URL: provider.url,
@@ -123,6 +149,7 @@ describe.each(vendors())('replies on %s', (vendor) => {
 	afterAll(async () => {
 		await instance?.stop();
 		await provider?.close();
+		await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 	});
 
 	/** Twilio posts a form signed with the auth token over the URL it called. */
@@ -365,6 +392,52 @@ describe.each(vendors())('replies on %s', (vendor) => {
 			type: 'template',
 			template: { name: 'follow_up', language: { code: 'de' } },
 		});
+	});
+
+	it('an e-mail reply goes through the channel\u2019s SMTP relay with Message-ID, In-Reply-To, References and Re:', async () => {
+		const postmark = await createChannel(instance, {
+			provider: 'postmark',
+			settings: { smtp: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'support@acme.example' } },
+		});
+
+		const inboundMail = await call(
+			`${postmark.webhook.replace(instance.url, url)}?key=${encodeURIComponent(postmark.key)}`,
+			{
+				method: 'POST',
+				json: {
+					MessageID: `pm-${vendor}`,
+					From: 'ana@customer.example',
+					To: 'support@acme.example',
+					Subject: 'Quote',
+					TextBody: 'Is the quote still valid?',
+					Headers: [{ Name: 'Message-ID', Value: `<quote-${vendor}@customer.example>` }],
+				},
+			},
+		);
+
+		expect(inboundMail.status).toBeLessThan(300);
+
+		const original = await instance
+			.db('activities')
+			.where({ message_id: `quote-${vendor}@customer.example` })
+			.first();
+
+		const sent = await reply(original.id, { content: 'Yes, until Friday.' });
+		expect(sent.status).toBe(202);
+		const id = sent.body.data.id as string;
+		await expect.poll(() => status(id), { timeout: 15_000 }).toBe('sent');
+		const stored = await row(id);
+		expect(stored).toMatchObject({ type: 'email', subject: 'Re: Quote', recipient: 'ana@customer.example' });
+		expect(stored.thread_key).toBe(original.thread_key);
+		expect(mails).toHaveLength(1);
+		const [mail] = mails;
+		expect(mail!.to).toEqual(['ana@customer.example']);
+		expect(mail!.raw).toMatch(/^Subject: Re: Quote$/m);
+		expect(mail!.raw).toContain(`In-Reply-To: <quote-${vendor}@customer.example>`);
+		expect(mail!.raw).toContain(`References: <quote-${vendor}@customer.example>`);
+		expect(mail!.raw).toContain(`Message-ID: <${stored.message_id}>`);
+		expect(mail!.raw).toContain('Yes, until Friday.');
+		mails.length = 0;
 	});
 
 	it('permissions: public 401, a user without create on activities 403, a writer and an agent may (the agent marked)', async () => {

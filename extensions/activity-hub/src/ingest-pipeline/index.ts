@@ -5,11 +5,11 @@
 // path reads.
 import type { Request, Response } from 'express';
 import { installedContacts } from '../install/status.js';
-import { ChannelStore } from '../runtime/channels.js';
+import { type Channel, ChannelStore } from '../runtime/channels.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
-import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
+import { ActivityWriter, type DraftWithFiles, type WriteResult } from '../runtime/writer.js';
 import { answerHandshake } from './handshake.js';
 import { createIngestHandler } from './ingest-request.js';
 import { createMediaFetcher } from './media-fetcher.js';
@@ -31,6 +31,10 @@ export interface IngestPipeline {
 	writeTestEvent(channelId: string): Promise<WriteResult>;
 	/** The ids of a channel's test events, and of nothing else. */
 	testEventIds(channelId: string): Promise<string[]>;
+	/** Directus Files under the channel's rules (sniffed, generated names): the mailbox sync stores attachments here. */
+	files: FileStore;
+	/** Drafts a channel produced without a request (the mailbox sync) into the same group-commit writer. */
+	write(channel: Channel, drafts: DraftWithFiles[]): Promise<WriteResult[]>;
 }
 
 /** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
@@ -78,5 +82,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 		answerHandshake: (req, res) => answerHandshake(channels, req, res),
 		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
 		testEventIds: (channelId) => testEventIds(database, channelId),
+		files,
+		write: (channel, drafts) => writer.write(channel, drafts),
 	};
 }

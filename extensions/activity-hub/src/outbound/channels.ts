@@ -5,6 +5,7 @@ import type { Channel, ChannelStore } from '../runtime/channels.js';
 import { parseJson } from '../runtime/context.js';
 import { ChannelCannotSendError } from '../shared/errors.js';
 import type { ActivityType } from '../shared/activity.js';
+import { smtpSettings } from '../shared/node/senders/email.js';
 
 export interface SendingChannel {
 	channel: Channel;
@@ -42,8 +43,14 @@ export function outboundType({ channel, settings }: SendingChannel, to: string):
 			if (!secrets.access_token)
 				throw new ChannelCannotSendError('This WhatsApp channel needs the secret access_token to send');
 			return 'whatsapp';
+		case 'imap':
+		case 'postmark':
+		case 'mailgun':
+		case 'sendgrid':
+			if (!smtpSettings(settings))
+				throw new ChannelCannotSendError('This e-mail channel needs settings.smtp { host, port, secure, username }');
+			return 'email';
 		default:
-			void settings;
 			throw new ChannelCannotSendError(`Channels of provider ${channel.provider} cannot send messages yet`);
 	}
 }

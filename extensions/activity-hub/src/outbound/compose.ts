@@ -17,7 +17,10 @@ import { whatsappWindowOpen } from '../shared/delivery.js';
 import { MAX_OUTBOUND_CONTENT, MAX_OUTBOUND_SUBJECT } from '../shared/limits.js';
 import type { WhatsAppTemplate } from '../shared/node/senders/whatsapp.js';
 import { UUID } from '../shared/ids.js';
-import { outboundType, type SendingChannel, sendingChannel } from './channels.js';
+import { outboundType, type SendingChannel, sendingChannel, setting } from './channels.js';
+import { newMessageId, replySubject, smtpSettings, threadHeaders } from '../shared/node/senders/email.js';
+import { conversationKey } from '../shared/threads.js';
+import { counterpartyIdentities } from '../shared/matching.js';
 
 export interface Author {
 	user: string;
@@ -152,10 +155,35 @@ async function queue(scope: OutboundScope, author: Author, key: string | null, d
 	const match =
 		draft.contact != null
 			? { contact: draft.contact, match_status: 'matched', match_candidates: null }
-			: await matchActivity(database, { direction: 'outbound', sender: draft.from, recipient: draft.to }, scope.region);
+			: await matchActivity(database, { direction: 'outbound', sender: null, recipient: draft.to }, scope.region);
 
 	const t = dbTime(database, now);
 	const id = randomUUID();
+	const original = draft.inReplyTo;
+	let from = draft.from;
+	let line = draft.subject;
+	let messageId: string | null = null;
+	let threadKey: string | null = null;
+	let email: ReturnType<typeof threadHeaders> | null = null;
+
+	if (type === 'email') {
+		from = smtpSettings(draft.target.settings)?.from ?? setting(draft.target.settings, 'from') ?? from;
+		if (!from) throw new ChannelCannotSendError('This e-mail channel needs settings.smtp.from to start a message');
+		messageId = newMessageId(from);
+		line = line ?? (original ? replySubject((original['subject'] as string | null) ?? null) : null);
+		if (!line) throw new InvalidPayloadError('subject is required for a new e-mail');
+		const parentId = (original?.['message_id'] as string | null) ?? null;
+		email = threadHeaders(parentId, original?.['thread_key'] ?? null);
+		threadKey = (original?.['thread_key'] as string | null) ?? parentId ?? messageId;
+	} else {
+		const counterparty =
+			counterpartyIdentities({ direction: 'outbound', sender: from, recipient: draft.to }, scope.region)[0]?.value ??
+			draft.to;
+
+		threadKey =
+			(original?.['thread_key'] as string | null) ?? conversationKey(type, draft.target.channel.id, counterparty);
+	}
+
 	const parsed = draft.inReplyTo ? parseJson(draft.inReplyTo['metadata']) : null;
 	const replyMetadata = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
 
@@ -169,12 +197,14 @@ async function queue(scope: OutboundScope, author: Author, key: string | null, d
 		match_status: match.match_status,
 		match_candidates: match.match_candidates ? JSON.stringify(match.match_candidates) : null,
 		owner: draft.target.channel.owner,
-		subject: draft.subject,
+		subject: line,
+		message_id: messageId,
+		thread_key: threadKey,
 		content: draft.template ? (draft.content ?? `[template ${draft.template.name}]`) : draft.content,
-		sender: draft.from,
+		sender: from,
 		recipient: draft.to,
 		occurred_at: t,
-		payload: JSON.stringify(draft.template ? { template: draft.template } : {}),
+		payload: JSON.stringify({ ...(draft.template ? { template: draft.template } : {}), ...(email ? { email } : {}) }),
 		metadata: JSON.stringify({
 			author: author.user,
 			sent_by: author.agent ? 'agent' : 'person',

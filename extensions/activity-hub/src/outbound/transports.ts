@@ -5,6 +5,8 @@ import type { HttpAnswer, HttpSend } from '../shared/node/senders/http.js';
 import { twilioAnswer, twilioSend } from '../shared/node/senders/twilio.js';
 import { WHATSAPP_API_VERSION, whatsappAnswer, whatsappSend } from '../shared/node/senders/whatsapp.js';
 import type { HubConfig } from '../shared/config.js';
+import { createTransport } from 'nodemailer';
+import { smtpAttempt, smtpSettings } from '../shared/node/senders/email.js';
 import { type SendingChannel, setting } from './channels.js';
 
 /** Errors of a request that never left this machine: nothing reached the provider, a retry is safe. */
@@ -112,7 +114,52 @@ export async function sendOne(config: HubConfig, target: SendingChannel, row: Ou
 			);
 		}
 
+		case 'imap':
+		case 'postmark':
+		case 'mailgun':
+		case 'sendgrid':
+			return smtpSend(target, row, timeout);
 		default:
 			return { kind: 'response', status: 400, message: `Channels of provider ${channel.provider} cannot send` };
+	}
+}
+
+/** An e-mail through the channel's SMTP relay, with the headers compose.ts stored on the message. */
+async function smtpSend(
+	{ channel, settings }: SendingChannel,
+	row: OutboundRow,
+	timeoutMs: number,
+): Promise<SendAttempt> {
+	const smtp = smtpSettings(settings);
+	if (!smtp) return { kind: 'response', status: 400, message: 'The channel has no usable settings.smtp' };
+	const payload = (row['payload'] && typeof row['payload'] === 'object' ? row['payload'] : {}) as Record<string, any>;
+	const headers = (payload['email'] ?? {}) as { inReplyTo?: string | null; references?: string[] };
+
+	const transport = createTransport({
+		host: smtp.host,
+		port: smtp.port,
+		secure: smtp.secure,
+		...(smtp.username ? { auth: { user: smtp.username, pass: channel.secrets.password ?? '' } } : {}),
+		connectionTimeout: timeoutMs,
+		greetingTimeout: timeoutMs,
+		socketTimeout: timeoutMs,
+	});
+
+	try {
+		const info = await transport.sendMail({
+			from: text(row['sender']),
+			to: text(row['recipient']),
+			subject: text(row['subject']),
+			text: text(row['content']),
+			messageId: `<${text(row['message_id'])}>`,
+			...(headers.inReplyTo ? { inReplyTo: headers.inReplyTo } : {}),
+			...(headers.references?.length ? { references: headers.references } : {}),
+		});
+
+		return { kind: 'response', status: 250, message: String(info.response ?? 'sent'), providerId: null };
+	} catch (error) {
+		return smtpAttempt(error);
+	} finally {
+		transport.close();
 	}
 }

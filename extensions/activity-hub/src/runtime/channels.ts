@@ -23,6 +23,7 @@ export const SECRET_NAMES = [
 	'verify_token',
 	'access_token',
 	'webhook_secret',
+	'password',
 	'account_sid',
 ] as const;
 

@@ -3,7 +3,20 @@ export const ACTIVITY_TYPES = ['email', 'call', 'sms', 'whatsapp', 'meeting', 'f
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const STATUSES = ['raw', 'processing', 'completed', 'failed'] as const;
 export const MATCH_STATUSES = ['matched', 'unmatched', 'ambiguous'] as const;
-export const PROVIDERS = ['generic', 'twilio', 'postmark', 'mailgun', 'sendgrid', 'whatsapp', 'upload'] as const;
+export const PROVIDERS = [
+	'generic',
+	'twilio',
+	'postmark',
+	'mailgun',
+	'sendgrid',
+	'whatsapp',
+	'upload',
+	'imap',
+] as const;
+/** Providers whose activities are e-mails: each stores a message_id and a thread_key (shared/threads.ts). */
+export const EMAIL_PROVIDERS = ['postmark', 'mailgun', 'sendgrid', 'imap'] as const satisfies readonly Provider[];
+/** Providers that read a mailbox instead of taking webhooks. */
+export const MAILBOX_PROVIDERS = ['imap'] as const satisfies readonly Provider[];
 
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 export type Direction = (typeof DIRECTIONS)[number];
@@ -30,6 +43,8 @@ export const isActivityType = (value: unknown): value is ActivityType =>
 	typeof value === 'string' && (ACTIVITY_TYPES as readonly string[]).includes(value);
 export const isDirection = (value: unknown): value is Direction =>
 	typeof value === 'string' && (DIRECTIONS as readonly string[]).includes(value);
+export const isMailboxProvider = (value: unknown): value is (typeof MAILBOX_PROVIDERS)[number] =>
+	typeof value === 'string' && (MAILBOX_PROVIDERS as readonly string[]).includes(value);
 export const isProvider = (value: unknown): value is Provider =>
 	typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
 

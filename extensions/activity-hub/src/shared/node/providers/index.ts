@@ -1,5 +1,6 @@
 import type { Provider } from '../../activity.js';
 import { generic } from './generic.js';
+import { imap } from './imap.js';
 import { createMailgun } from './mailgun.js';
 import { postmark } from './postmark.js';
 import { sendgrid } from './sendgrid.js';
@@ -9,7 +10,8 @@ import { upload } from './upload.js';
 import { whatsapp } from './whatsapp.js';
 
 export * from './types.js';
-export { assertDraftStorable, parseForm } from './input-guards.js';
+export { assertDraftStorable, parseForm, storableDraft } from './input-guards.js';
+export { parseMailMessage, type MailSource, type SkippedPart } from './imap.js';
 
 export const adapters: Record<Provider, ProviderAdapter> = {
 	generic,
@@ -19,6 +21,7 @@ export const adapters: Record<Provider, ProviderAdapter> = {
 	sendgrid,
 	whatsapp,
 	upload,
+	imap,
 };
 
 /** Which body kind a Content-Type header denotes, or null when we take no such body. */

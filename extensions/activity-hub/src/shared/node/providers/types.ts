@@ -45,6 +45,8 @@ export interface ChannelSecrets {
 	verify_token?: string | null;
 	access_token?: string | null;
 	webhook_secret?: string | null;
+	/** A mailbox channel's login password (IMAP). */
+	password?: string | null;
 	/** Twilio's account SID, with auth_token the credentials of replies by SMS. */
 	account_sid?: string | null;
 }
@@ -65,6 +67,10 @@ export interface ActivityDraft {
 	inlineFiles: InlineFile[];
 	/** Remote media to fetch into Directus Files in the background. */
 	media: Array<{ url: string; contentType?: string }>;
+	/** E-mail: the normalised RFC 5322 Message-ID, one activity per message across channels (shared/threads.ts). */
+	message_id?: string | null;
+	/** The conversation: an e-mail's thread, an SMS/WhatsApp counterparty's (the writer derives the latter). */
+	thread_key?: string | null;
 }
 
 export interface AdapterResult {
@@ -114,6 +120,8 @@ export const draftDefaults = (channel: ChannelSettings, now: Date): ActivityDraf
 	files: [],
 	inlineFiles: [],
 	media: [],
+	message_id: null,
+	thread_key: null,
 });
 
 /** Parse a provider timestamp; fall back to `now` for missing or unreadable values. */

@@ -1,0 +1,75 @@
+// A reply by e-mail: its headers (a generated Message-ID, In-Reply-To and References from the thread, `Re:` on
+// the subject) and the SMTP relay of the channel (`settings.smtp: { host, port, secure, username, from? }`, the
+// password the channel's `password` secret), and what an SMTP outcome means for the message.
+import { randomUUID } from 'node:crypto';
+import { messageIdList, normaliseMessageId } from '../../threads.js';
+import type { SendAttempt } from '../../delivery.js';
+
+export interface SmtpSettings {
+	host: string;
+	port: number;
+	secure: boolean;
+	username: string | null;
+	from: string | null;
+}
+
+/** The channel's SMTP relay, or null when `settings.smtp` does not name a usable one. */
+export function smtpSettings(settings: Record<string, unknown>): SmtpSettings | null {
+	const smtp = settings['smtp'] as Record<string, unknown> | undefined;
+	if (!smtp || typeof smtp !== 'object') return null;
+	const host = typeof smtp['host'] === 'string' ? smtp['host'].trim() : '';
+	const port = Number(smtp['port'] ?? (smtp['secure'] ? 465 : 587));
+	if (!host || /[\s/]/.test(host) || !Number.isInteger(port) || port < 1 || port > 65_535) return null;
+
+	return {
+		host,
+		port,
+		secure: smtp['secure'] === true,
+		username: typeof smtp['username'] === 'string' && smtp['username'] ? smtp['username'] : null,
+		from: typeof smtp['from'] === 'string' && smtp['from'] ? smtp['from'] : null,
+	};
+}
+
+/** `Re: subject` once, however many replies deep. */
+export const replySubject = (subject: string | null) =>
+	subject && /^\s*re:/i.test(subject) ? subject : `Re: ${subject ?? ''}`.trim();
+
+/** A new Message-ID on the sender's domain (stored without brackets, as shared/threads.ts normalises them). */
+export function newMessageId(from: string) {
+	const domain = /@([^@>\s]+)>?\s*$/.exec(from)?.[1]?.toLowerCase() ?? 'activity-hub.invalid';
+	return `${randomUUID()}@${domain}`;
+}
+
+/** In-Reply-To and References of a reply to the message `parentId` whose own References were `parentReferences`. */
+export function threadHeaders(parentId: string | null, parentReferences: unknown) {
+	const parent = normaliseMessageId(parentId);
+	const references = [...messageIdList(parentReferences), ...(parent ? [parent] : [])];
+
+	return {
+		inReplyTo: parent ? `<${parent}>` : null,
+		references: [...new Set(references)].map((id) => `<${id}>`),
+	};
+}
+
+/** What nodemailer's outcome means: an SMTP reply code maps to 4xx transient / 5xx permanent. */
+export function smtpAttempt(error: unknown): SendAttempt {
+	const failure = error as {
+		responseCode?: number;
+		response?: string;
+		code?: string;
+		command?: string;
+		message?: string;
+	};
+
+	const text = failure.response ?? failure.message ?? 'SMTP error';
+
+	if (typeof failure.responseCode === 'number') {
+		// 4xx is "try again later" in SMTP; 5xx is final.
+		const status = failure.responseCode >= 500 ? 400 : 503;
+		return { kind: 'response', status, message: `SMTP ${failure.responseCode}: ${text}` };
+	}
+
+	if (failure.code === 'ECONNECTION' || failure.code === 'EDNS' || failure.command === 'CONN')
+		return { kind: 'not-sent', message: `${failure.code ?? 'ECONNECTION'}: ${text}` };
+	return { kind: 'lost', message: `${failure.code ?? 'SMTP'}: ${text}` };
+}
