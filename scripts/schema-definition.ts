@@ -375,11 +375,6 @@ export const collections: CollectionPayload[] = [
 			json('payload', { note: 'Normalised provider data' }),
 			json('metadata'),
 			json('processed_data', { note: 'Agent output: summary, facts, transcript…' }),
-			text('transcript_text', {
-				hidden: true,
-				readonly: true,
-				note: 'The transcript in processed_data as plain text, kept by the bundle for search',
-			}),
 			field('attachments', 'alias', { interface: 'files', special: ['files'], width: 'full' }),
 			integer('attempts', { readonly: true }, { default_value: 0, is_nullable: false }),
 			integer('max_attempts', {}, { default_value: DEFAULT_MAX_ATTEMPTS, is_nullable: false }),
@@ -393,6 +388,11 @@ export const collections: CollectionPayload[] = [
 			created(),
 			updated(),
 			timestamp('completed_at', { readonly: true }),
+			text('transcript_text', {
+				hidden: true,
+				readonly: true,
+				note: 'The transcript in processed_data as plain text, kept by the bundle for search',
+			}),
 		],
 	},
 	{

@@ -15,7 +15,18 @@ import { transcriptText } from '../shared/transcript.js';
 import type { MediaFetcher } from './media-fetcher.js';
 import type { PipelineParts } from './parts.js';
 
-const FIELDS = ['id', 'type', 'status', 'contact', 'external_id', 'subject', 'content', 'occurred_at'] as const;
+const FIELDS = [
+	'id',
+	'type',
+	'status',
+	'contact',
+	'external_id',
+	'subject',
+	'content',
+	'occurred_at',
+	'transcript_text',
+] as const;
+
 const JSON_COLUMNS = ['payload', 'metadata', 'processed_data'] as const;
 
 /** The stored activity an update names, or null: by external_id (indexed) first, then by a booking's earlier uids. */
