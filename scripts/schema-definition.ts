@@ -388,6 +388,11 @@ export const collections: CollectionPayload[] = [
 			created(),
 			updated(),
 			timestamp('completed_at', { readonly: true }),
+			text('transcript_text', {
+				hidden: true,
+				readonly: true,
+				note: 'The transcript in processed_data as plain text, kept by the bundle for search',
+			}),
 		],
 	},
 	{

@@ -7,6 +7,7 @@ import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
 import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM } from '../shared/limits.js';
 import { readConfig } from '../shared/config.js';
+import { transcriptProblem } from '../shared/transcript.js';
 import {
 	type CallerScope,
 	searchContacts as findContacts,
@@ -31,6 +32,9 @@ const validateCompletion = (body: any) => {
 	const { processed_data: processed, note } = body;
 	if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
 		throw new InvalidPayloadError('processed_data must be an object');
+	// A transcript has one shape whoever writes it: utterances { start, end, text, speaker? } in seconds.
+	const transcript = processed && 'transcript' in processed ? transcriptProblem(processed.transcript) : null;
+	if (transcript) throw new InvalidPayloadError(`processed_data.${transcript}`);
 	if (note !== undefined && note !== null && typeof note !== 'string')
 		throw new InvalidPayloadError('note must be a string');
 	return {

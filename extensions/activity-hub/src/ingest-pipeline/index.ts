@@ -17,6 +17,7 @@ import type { PipelineParts } from './parts.js';
 import { afterCommit } from './post-commit.js';
 import { channelRateLimit } from './rate-limit.js';
 import { testEventIds, writeTestEvent } from './test-event.js';
+import { createUpdater } from './updates.js';
 
 export interface IngestPipeline {
 	/** The channels and their secrets, cached briefly: write secrets and key hashes through it. */
@@ -68,8 +69,10 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 		schema: cachedSchema(() => getSchema()),
 	};
 
-	writer.onCommit(afterCommit({ ...parts, fetchMedia: createMediaFetcher(parts) }));
-	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config) });
+	const fetchMedia = createMediaFetcher(parts);
+	writer.onCommit(afterCommit({ ...parts, fetchMedia }));
+	const updater = createUpdater(parts, fetchMedia);
+	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config), updater });
 
 	return {
 		channels,

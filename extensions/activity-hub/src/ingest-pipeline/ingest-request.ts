@@ -8,6 +8,7 @@ import { MEDIA_HOSTS } from '../shared/node/media.js';
 import {
 	adapters,
 	assertDraftStorable,
+	assertUpdateStorable,
 	bodyKind,
 	IngestError,
 	type IngestRequest,
@@ -18,12 +19,13 @@ import { checkIngestionKey, takeIngestionKey } from './key-check.js';
 import type { PipelineParts } from './parts.js';
 import type { RateLimit } from './rate-limit.js';
 import { storeInlineFiles } from './storage.js';
+import type { Updater } from './updates.js';
 
 /** `authenticated`: Directus already authenticated the caller (Studio upload), so no ingestion key is asked for. */
 export type IngestHandler = (req: Request, res: Response, channelId: string, authenticated: boolean) => Promise<void>;
 
-export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimit }): IngestHandler {
-	const { database, config, logger, channels, files, writer, rateLimit } = parts;
+export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimit; updater: Updater }): IngestHandler {
+	const { database, config, logger, channels, files, writer, rateLimit, updater } = parts;
 
 	return async (req, res, channelId, authenticated) => {
 		res.setHeader('Cache-Control', 'no-store');
@@ -69,10 +71,13 @@ export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimi
 
 			const drafts: DraftWithFiles[] = [];
 			for (const draft of parsed.activities) assertDraftStorable(draft, MEDIA_HOSTS[channel.provider]);
+			for (const update of parsed.updates ?? []) assertUpdateStorable(update, MEDIA_HOSTS[channel.provider]);
 			for (const draft of parsed.activities) drafts.push(await storeInlineFiles(files, channel, draft, stored));
 
 			const results = drafts.length ? await writer.write(channel, drafts) : [];
 			stored.length = 0; // committed (or handed to the writer's duplicate clean-up)
+			// Changes to stored activities (a transcription, a moved booking), each in its own transaction.
+			if (parsed.updates?.length) results.push(...(await updater.apply(channel, parsed.updates)));
 			const allDuplicates = results.length > 0 && results.every((r) => r.duplicate);
 			if (parsed.reply) return void res.status(200).type(parsed.reply.contentType).send(parsed.reply.body);
 

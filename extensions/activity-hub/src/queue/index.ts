@@ -73,6 +73,13 @@ export function activityQueue(scope: QueueScope) {
 			return result;
 		},
 
+		/** processed_data merged under the lease, which stays held; throws LeaseLost as complete does. */
+		async annotate(id: string, token: string, patch: Record<string, unknown>) {
+			const processedData = await statements.annotate(database, id, token, patch);
+			await emit([{ kind: 'annotated', id, processedData }]);
+			return processedData;
+		},
+
 		/** Throws LeaseLost when the lease expired or belongs to another worker. */
 		async fail(id: string, token: string, error: string, retry: boolean) {
 			const result = await statements.fail(database, id, token, error, retry);

@@ -14,6 +14,8 @@ import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
 import { groupCommit, perDatabase } from './group.js';
 import { QUEUE_STATES } from './states.js';
 import { LeaseLost } from '../shared/errors.js';
+import { transcriptText } from '../shared/transcript.js';
+import { mergedProcessedData } from '../runtime/transcripts.js';
 
 const { queued: RAW, processing: PROCESSING, completed: COMPLETED, failed: FAILED } = QUEUE_STATES;
 
@@ -200,10 +202,16 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 		// PostgreSQL: the completions as one JSON parameter, so the statement's text (prepared once per connection)
 		// is the same for any number of them. SQLite: one SELECT per completion.
 		const source = postgres
-			? `SELECT * FROM json_to_recordset(?::json) AS r(id uuid, token text, processed json)`
+			? `SELECT * FROM json_to_recordset(?::json) AS r(id uuid, token text, processed json, transcript text)`
 			: items
-					.map((_, i) => (i === 0 ? `SELECT ? AS id, ? AS token, ? AS processed` : `SELECT ?, ?, ?`))
+					.map((_, i) =>
+						i === 0 ? `SELECT ? AS id, ? AS token, ? AS processed, ? AS transcript` : `SELECT ?, ?, ?, ?`,
+					)
 					.join(' UNION ALL ');
+
+		// The transcript's plain text beside it, for the timeline's search.
+		const plain = (item: Completion) =>
+			transcriptText((item.processed_data as { transcript?: unknown } | undefined)?.transcript) || null;
 
 		const values = postgres
 			? [
@@ -212,12 +220,18 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 							id: item.id,
 							token: leaseTokenHash(item.lease_token),
 							processed: item.processed_data ?? {},
+							transcript: plain(item),
 						})),
 					),
 				]
-			: items.flatMap((item) => [item.id, leaseTokenHash(item.lease_token), JSON.stringify(item.processed_data ?? {})]);
+			: items.flatMap((item) => [
+					item.id,
+					leaseTokenHash(item.lease_token),
+					JSON.stringify(item.processed_data ?? {}),
+					plain(item),
+				]);
 
-		const sql = `UPDATE activities SET status = '${COMPLETED}', processed_data = v.processed, completed_at = ?, lease_token = NULL,
+		const sql = `UPDATE activities SET status = '${COMPLETED}', processed_data = v.processed, transcript_text = v.transcript, completed_at = ?, lease_token = NULL,
 			   lease_expires_at = NULL, last_error = NULL, date_updated = ?
 			 FROM (${source}) AS v
 			 WHERE activities.id = v.id AND activities.status = '${PROCESSING}' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
@@ -286,6 +300,33 @@ export async function complete(
 	const [result] = await completeMany(database, [{ id, lease_token: token, processed_data: processedData, note }], now);
 	if (!result || 'error' in result) throw new LeaseLost();
 	return { noteId: result.note, noteSkipped: Boolean(result.note_skipped) };
+}
+
+/**
+ * Merges `patch` into a leased activity's processed_data while the lease stays held (a Transcribe recording step
+ * before the summary); the processed_data written comes back. Throws LeaseLost as any fenced transition does.
+ */
+export async function annotate(
+	database: Knex,
+	id: string,
+	token: string,
+	patch: Record<string, unknown>,
+	now = new Date(),
+): Promise<Record<string, unknown>> {
+	const tokenHash = leaseTokenHash(token);
+
+	return database.transaction(async (trx) => {
+		const query = fenced(trx('activities').select('processed_data'), id, tokenHash, now, trx);
+		const row = await (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).first();
+		if (!row) throw new LeaseLost();
+		const { processed, transcriptText: plain } = mergedProcessedData(row.processed_data, patch);
+
+		await trx('activities')
+			.where({ id, lease_token: tokenHash })
+			.update({ processed_data: JSON.stringify(processed), transcript_text: plain, date_updated: dbTime(trx, now) });
+
+		return processed;
+	});
 }
 
 export async function fail(database: Knex, id: string, token: string, error: string, retry: boolean, now = new Date()) {

@@ -23,6 +23,8 @@ export const SECRET_NAMES = [
 	'verify_token',
 	'access_token',
 	'webhook_secret',
+	'secret_token',
+	'signing_secret',
 ] as const;
 
 export interface Channel {

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/node/providers/index.js';
 import { type Identity, identityKey } from '../shared/identity.js';
-import { contactForUnknownSender, counterpartyIdentities, matchFrom, type MatchResult } from '../shared/matching.js';
+import {
+	attendeeIdentities,
+	contactForUnknownSender,
+	counterpartyIdentities,
+	matchAttendees,
+	matchFrom,
+	type MatchResult,
+} from '../shared/matching.js';
 import { lookupIdentities } from './identities.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
@@ -117,22 +124,29 @@ export class ActivityWriter {
 			const fresh = entries.filter((e) => !e.result);
 
 			// Matching: one index lookup for the whole batch.
-			const identities = fresh.map((e) =>
-				this.options.matching === false ? [] : counterpartyIdentities(e.draft, this.options.region),
-			);
+			const identities = fresh.map((e) => {
+				if (this.options.matching === false) return [];
+				// A meeting is matched on every external attendee, any other activity on its counterparty.
+				if (e.draft.attendees) return attendeeIdentities(e.draft.attendees, this.options.region);
+				return counterpartyIdentities(e.draft, this.options.region);
+			});
 
 			const contactsByIdentity = await lookupIdentities(trx, identities.flat());
 			const rows: Record<string, unknown>[] = [];
 
 			for (const [index, entry] of fresh.entries()) {
 				const own = identities[index]!;
-				let match: MatchResult = matchFrom(contactsByIdentity, own);
+
+				let match: MatchResult = entry.draft.attendees
+					? matchAttendees(contactsByIdentity, own)
+					: matchFrom(contactsByIdentity, own);
 
 				if (
 					match.match_status === 'unmatched' &&
 					this.options.createContacts !== false &&
 					entry.job.channel.createUnknownContacts &&
 					entry.draft.direction === 'inbound' &&
+					!entry.draft.attendees &&
 					own.length === 1
 				) {
 					const contact = await this.createContact(trx, entry.draft, own[0]!, now, createdContacts);

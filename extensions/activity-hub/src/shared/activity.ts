@@ -3,7 +3,18 @@ export const ACTIVITY_TYPES = ['email', 'call', 'sms', 'whatsapp', 'meeting', 'f
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const STATUSES = ['raw', 'processing', 'completed', 'failed'] as const;
 export const MATCH_STATUSES = ['matched', 'unmatched', 'ambiguous'] as const;
-export const PROVIDERS = ['generic', 'twilio', 'postmark', 'mailgun', 'sendgrid', 'whatsapp', 'upload'] as const;
+export const PROVIDERS = [
+	'generic',
+	'twilio',
+	'postmark',
+	'mailgun',
+	'sendgrid',
+	'whatsapp',
+	'upload',
+	'zoom',
+	'calcom',
+	'calendly',
+] as const;
 
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 export type Direction = (typeof DIRECTIONS)[number];

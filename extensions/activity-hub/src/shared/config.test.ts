@@ -17,6 +17,7 @@ describe('readConfig', () => {
 			reaperCron: '*/10 * * * * *',
 			matching: true,
 			llm: { url: '', model: 'gpt-4o-mini', apiKey: null, timeoutMs: 60_000 },
+			transcribe: { url: '', model: 'whisper-1', apiKey: null, timeoutMs: 300_000 },
 			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local' },
 			problems: [],
 		});
@@ -56,6 +57,15 @@ describe('readConfig', () => {
 		['an LLM model', { ACTIVITY_HUB_LLM_MODEL: 'local' }, (c) => c.llm.model, 'local'],
 		['an LLM key', { ACTIVITY_HUB_LLM_API_KEY: 'sk-1' }, (c) => c.llm.apiKey, 'sk-1'],
 		['an LLM timeout', { ACTIVITY_HUB_LLM_TIMEOUT_MS: 500 }, (c) => c.llm.timeoutMs, 500],
+		[
+			'a transcription URL',
+			{ ACTIVITY_HUB_TRANSCRIBE_URL: 'http://127.0.0.1:9/v1/' },
+			(c) => c.transcribe.url,
+			'http://127.0.0.1:9/v1',
+		],
+		['a transcription model', { ACTIVITY_HUB_TRANSCRIBE_MODEL: 'large-v3' }, (c) => c.transcribe.model, 'large-v3'],
+		['a transcription key', { ACTIVITY_HUB_TRANSCRIBE_API_KEY: 'sk-2' }, (c) => c.transcribe.apiKey, 'sk-2'],
+		['no transcription URL', {}, (c) => c.transcribe.url, ''],
 		['a public URL', { PUBLIC_URL: 'https://crm.example' }, (c) => c.directus.publicUrl, 'https://crm.example'],
 		['Redis', { REDIS: 'redis://127.0.0.1:6379' }, (c) => c.directus.redis, 'redis://127.0.0.1:6379'],
 		['storage locations as text', { STORAGE_LOCATIONS: 's3, local' }, (c) => c.directus.storageLocation, 's3'],

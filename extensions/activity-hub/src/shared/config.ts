@@ -18,6 +18,10 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_LLM_MODEL: 'gpt-4o-mini',
 	ACTIVITY_HUB_LLM_API_KEY: undefined,
 	ACTIVITY_HUB_LLM_TIMEOUT_MS: 60_000,
+	ACTIVITY_HUB_TRANSCRIBE_URL: undefined,
+	ACTIVITY_HUB_TRANSCRIBE_MODEL: 'whisper-1',
+	ACTIVITY_HUB_TRANSCRIBE_API_KEY: undefined,
+	ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS: 300_000,
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
@@ -49,6 +53,14 @@ export interface HubConfig {
 	reaperCron: string;
 	matching: boolean;
 	llm: {
+		/** Without a trailing slash; empty when unset. */
+		url: string;
+		model: string;
+		apiKey: string | null;
+		timeoutMs: number;
+	};
+	/** An OpenAI-compatible speech-to-text API (POST {url}/audio/transcriptions), for the Transcribe recording step. */
+	transcribe: {
 		/** Without a trailing slash; empty when unset. */
 		url: string;
 		model: string;
@@ -93,7 +105,9 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return CONFIG_DEFAULTS[name];
 	};
 
-	const count = (name: 'ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE' | 'ACTIVITY_HUB_LLM_TIMEOUT_MS') => {
+	const count = (
+		name: 'ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE' | 'ACTIVITY_HUB_LLM_TIMEOUT_MS' | 'ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS',
+	) => {
 		const value = env[name];
 		if (isBlank(value)) return CONFIG_DEFAULTS[name];
 		const number = Number(value);
@@ -145,6 +159,12 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			model: text('ACTIVITY_HUB_LLM_MODEL') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_LLM_MODEL,
 			apiKey: text('ACTIVITY_HUB_LLM_API_KEY') ?? null,
 			timeoutMs: count('ACTIVITY_HUB_LLM_TIMEOUT_MS'),
+		},
+		transcribe: {
+			url: (text('ACTIVITY_HUB_TRANSCRIBE_URL') ?? '').replace(/\/$/, ''),
+			model: text('ACTIVITY_HUB_TRANSCRIBE_MODEL') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_TRANSCRIBE_MODEL,
+			apiKey: text('ACTIVITY_HUB_TRANSCRIBE_API_KEY') ?? null,
+			timeoutMs: count('ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS'),
 		},
 		directus: {
 			publicUrl: directusText('PUBLIC_URL'),

@@ -38,3 +38,9 @@ export function flowClaimOptions(options: { limit?: unknown; lease_seconds?: unk
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
 export const DEFAULT_STALE_MINUTES = 15;
+
+/** A transcript (`processed_data.transcript`): at most this many utterances, each at most this many characters. */
+export const MAX_UTTERANCES = 20_000;
+export const MAX_UTTERANCE_CHARS = 10_000;
+/** Transcripts longer than this many utterances show collapsed in the timeline. */
+export const TRANSCRIPT_COLLAPSED_UTTERANCES = 6;

@@ -23,9 +23,16 @@ describe('setupGuide', () => {
 		const guide = setupGuide(provider, WEBHOOK);
 		expect(guide.steps.length).toBeGreaterThan(1);
 		for (const secret of guide.secrets)
-			expect(['auth_token', 'signing_key', 'app_secret', 'verify_token', 'access_token', 'webhook_secret']).toContain(
-				secret,
-			);
+			expect([
+				'auth_token',
+				'signing_key',
+				'app_secret',
+				'verify_token',
+				'access_token',
+				'webhook_secret',
+				'secret_token',
+				'signing_secret',
+			]).toContain(secret);
 	});
 
 	it('names the console field for WhatsApp verification', () =>

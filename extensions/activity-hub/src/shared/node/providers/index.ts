@@ -7,9 +7,12 @@ import { twilio } from './twilio.js';
 import type { ProviderAdapter } from './types.js';
 import { upload } from './upload.js';
 import { whatsapp } from './whatsapp.js';
+import { zoom } from './zoom.js';
+import { calcom } from './calcom.js';
+import { calendly } from './calendly.js';
 
 export * from './types.js';
-export { assertDraftStorable, parseForm } from './input-guards.js';
+export { assertDraftStorable, assertUpdateStorable, parseForm } from './input-guards.js';
 
 export const adapters: Record<Provider, ProviderAdapter> = {
 	generic,
@@ -19,6 +22,9 @@ export const adapters: Record<Provider, ProviderAdapter> = {
 	sendgrid,
 	whatsapp,
 	upload,
+	zoom,
+	calcom,
+	calendly,
 };
 
 /** Which body kind a Content-Type header denotes, or null when we take no such body. */
