@@ -38,3 +38,13 @@ export function flowClaimOptions(options: { limit?: unknown; lease_seconds?: unk
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
 export const DEFAULT_STALE_MINUTES = 15;
+
+/**
+ * The identity index's batching: a contact write waits at most this long (from the first key of a batch, never
+ * restarted by later writes) before its addresses are indexed; a batch this large is indexed at once. An ingest on
+ * the same instance does not wait at all: it has the pending contacts indexed before it matches.
+ */
+export const INDEX_MAX_WAIT_MS = 50;
+export const INDEX_MAX_BATCH = 2000;
+/** A second re-match pass this long after an index change, for activities other instances committed meanwhile. */
+export const REMATCH_FOLLOW_UP_MS = 1000;
