@@ -10,6 +10,7 @@ import { readConfig } from '../shared/config.js';
 import { InvalidSecretsError } from '../shared/errors.js';
 import { matchActivity } from '../runtime/identities.js';
 import { contactIndex } from '../contacts/matching.js';
+import { applyRetention } from '../contacts/retention.js';
 import { isAgentUser } from '../runtime/agents.js';
 import { activityQueue, QUEUE_STATES } from '../queue/index.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
@@ -128,5 +129,7 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		ctx.logger.debug(`Activity Hub: sweep tick ${Math.floor(Date.now() / 1000)}`);
 		const linked = await index.sweep();
 		if (linked.length) ctx.logger.info(`Activity Hub: the sweep re-matched ${linked.length} activit(y/ies)`);
+		const cleared = await applyRetention(ctx.database);
+		if (cleared) ctx.logger.info(`Activity Hub: cleared the payload of ${cleared} activit(y/ies) past retention`);
 	});
 });
