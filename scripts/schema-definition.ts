@@ -292,6 +292,11 @@ export const collections: CollectionPayload[] = [
 				sort: 10,
 				note: 'Create a contact for an unknown sender (off by default)',
 			}),
+			integer('payload_retention_days', {
+				sort: 11,
+				note: 'Days to keep the raw provider payload of completed and failed activities (empty = keep); the activity, its content, processed data and notes stay',
+				translations: translated('Payload retention (days)', 'Aufbewahrung der Rohdaten (Tage)'),
+			}),
 			created({ sort: 11 }),
 			group(ADVANCED, {
 				sort: 12,

@@ -1,7 +1,17 @@
 // What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
 // returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
-import { HubError, InvalidPayloadError, NoContactError, NotFoundError } from '../shared/errors.js';
+import {
+	ConfirmationRequiredError,
+	HubError,
+	InvalidPayloadError,
+	NoContactError,
+	NotFoundError,
+} from '../shared/errors.js';
+import { contactScope } from '../contacts/scope.js';
+import { mergeContacts as merge } from '../contacts/merge.js';
+import { eraseContact as erase } from '../contacts/erase.js';
+import { findDuplicates } from '../contacts/duplicates.js';
 import { claimFilters } from '../shared/claim-filters.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
@@ -21,7 +31,9 @@ import {
 	leaseSeconds,
 	leaseToken,
 	queueFor,
+	requireAdmin,
 	requireAgent,
+	requirePermission,
 	requireUser,
 	UUID,
 } from './http.js';
@@ -203,16 +215,16 @@ export async function linkActivity(
 	if (addAddress !== undefined && typeof addAddress !== 'boolean')
 		throw new InvalidPayloadError('add_address must be a boolean');
 
-	return linkToContact(contactScope(ctx, caller), id, contact as string | number, addAddress === true);
+	return linkToContact(callerScope(ctx, caller), id, contact as string | number, addAddress === true);
 }
 
 /** Contacts the caller may read whose name, e-mail or phone matches `query` (Studio's contact picker). */
 export async function searchContacts(ctx: HubContext, caller: Caller, query: unknown) {
 	requireUser(caller.accountability);
-	return findContacts(contactScope(ctx, caller), typeof query === 'string' ? query.slice(0, 200) : '');
+	return findContacts(callerScope(ctx, caller), typeof query === 'string' ? query.slice(0, 200) : '');
 }
 
-const contactScope = (ctx: HubContext, caller: Caller): CallerScope => ({
+const callerScope = (ctx: HubContext, caller: Caller): CallerScope => ({
 	services: ctx.services,
 	database: ctx.database,
 	schema: caller.schema,
@@ -220,3 +232,54 @@ const contactScope = (ctx: HubContext, caller: Caller): CallerScope => ({
 	source: contactSource(ctx.env),
 	region: readConfig(ctx.env).defaultRegion,
 });
+
+type ContactId = number | string;
+
+const contactIdOf = (value: unknown, name: string): ContactId => {
+	if (typeof value === 'number' && Number.isInteger(value)) return value;
+	if (typeof value === 'string' && value.trim() && value.length <= 64) return value.trim();
+	throw new InvalidPayloadError(`${name} must be a contact id`);
+};
+
+/**
+ * Merges the contacts `from` into `into` (their activities, notes, attachments, identities and match candidates; the
+ * e-mail and phone lists joined; the merged contacts deleted). The caller must be allowed to update and delete
+ * contacts and to update activities and notes; `dry_run` answers the counts only.
+ */
+export async function mergeContacts(ctx: HubContext, caller: Caller, body: any) {
+	requireUser(caller.accountability);
+	const into = contactIdOf(body?.into, 'into');
+	const from = body?.from;
+	if (!Array.isArray(from) || from.length === 0 || from.length > 100)
+		throw new InvalidPayloadError('from must be a list of 1 to 100 contact ids');
+	const dryRun = body?.dry_run ?? false;
+	if (typeof dryRun !== 'boolean') throw new InvalidPayloadError('dry_run must be a boolean');
+	const ids = from.map((id: unknown) => contactIdOf(id, 'from'));
+	if (ids.some((id: ContactId) => String(id) === String(into)))
+		throw new InvalidPayloadError('from must not contain into');
+	const source = contactSource(ctx.env).collection;
+
+	for (const [action, collection] of [
+		['update', source],
+		['delete', source],
+		['update', 'activities'],
+		['update', 'contact_notes'],
+	] as const)
+		await requirePermission(ctx.database, caller, action, collection);
+
+	return merge(await contactScope(ctx, caller.schema), into, ids, dryRun);
+}
+
+/** Contacts likely to be the same person, in groups (shared address, or same normalised name and company). */
+export async function duplicateContacts(ctx: HubContext, caller: Caller) {
+	requireUser(caller.accountability);
+	return findDuplicates(await contactScope(ctx, caller.schema), caller.accountability);
+}
+
+/** Erases a contact and everything about it (admins; `confirm: true`); 409 while one of its activities is leased. */
+export async function eraseContact(ctx: HubContext, caller: Caller, rawId: unknown, body: any) {
+	requireAdmin(caller.accountability);
+	const id = contactIdOf(rawId, 'id');
+	if (body?.confirm !== true) throw new ConfirmationRequiredError();
+	return erase(await contactScope(ctx, caller.schema), id, caller.accountability.user);
+}

@@ -84,7 +84,7 @@ export async function requireAgent(
 export const requirePermission = async (
 	db: HubContext['database'],
 	req: RequestScope,
-	action: 'create' | 'read',
+	action: 'create' | 'read' | 'update' | 'delete',
 	collection: string,
 ) => {
 	const { accountability } = req;

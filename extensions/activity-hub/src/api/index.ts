@@ -4,6 +4,7 @@ import { defineEndpoint } from '@directus/extensions-sdk';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
+import { registerContactRoutes } from './contact-routes.js';
 import { registerMcpRoutes } from '../mcp/index.js';
 
 export default defineEndpoint({
@@ -14,6 +15,7 @@ export default defineEndpoint({
 		registerChannelRoutes(scope);
 		registerQueueRoutes(scope);
 		registerActivityRoutes(scope);
+		registerContactRoutes(scope);
 		registerMcpRoutes(scope);
 	},
 });

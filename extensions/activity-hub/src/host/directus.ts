@@ -9,7 +9,7 @@ import { validateAccess } from '@directus/api/permissions/modules/validate-acces
 
 /** Item events on Directus's global emitter (the context's `emitter` is local to extensions), so websocket subscribers and flows see them. */
 export function emitItemAction(
-	event: 'create' | 'update',
+	event: 'create' | 'update' | 'delete',
 	collection: string,
 	meta: Record<string, unknown>,
 	context: Record<string, unknown>,

@@ -5,6 +5,7 @@
 // path reads.
 import type { Request, Response } from 'express';
 import { installedContacts } from '../install/status.js';
+import { contactIndex } from '../contacts/matching.js';
 import { ChannelStore } from '../runtime/channels.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
@@ -53,6 +54,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 	const writer = new ActivityWriter(database, {
 		region: config.defaultRegion,
 		matching: config.matching,
+		settleIndex: () => contactIndex({ database, env, logger, getSchema }).settle(),
 		// A team's own contacts collection has its own shape: the bundle creates contacts only in its own.
 		get createContacts() {
 			return installedContacts()?.owned === true;

@@ -13,6 +13,7 @@ import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease
 import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
 import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-meta.js';
 import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
+import * as duplicatesPanel from '../../../../migrations/z0012-activity-hub-duplicates-panel.js';
 import * as transcribeFlow from '../../../../migrations/z0013-activity-hub-transcribe-flow.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
@@ -36,6 +37,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
 	{ id: 'z0009-activity-hub-studio-meta', up: studioMeta.up },
 	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
+	{ id: 'z0012-activity-hub-duplicates-panel', up: duplicatesPanel.up },
 	{ id: 'z0013-activity-hub-transcribe-flow', up: transcribeFlow.up },
 ];
 

@@ -14,6 +14,7 @@ import {
 	type MatchResult,
 } from '../shared/matching.js';
 import { lookupIdentities } from './identities.js';
+import { lockContacts } from './contact-lock.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../shared/limits.js';
@@ -56,7 +57,14 @@ export class ActivityWriter {
 
 	constructor(
 		private database: Knex,
-		private options: { region?: string; maxBatch?: number; matching?: boolean; createContacts?: boolean },
+		private options: {
+			region?: string;
+			maxBatch?: number;
+			matching?: boolean;
+			createContacts?: boolean;
+			/** Read-your-writes: null when the identity index is current, else a promise of its catching up. */
+			settleIndex?: () => Promise<void> | null;
+		},
 	) {}
 
 	/** Subscribe to committed batches; returns the unsubscribe function. */
@@ -77,6 +85,10 @@ export class ActivityWriter {
 
 		try {
 			while (this.queue.length > 0) {
+				// Contacts written before these requests arrived are indexed before they are matched: wait until nothing is
+				// pending, then take the batch without yielding, so no write can slip in between.
+				const settle = this.options.matching === false ? undefined : this.options.settleIndex;
+				for (let settling = settle?.(); settling; settling = settle!()) await settling;
 				const batch = this.queue.splice(0, this.options.maxBatch ?? 256);
 
 				try {
@@ -97,6 +109,8 @@ export class ActivityWriter {
 		const orphanFileIds: string[] = [];
 
 		const outcomes = await this.database.transaction(async (trx) => {
+			// A merge or erasure in progress finishes first; one waiting lets this batch commit first (contact-lock.ts).
+			await lockContacts(trx, 'shared');
 			const now = new Date();
 
 			const entries = jobs.flatMap((job, jobIndex) =>

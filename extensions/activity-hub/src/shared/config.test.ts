@@ -15,6 +15,7 @@ describe('readConfig', () => {
 			},
 			rateLimitPerMinute: 6000,
 			reaperCron: '*/10 * * * * *',
+			sweepCron: '0 * * * * *',
 			matching: true,
 			llm: { url: '', model: 'gpt-4o-mini', apiKey: null, timeoutMs: 60_000 },
 			transcribe: { url: '', model: 'whisper-1', apiKey: null, timeoutMs: 300_000 },
@@ -47,6 +48,7 @@ describe('readConfig', () => {
 		['a rate limit as number', { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: 120 }, (c) => c.rateLimitPerMinute, 120],
 		['a rate limit as text', { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '120' }, (c) => c.rateLimitPerMinute, 120],
 		['a cron', { ACTIVITY_HUB_REAPER_CRON: '*/2 * * * * *' }, (c) => c.reaperCron, '*/2 * * * * *'],
+		['a sweep cron', { ACTIVITY_HUB_SWEEP_CRON: '*/5 * * * * *' }, (c) => c.sweepCron, '*/5 * * * * *'],
 		[
 			'a cron Directus split at its comma',
 			{ ACTIVITY_HUB_REAPER_CRON: [0, '30 * * * * *'] },

@@ -13,6 +13,7 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_CONTACT_PHONE_FIELDS: ['phones'],
 	ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: 6000,
 	ACTIVITY_HUB_REAPER_CRON: '*/10 * * * * *',
+	ACTIVITY_HUB_SWEEP_CRON: '0 * * * * *',
 	ACTIVITY_HUB_MATCHING: true,
 	ACTIVITY_HUB_LLM_URL: undefined,
 	ACTIVITY_HUB_LLM_MODEL: 'gpt-4o-mini',
@@ -51,6 +52,8 @@ export interface HubConfig {
 	};
 	rateLimitPerMinute: number;
 	reaperCron: string;
+	/** The once-per-cluster maintenance sweep: orphans the identity index resolves, payload retention. */
+	sweepCron: string;
 	matching: boolean;
 	llm: {
 		/** Without a trailing slash; empty when unset. */
@@ -153,6 +156,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		},
 		rateLimitPerMinute: count('ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'),
 		reaperCron: text('ACTIVITY_HUB_REAPER_CRON') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_REAPER_CRON,
+		sweepCron: text('ACTIVITY_HUB_SWEEP_CRON') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_SWEEP_CRON,
 		matching: flag('ACTIVITY_HUB_MATCHING'),
 		llm: {
 			url: (text('ACTIVITY_HUB_LLM_URL') ?? '').replace(/\/$/, ''),

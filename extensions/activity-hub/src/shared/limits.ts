@@ -44,3 +44,12 @@ export const MAX_UTTERANCES = 20_000;
 export const MAX_UTTERANCE_CHARS = 10_000;
 /** Transcripts longer than this many utterances show collapsed in the timeline. */
 export const TRANSCRIPT_COLLAPSED_UTTERANCES = 6;
+/**
+ * The identity index's batching: a contact write waits at most this long (from the first key of a batch, never
+ * restarted by later writes) before its addresses are indexed; a batch this large is indexed at once. An ingest on
+ * the same instance does not wait at all: it has the pending contacts indexed before it matches.
+ */
+export const INDEX_MAX_WAIT_MS = 50;
+export const INDEX_MAX_BATCH = 2000;
+/** A second re-match pass this long after an index change, for activities other instances committed meanwhile. */
+export const REMATCH_FOLLOW_UP_MS = 1000;
