@@ -9,6 +9,7 @@ import { ChannelStore } from '../runtime/channels.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
+import { RefusalLog } from '../runtime/refusals.js';
 import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
 import { answerHandshake } from './handshake.js';
 import { createIngestHandler } from './ingest-request.js';
@@ -31,6 +32,8 @@ export interface IngestPipeline {
 	writeTestEvent(channelId: string): Promise<WriteResult>;
 	/** The ids of a channel's test events, and of nothing else. */
 	testEventIds(channelId: string): Promise<string[]>;
+	/** Refused requests of known channels, written in batches off the request's path. */
+	refusals: RefusalLog;
 }
 
 /** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
@@ -69,14 +72,16 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 	};
 
 	writer.onCommit(afterCommit({ ...parts, fetchMedia: createMediaFetcher(parts) }));
-	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config) });
+	const refusals = new RefusalLog(database, (error, message) => logger.warn(error, message));
+	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config), refusals });
 
 	return {
 		channels,
 		ingestWebhook: (req, res, channelId) => ingest(req, res, channelId, false),
 		ingestAuthenticated: (req, res, channelId) => ingest(req, res, channelId, true),
-		answerHandshake: (req, res) => answerHandshake(channels, req, res),
+		answerHandshake: (req, res) => answerHandshake(channels, refusals, req, res),
 		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
 		testEventIds: (channelId) => testEventIds(database, channelId),
+		refusals,
 	};
 }

@@ -6,6 +6,7 @@ import { emitUpdated } from '../runtime/events.js';
 import { openMedia } from '../runtime/media.js';
 import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from '../shared/node/media.js';
 import type { PipelineParts } from './parts.js';
+import { hubMetrics } from '../metrics/index.js';
 
 export type MediaFetcher = (row: Record<string, unknown>) => Promise<void>;
 
@@ -58,6 +59,8 @@ export function createMediaFetcher({
 		}
 
 		if (errors.length) {
+			hubMetrics().mediaFetchFailed(channel.provider, errors.length);
+
 			logger.warn(
 				`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`,
 			);

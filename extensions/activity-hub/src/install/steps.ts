@@ -13,6 +13,7 @@ import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease
 import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
 import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-meta.js';
 import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
+import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-log.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -35,6 +36,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
 	{ id: 'z0009-activity-hub-studio-meta', up: studioMeta.up },
 	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
+	{ id: 'z0014-activity-hub-refusal-log', up: refusalLog.up },
 ];
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

@@ -16,6 +16,8 @@ import { KeyBatcher } from '../shared/batcher.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 import { registerNoteOwnership } from './note-ownership.js';
+import { pruneRefusals } from '../runtime/refusals.js';
+import { REFUSAL_LOG_PRUNE_CRON } from '../shared/limits.js';
 
 type Payload = Record<string, any>;
 type Keys = Array<string | number>;
@@ -144,5 +146,12 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		const reaped = await activityQueue({ database: ctx.database, schema, accountability: null }).reap();
 		if (reaped.length === 0) return;
 		ctx.logger.info(`Activity Hub: returned ${reaped.length} expired lease(s)`);
+	});
+
+	// The refusal log to its per-channel cap and age: once per tick across the cluster, as the reaper.
+	schedule(REFUSAL_LOG_PRUNE_CRON, async () => {
+		if (!isInstalled()) return;
+		const removed = await pruneRefusals(ctx.database);
+		if (removed) ctx.logger.debug(`Activity Hub: pruned ${removed} refusal-log entries`);
 	});
 });

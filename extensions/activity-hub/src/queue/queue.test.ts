@@ -101,6 +101,7 @@ describe('activityQueue on SQLite', () => {
 			t.text('processed_data');
 			t.text('last_error');
 			t.bigInteger('completed_at');
+			t.bigInteger('date_created');
 			t.bigInteger('date_updated');
 		});
 

@@ -10,7 +10,7 @@ import {
 	inClaimOrder,
 	preparedPostgres,
 } from '../shared/node/queue.js';
-import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
+import { activityFromRow, dbTime, dialectOf, toIso } from '../runtime/context.js';
 import { groupCommit, perDatabase } from './group.js';
 import { QUEUE_STATES } from './states.js';
 import { LeaseLost } from '../shared/errors.js';
@@ -147,6 +147,12 @@ export type CompletionResult =
 	| { id: string; error: 'LEASE_LOST' };
 
 /**
+ * When each completed activity was received (ISO), for the metrics' received → completed histogram; kept beside the
+ * results (never in them: they are the API's reply) and read by queue/index.ts.
+ */
+export const receivedAtOf = new WeakMap<CompletionResult, string | null>();
+
+/**
  * Complete many activities with one fenced statement: each row changes only while its own lease token is current
  * and unexpired; the others are reported as LEASE_LOST and change nothing. Notes, when asked for, are written in
  * the same transaction (one note per activity).
@@ -221,7 +227,7 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 			   lease_expires_at = NULL, last_error = NULL, date_updated = ?
 			 FROM (${source}) AS v
 			 WHERE activities.id = v.id AND activities.status = '${PROCESSING}' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
-			 RETURNING activities.id, activities.contact`;
+			 RETURNING activities.id, activities.contact, activities.date_created`;
 
 		const bindings = [t, t, ...values, t];
 
@@ -230,9 +236,10 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 			postgres && !withNotes
 				? await preparedQuery(db, preparedPostgres(sql, bindings, 'activity_hub_complete'))
 				: rowsOf(await db.raw(sql, bindings as any[]))
-		) as Array<{ id: string; contact: number | string | null }>;
+		) as Array<{ id: string; contact: number | string | null; date_created: unknown }>;
 
 		const contactOf = new Map(updated.map((row) => [String(row.id), row.contact]));
+		const receivedOf = new Map(updated.map((row) => [String(row.id), toIso(row.date_created)]));
 		const notes = new Map<string, number | string | null>();
 
 		const noteRows = items
@@ -262,12 +269,16 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 		return items.map((item): CompletionResult => {
 			if (!contactOf.has(item.id)) return { id: item.id, error: 'LEASE_LOST' };
 			const skipped = item.note && contactOf.get(item.id) == null ? 'activity has no contact' : undefined;
-			return {
+
+			const result: CompletionResult = {
 				id: item.id,
 				status: COMPLETED,
 				note: notes.get(item.id) ?? null,
 				...(skipped ? { note_skipped: skipped } : {}),
 			};
+
+			receivedAtOf.set(result, receivedOf.get(item.id) ?? null);
+			return result;
 		});
 	};
 
@@ -285,7 +296,11 @@ export async function complete(
 ) {
 	const [result] = await completeMany(database, [{ id, lease_token: token, processed_data: processedData, note }], now);
 	if (!result || 'error' in result) throw new LeaseLost();
-	return { noteId: result.note, noteSkipped: Boolean(result.note_skipped) };
+	return {
+		noteId: result.note,
+		noteSkipped: Boolean(result.note_skipped),
+		receivedAt: receivedAtOf.get(result) ?? null,
+	};
 }
 
 export async function fail(database: Knex, id: string, token: string, error: string, retry: boolean, now = new Date()) {

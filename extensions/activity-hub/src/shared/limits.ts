@@ -38,3 +38,16 @@ export function flowClaimOptions(options: { limit?: unknown; lease_seconds?: unk
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
 export const DEFAULT_STALE_MINUTES = 15;
+
+/** The refusal log (refused webhooks, per channel): entries kept per channel, and for how long. */
+export const REFUSAL_LOG_PER_CHANNEL = 1000;
+export const REFUSAL_LOG_MAX_AGE_DAYS = 30;
+/** Refusals waiting for their batched write, at most; more are dropped (and counted by the metrics). */
+export const REFUSAL_LOG_MAX_PENDING = 2000;
+/** A channel's refusals written per batch (every REFUSAL_LOG_FLUSH_MS) at most: a flood is sampled, not mirrored. */
+export const REFUSAL_LOG_PER_CHANNEL_PER_FLUSH = 25;
+export const REFUSAL_LOG_FLUSH_MS = 500;
+/** When the refusal log is pruned (one instance per tick; Directus's schedule is synchronised across the cluster). */
+export const REFUSAL_LOG_PRUNE_CRON = '0 */5 * * * *';
+/** The channel setup's list of the last refusals. */
+export const REFUSAL_LOG_RECENT = 20;

@@ -121,6 +121,16 @@ const en = {
 	keepSecret: 'Set — type to replace',
 	noChannel: 'no channel',
 	noSubject: '(no subject)',
+	// refusal log
+	refusals: 'Refused requests',
+	refusalsNone: 'No refused requests kept.',
+	refusalsHint:
+		'The last refused requests, kept {days} days and {cap} per channel: time, status, reason, address and size — never a body, key or signature.',
+	refusalWhen: 'When',
+	refusalStatus: 'Status',
+	refusalReason: 'Reason',
+	refusalFrom: 'From',
+	refusalSize: 'Size',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -241,6 +251,15 @@ const de: Record<MessageKey, string> = {
 	keepSecret: 'Gesetzt – zum Ersetzen eintippen',
 	noChannel: 'kein Kanal',
 	noSubject: '(kein Betreff)',
+	refusals: 'Abgewiesene Anfragen',
+	refusalsNone: 'Keine abgewiesenen Anfragen gespeichert.',
+	refusalsHint:
+		'Die letzten abgewiesenen Anfragen, {days} Tage und {cap} je Kanal aufbewahrt: Zeit, Status, Grund, Adresse und Größe – nie ein Inhalt, Schlüssel oder eine Signatur.',
+	refusalWhen: 'Wann',
+	refusalStatus: 'Status',
+	refusalReason: 'Grund',
+	refusalFrom: 'Von',
+	refusalSize: 'Größe',
 };
 
 export const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en, de };
