@@ -1,7 +1,7 @@
 // Operating Activity Hub: its activity_hub_* series on Directus's own /metrics (token rules, promtool, values that
 // move with the work done) and the refusal log (what it keeps and never keeps, the channel setup's read, pruning).
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { pruneRefusals, REFUSALS_TABLE } from '../../extensions/activity-hub/src/runtime/refusals.js';
@@ -10,6 +10,12 @@ import { admin, call, createChannel, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 
 const METRICS_TOKEN = 'scrape-me-please';
+
+/** promtool check metrics on `input`: its exit status and what it printed. */
+function promtool(input: string) {
+	const result = spawnSync('promtool', ['check', 'metrics'], { input });
+	return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
 
 /** `name{a="b",…}` → value, from Prometheus's text format. */
 function parseMetrics(text: string) {
@@ -67,7 +73,23 @@ describe.each(vendors())('operations on %s', (vendor) => {
 		expect(reply.text).toContain('activity_hub_activities{status="raw"}');
 		// An admin's token reads it too, as Directus's own series.
 		expect((await call(`${instance.url}/metrics`, { token: instance.token })).status).toBe(200);
-		expect(execFileSync('promtool', ['check', 'metrics'], { input: reply.text }).toString()).toBe('');
+
+		// promtool passes Activity Hub's families clean; on the whole answer its only complaints are Directus's own
+		// (directus_db_*_response_time_ms: "abbreviated units"), never an activity_hub_* family.
+		const ours = reply.text
+			.split('\n')
+			.filter((line) => /^(# (HELP|TYPE) )?activity_hub_/.test(line))
+			.join('\n');
+
+		expect(ours).toContain('activity_hub_claims_total');
+		expect(promtool(`${ours}\n`)).toEqual({ status: 0, output: '' });
+		const whole = promtool(reply.text);
+		const complaints = whole.output.split('\n').filter(Boolean);
+
+		expect(
+			complaints.every((line) => line.startsWith('directus_')),
+			whole.output,
+		).toBe(true);
 	});
 
 	it('moves with the work done: ingests, refusals, claims, completions, failures, expiries, media failures', async () => {
@@ -313,5 +335,206 @@ describe.each(vendors())('operations on %s', (vendor) => {
 		expect(Number((await instance.db(REFUSALS_TABLE).where({ channel: b.id }).count({ n: '*' }).first())!['n'])).toBe(
 			4,
 		);
+	});
+
+	describe('bulk actions', () => {
+		let bulk: { id: string; key: string; webhook: string };
+		let contact: number;
+		const ids: Record<'timeout' | 'payload' | 'leased', string[]> = { timeout: [], payload: [], leased: [] };
+		const leaseHashes = new Map<string, string>();
+		const nobody = `bulk-nobody-${vendor}`;
+
+		const run = (json: unknown, token = instance.token) =>
+			call(`${instance.url}/activity-hub/activities/bulk`, { method: 'POST', token, json });
+
+		const inChannel = () => ({ channel: { _eq: bulk.id } });
+		const rows = (list: string[]) => instance.db('activities').whereIn('id', list).orderBy('id');
+
+		beforeAll(async () => {
+			bulk = await createChannel(instance, { provider: 'generic', name: 'bulk' });
+			contact = (await admin(instance).post('/items/contacts', { first_name: 'Bulk', last_name: vendor })).body.data.id;
+			await createUser(instance, null, nobody);
+
+			for (let n = 0; n < 8; n++)
+				expect(
+					(
+						await call(bulk.webhook, {
+							method: 'POST',
+							headers: { 'x-ingestion-key': bulk.key },
+							json: { type: n % 2 ? 'sms' : 'call', content: `bulk ${n}`, external_id: `bulk-${vendor}-${n}` },
+						})
+					).status,
+				).toBe(202);
+
+			const claimed = (await agent('/queue/claim', { limit: 8, channels: [bulk.id], lease_seconds: 600 })).body
+				.data as Array<{ id: string; lease_token: string }>;
+
+			expect(claimed).toHaveLength(8);
+
+			for (const [index, item] of claimed.entries()) {
+				const group = (['timeout', 'timeout', 'timeout', 'timeout', 'payload', 'payload', 'leased', 'leased'] as const)[
+					index
+				]!;
+
+				ids[group].push(item.id);
+				if (group === 'leased') continue;
+				const error = group === 'timeout' ? 'Timeout talking to the CRM' : 'Bad payload';
+
+				expect(
+					(await agent(`/queue/${item.id}/fail`, { lease_token: item.lease_token, error, retry: false })).status,
+				).toBe(200);
+			}
+
+			for (const row of await rows(ids.leased)) leaseHashes.set(row.id, row.lease_token);
+		});
+
+		it('answers a dry run with the count, refuses bad filters and non-admins, and retries exactly that many', async () => {
+			const filter = { _and: [inChannel(), { last_error: { _icontains: 'timeout' } }] };
+			const plan = await run({ action: 'retry', filter, dry_run: true });
+			expect(plan.status).toBe(200);
+			expect(plan.body.data).toMatchObject({ action: 'retry', dry_run: true, count: 4, batches: 1 });
+			// Nothing changed by the plan.
+			expect((await rows(ids.timeout)).map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+
+			expect(
+				(await run({ action: 'retry', filter: { lease_token: { _eq: 'x' } } })).body.errors[0].extensions.code,
+			).toBe('INVALID_PAYLOAD');
+
+			expect((await run({ action: 'explode', filter })).status).toBe(400);
+			expect((await run({ action: 'retry', filter }, nobody)).status).toBe(403);
+			expect((await run({ action: 'retry', filter }, agentToken)).status).toBe(403);
+
+			const done = await run({ action: 'retry', filter });
+			expect(done.status).toBe(200);
+
+			expect(done.body.data).toMatchObject({
+				action: 'retry',
+				processed: plan.body.data.count,
+				succeeded: 4,
+				skipped: 0,
+				failed: 0,
+				cancelled: false,
+				more: false,
+			});
+
+			expect(done.body.data.results.map((r: { id: string; result: string }) => [r.id, r.result]).sort()).toEqual(
+				[...ids.timeout].sort().map((id) => [id, 'retried']),
+			);
+
+			expect((await rows(ids.timeout)).map((r) => [r.status, Number(r.attempts)])).toEqual(Array(4).fill(['raw', 0]));
+			expect((await rows(ids.payload)).map((r) => r.status)).toEqual(['failed', 'failed']);
+			expect((await run({ action: 'retry', filter, dry_run: true })).body.data.count).toBe(0);
+		});
+
+		it('links and converts to notes per item through the single-activity actions, never touching a leased one', async () => {
+			const plan = await run({ action: 'link', filter: inChannel(), contact, dry_run: true });
+			expect(plan.body.data.count).toBe(6);
+			const linked = await run({ action: 'link', filter: inChannel(), contact });
+			expect(linked.body.data).toMatchObject({ processed: 6, succeeded: 6 });
+			expect(linked.body.data.results.every((r: { result: string }) => r.result === 'linked')).toBe(true);
+
+			const leased = await rows(ids.leased);
+
+			expect(leased.map((r) => [r.status, r.contact, r.lease_token])).toEqual(
+				ids.leased.sort().map((id) => ['processing', null, leaseHashes.get(id)]),
+			);
+
+			expect((await rows([...ids.timeout, ...ids.payload])).every((r) => Number(r.contact) === Number(contact))).toBe(
+				true,
+			);
+
+			const notes = await run({ action: 'convert_to_note', filter: inChannel() });
+			expect(notes.body.data).toMatchObject({ processed: 6, succeeded: 6 });
+
+			expect(
+				notes.body.data.results.every((r: { result: string; created: boolean }) => r.result === 'noted' && r.created),
+			).toBe(true);
+
+			expect(await instance.db('contact_notes').whereIn('activity', ids.leased)).toEqual([]);
+			expect(await instance.db('contact_notes').whereIn('activity', [...ids.timeout, ...ids.payload])).toHaveLength(6);
+
+			// Again: the same notes, none created (one note per activity).
+			const again = await run({ action: 'convert_to_note', filter: inChannel() });
+			expect(again.body.data.results.map((r: { created: boolean }) => r.created)).toEqual(Array(6).fill(false));
+
+			// Requeue: the two failed ones back to the queue; the leased pair still held.
+			const requeued = await run({ action: 'requeue', filter: { _and: [inChannel(), { status: { _eq: 'failed' } }] } });
+			expect(requeued.body.data).toMatchObject({ processed: 2, succeeded: 2 });
+			expect((await rows(ids.payload)).map((r) => r.status)).toEqual(['raw', 'raw']);
+			expect((await rows(ids.leased)).map((r) => r.status)).toEqual(['processing', 'processing']);
+		});
+
+		it('is cancelled between batches by a cancel from the same user', async () => {
+			const many = await createChannel(instance, { provider: 'generic', name: 'bulk many' });
+
+			for (let n = 0; n < 250; n += 25)
+				await Promise.all(
+					Array.from({ length: 25 }, (_, i) =>
+						call(many.webhook, {
+							method: 'POST',
+							headers: { 'x-ingestion-key': many.key },
+							json: { type: 'sms', content: `many ${n + i}`, external_id: `many-${vendor}-${n + i}` },
+						}),
+					),
+				);
+
+			const filter = { channel: { _eq: many.id } };
+
+			expect((await run({ action: 'link', filter, contact, dry_run: true })).body.data).toMatchObject({
+				count: 250,
+				batches: 3,
+			});
+
+			const job = randomUUID();
+			const running = run({ action: 'link', filter, contact, job });
+
+			const linked = async () =>
+				Number(
+					(await instance
+						.db('activities')
+						.where({ channel: many.id })
+						.whereNotNull('contact')
+						.count({ n: '*' })
+						.first())!['n'],
+				);
+
+			// Cancelled while its first batch runs: it stops once that batch is done.
+			await expect.poll(linked, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
+
+			const cancel = await call(`${instance.url}/activity-hub/activities/bulk/cancel`, {
+				method: 'POST',
+				token: instance.token,
+				json: { job },
+			});
+
+			expect(cancel.body.data).toEqual({ job, cancel_requested: true });
+			const { data } = (await running).body;
+			expect(data.cancelled).toBe(true);
+			expect(data.processed).toBeGreaterThanOrEqual(100);
+			expect(data.processed).toBeLessThan(250);
+			expect(data.processed % 100).toBe(0);
+
+			const linkedNow = Number(
+				(await instance
+					.db('activities')
+					.where({ channel: many.id })
+					.whereNotNull('contact')
+					.count({ n: '*' })
+					.first())!['n'],
+			);
+
+			expect(linkedNow).toBe(data.processed);
+
+			// The rest is left for another run.
+			const other = await run({
+				action: 'link',
+				filter: { _and: [filter, { contact: { _null: true } }] },
+				contact,
+				job: randomUUID(),
+				dry_run: true,
+			});
+
+			expect(other.body.data.count).toBe(250 - data.processed);
+		});
 	});
 });

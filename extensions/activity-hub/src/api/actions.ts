@@ -1,7 +1,8 @@
 // What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
 // returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
-import { HubError, InvalidPayloadError, NoContactError, NotFoundError } from '../shared/errors.js';
+import { HubError, InvalidPayloadError, NoContactError, NotFailedError, NotFoundError } from '../shared/errors.js';
+import { QUEUE_STATES } from '../queue/index.js';
 import { claimFilters } from '../shared/claim-filters.js';
 import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
@@ -20,6 +21,7 @@ import {
 	leaseSeconds,
 	leaseToken,
 	queueFor,
+	requireAdmin,
 	requireAgent,
 	requireUser,
 	UUID,
@@ -132,6 +134,31 @@ export async function failActivity(db: Db, caller: Caller, rawId: unknown, body:
 	});
 
 	return { id, ...result };
+}
+
+/** An admin's retry of a failed activity (404 for an unknown one, NOT_FAILED for one that is not failed). */
+export async function retryActivity(db: Db, caller: Caller, rawId: unknown) {
+	requireAdmin(caller.accountability);
+	const id = activityId(rawId);
+
+	if ((await retryActivities(db, caller, [id])).length === 0) {
+		await existsOr404(db, id);
+		throw new NotFailedError();
+	}
+
+	return { id, status: QUEUE_STATES.queued };
+}
+
+/** Retries failed activities (admins); answers the ids that were failed and are queued now, the others unchanged. */
+export async function retryActivities(db: Db, caller: Caller, ids: string[]) {
+	requireAdmin(caller.accountability);
+	return queueFor(db, caller).retryMany(ids);
+}
+
+/** Completed or failed activities back to the queue to be worked again (admins); never a leased one. */
+export async function requeueActivities(db: Db, caller: Caller, ids: string[]) {
+	requireAdmin(caller.accountability);
+	return queueFor(db, caller).requeueMany(ids);
 }
 
 const services = (ctx: HubContext, caller: Caller) => {

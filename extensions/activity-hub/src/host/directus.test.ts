@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import emitter from '@directus/api/emitter';
 import { register } from 'prom-client';
-import { checkAccess, emitItemAction, flushHostCaches, hostPromClient } from './directus.js';
+import {
+	checkAccess,
+	emitItemAction,
+	flushHostCaches,
+	hostPromClient,
+	publishToCluster,
+	subscribeToCluster,
+} from './directus.js';
 
 describe('Directus host adapter', () => {
 	it('emits item actions on the emitter Directus itself listens to', async () => {
@@ -49,5 +56,12 @@ describe('Directus host adapter', () => {
 		} finally {
 			register.removeSingleMetric('activity_hub_host_probe_total');
 		}
+	});
+
+	it('carries messages on Directus’s bus (in-process without Redis)', async () => {
+		const heard: unknown[] = [];
+		await subscribeToCluster('activity-hub:probe', (message) => void heard.push(message));
+		await publishToCluster('activity-hub:probe', { job: 'j1' });
+		await expect.poll(() => heard).toEqual([{ job: 'j1' }]);
 	});
 });

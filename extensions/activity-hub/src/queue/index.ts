@@ -46,6 +46,12 @@ export function activityQueue(scope: QueueScope) {
 		note: noteId != null && item.note ? { id: noteId, content: item.note } : null,
 	});
 
+	const retryMany = async (ids: string[]) => {
+		const retried = await statements.retryFailed(database, ids);
+		await emit(retried.map((id): Transition => ({ kind: 'retried', id })));
+		return retried;
+	};
+
 	return {
 		/** Activities with their plaintext lease tokens: the only time a token is seen. */
 		async claim(options: ClaimOptions) {
@@ -101,10 +107,16 @@ export function activityQueue(scope: QueueScope) {
 		},
 
 		/** A failed activity back to raw; false when it was not failed. */
-		async retry(id: string) {
-			const retried = await statements.retryFailed(database, id);
-			if (retried) await emit([{ kind: 'retried', id }]);
-			return retried;
+		retry: async (id: string) => (await retryMany([id])).length > 0,
+
+		/** Failed activities back to raw; answers those that were failed (the others are left alone). */
+		retryMany,
+
+		/** Completed or failed activities back to raw, to be worked again; never a leased one. */
+		async requeueMany(ids: string[]) {
+			const requeued = await statements.requeue(database, ids);
+			await emit(requeued.map((id): Transition => ({ kind: 'retried', id })));
+			return requeued;
 		},
 	};
 }

@@ -343,18 +343,35 @@ export async function reap(database: Knex, now = new Date()) {
 	return rows as Array<{ id: string; status: typeof RAW | typeof FAILED }>;
 }
 
-/** An admin's retry: a failed activity back to raw with its attempts reset. */
-export async function retryFailed(database: Knex, id: string, now = new Date()) {
-	const changed = await database('activities')
-		.where({ id, status: FAILED })
-		.update({
+/**
+ * An admin's retry: failed activities back to raw with their attempts reset; answers the ids that were failed (only
+ * those change — a leased, queued or completed one is left as it is).
+ */
+export async function retryFailed(database: Knex, ids: string[], now = new Date()) {
+	return backToQueue(database, ids, [FAILED], now);
+}
+
+/** Requeue: completed or failed activities back to raw (attempts reset) to be worked again; never a leased one. */
+export async function requeue(database: Knex, ids: string[], now = new Date()) {
+	return backToQueue(database, ids, [COMPLETED, FAILED], now);
+}
+
+async function backToQueue(database: Knex, ids: string[], from: string[], now: Date): Promise<string[]> {
+	if (ids.length === 0) return [];
+	const t = dbTime(database, now);
+
+	const rows = await database('activities').whereIn('id', ids).whereIn('status', from).update(
+		{
 			status: RAW,
 			attempts: 0,
-			available_at: dbTime(database, now),
+			available_at: t,
 			lease_token: null,
 			lease_expires_at: null,
-			date_updated: dbTime(database, now),
-		});
+			completed_at: null,
+			date_updated: t,
+		},
+		['id'],
+	);
 
-	return changed > 0;
+	return (rows as Array<{ id: string }>).map((row) => String(row.id));
 }
