@@ -131,6 +131,21 @@ const en = {
 	refusalReason: 'Reason',
 	refusalFrom: 'From',
 	refusalSize: 'Size',
+	// bulk actions
+	select: 'Select',
+	selectShown: 'Select all shown',
+	selectedCount: '{n} selected',
+	clearSelection: 'Clear selection',
+	selectActivity: 'Select this activity',
+	bulkAction: 'Action',
+	requeue: 'Requeue',
+	preview: 'Preview',
+	previewCount: '{count} of {n} selected can be changed; the others are skipped.',
+	runBulk: 'Run on {count}',
+	bulkRunning: 'Running in batches…',
+	bulkDone: '{ok} done, {skipped} skipped, {failed} failed.',
+	bulkCancelled: 'Cancelled after {n}.',
+	bulkNeedsContact: 'Pick the contact to link them to.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -260,6 +275,20 @@ const de: Record<MessageKey, string> = {
 	refusalReason: 'Grund',
 	refusalFrom: 'Von',
 	refusalSize: 'Größe',
+	select: 'Auswählen',
+	selectShown: 'Alle angezeigten auswählen',
+	selectedCount: '{n} ausgewählt',
+	clearSelection: 'Auswahl aufheben',
+	selectActivity: 'Diese Aktivität auswählen',
+	bulkAction: 'Aktion',
+	requeue: 'Erneut einreihen',
+	preview: 'Vorschau',
+	previewCount: '{count} von {n} ausgewählten können geändert werden; die übrigen werden übersprungen.',
+	runBulk: 'Für {count} ausführen',
+	bulkRunning: 'Läuft in Stapeln…',
+	bulkDone: '{ok} erledigt, {skipped} übersprungen, {failed} fehlgeschlagen.',
+	bulkCancelled: 'Nach {n} abgebrochen.',
+	bulkNeedsContact: 'Wählen Sie den Kontakt, mit dem sie verknüpft werden.',
 };
 
 export const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en, de };
