@@ -1,6 +1,8 @@
 // The hostile-input corpus: every file in tests/hostile is one malformed or hostile request (see its `why`). Each
 // must get the 4xx it names — never a 5xx, never a leak of database or stack text — and leave no activity, no
-// Directus file and no stored byte behind. Free text is different: SQL and HTML there are data, stored verbatim.
+// Directus file and no stored byte behind; what it does leave is exactly one entry in its channel's refusal log,
+// with the status and code it was answered with (none for a channel that does not exist, nor for headers Node
+// refuses before any route sees them). Free text is different: SQL and HTML there are data, stored verbatim.
 import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -11,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
+import { REFUSALS_TABLE } from '../../extensions/activity-hub/src/runtime/refusals.js';
+import { REFUSAL_LOG_FLUSH_MS } from '../../extensions/activity-hub/src/shared/limits.js';
 
 interface HostileCase {
 	name: string;
@@ -270,6 +274,7 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 		}
 
 		const before = await counts();
+		const lastRefusal = Number((await instance.db(REFUSALS_TABLE).max({ id: 'id' }).first())?.['id'] ?? 0);
 		const reply = replay ? await replay() : await send(c);
 		const allowed = Array.isArray(c.expect) ? c.expect : [c.expect];
 		expect(allowed, `${c.why}: got ${reply.status} ${reply.text.slice(0, 300)}`).toContain(reply.status);
@@ -277,6 +282,32 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 		expect(reply.status).toBeLessThan(500);
 		expect(reply.text).not.toMatch(LEAK);
 		expect(await counts()).toEqual(before);
+
+		// The refusal log: one entry, written in the batch after the reply, for a channel that exists.
+		const logged = () => instance.db(REFUSALS_TABLE).where('id', '>', lastRefusal).orderBy('id');
+		const channelExists = !c.path && reply.status !== 431;
+
+		if (!channelExists) {
+			await new Promise((resolve) => setTimeout(resolve, REFUSAL_LOG_FLUSH_MS + 300));
+			expect(await logged()).toEqual([]);
+			return;
+		}
+
+		await expect.poll(async () => (await logged()).length, { timeout: 5000, interval: 50 }).toBeGreaterThan(0);
+
+		const code = (JSON.parse(reply.text) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions
+			.code;
+
+		const entries = await logged();
+
+		expect(entries).toEqual([
+			expect.objectContaining({ channel: channels[c.channel]!.id, status: reply.status, reason: code }),
+		]);
+
+		// Never the body, the key or a signature: the entry has no column that could hold them.
+		expect(Object.keys(entries[0]!).sort()).toEqual(
+			['channel', 'content_length', 'id', 'provider', 'reason', 'refused_at', 'remote_address', 'status'].sort(),
+		);
 	});
 
 	it('stores SQL and HTML in free-text fields verbatim, as data', async () => {

@@ -6,8 +6,10 @@ import {
 	HubError,
 	InvalidPayloadError,
 	NoContactError,
+	NotFailedError,
 	NotFoundError,
 } from '../shared/errors.js';
+import { QUEUE_STATES } from '../queue/index.js';
 import { contactScope } from '../contacts/scope.js';
 import { mergeContacts as merge } from '../contacts/merge.js';
 import { eraseContact as erase } from '../contacts/erase.js';
@@ -148,6 +150,31 @@ export async function failActivity(db: Db, caller: Caller, rawId: unknown, body:
 	});
 
 	return { id, ...result };
+}
+
+/** An admin's retry of a failed activity (404 for an unknown one, NOT_FAILED for one that is not failed). */
+export async function retryActivity(db: Db, caller: Caller, rawId: unknown) {
+	requireAdmin(caller.accountability);
+	const id = activityId(rawId);
+
+	if ((await retryActivities(db, caller, [id])).length === 0) {
+		await existsOr404(db, id);
+		throw new NotFailedError();
+	}
+
+	return { id, status: QUEUE_STATES.queued };
+}
+
+/** Retries failed activities (admins); answers the ids that were failed and are queued now, the others unchanged. */
+export async function retryActivities(db: Db, caller: Caller, ids: string[]) {
+	requireAdmin(caller.accountability);
+	return queueFor(db, caller).retryMany(ids);
+}
+
+/** Completed or failed activities back to the queue to be worked again (admins); never a leased one. */
+export async function requeueActivities(db: Db, caller: Caller, ids: string[]) {
+	requireAdmin(caller.accountability);
+	return queueFor(db, caller).requeueMany(ids);
 }
 
 const services = (ctx: HubContext, caller: Caller) => {

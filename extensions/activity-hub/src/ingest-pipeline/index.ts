@@ -10,6 +10,7 @@ import { ChannelStore } from '../runtime/channels.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
+import { RefusalLog } from '../runtime/refusals.js';
 import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
 import { answerHandshake } from './handshake.js';
 import { createIngestHandler } from './ingest-request.js';
@@ -33,6 +34,8 @@ export interface IngestPipeline {
 	writeTestEvent(channelId: string): Promise<WriteResult>;
 	/** The ids of a channel's test events, and of nothing else. */
 	testEventIds(channelId: string): Promise<string[]>;
+	/** Refused requests of known channels, written in batches off the request's path. */
+	refusals: RefusalLog;
 }
 
 /** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
@@ -74,14 +77,16 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 	const fetchMedia = createMediaFetcher(parts);
 	writer.onCommit(afterCommit({ ...parts, fetchMedia }));
 	const updater = createUpdater(parts, fetchMedia);
-	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config), updater });
+	const refusals = new RefusalLog(database, (error, message) => logger.warn(error, message));
+	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config), updater, refusals });
 
 	return {
 		channels,
 		ingestWebhook: (req, res, channelId) => ingest(req, res, channelId, false),
 		ingestAuthenticated: (req, res, channelId) => ingest(req, res, channelId, true),
-		answerHandshake: (req, res) => answerHandshake(channels, req, res),
+		answerHandshake: (req, res) => answerHandshake(channels, refusals, req, res),
 		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
 		testEventIds: (channelId) => testEventIds(database, channelId),
+		refusals,
 	};
 }

@@ -11,6 +11,7 @@ import type { UpdateMedia } from '../shared/node/providers/index.js';
 import { parseVtt } from '../shared/transcript.js';
 import { mergeProcessedData } from '../runtime/transcripts.js';
 import type { PipelineParts } from './parts.js';
+import { hubMetrics } from '../metrics/index.js';
 
 /** Fetches `items`, by default the media a committed activity row lists in `payload.media`. */
 export type MediaFetcher = (row: Record<string, unknown>, items?: UpdateMedia[]) => Promise<void>;
@@ -75,6 +76,8 @@ export function createMediaFetcher({
 		}
 
 		if (errors.length) {
+			hubMetrics().mediaFetchFailed(channel.provider, errors.length);
+
 			logger.warn(
 				`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`,
 			);

@@ -15,6 +15,7 @@ import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-me
 import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
 import * as duplicatesPanel from '../../../../migrations/z0012-activity-hub-duplicates-panel.js';
 import * as transcribeFlow from '../../../../migrations/z0013-activity-hub-transcribe-flow.js';
+import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-log.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -39,6 +40,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
 	{ id: 'z0012-activity-hub-duplicates-panel', up: duplicatesPanel.up },
 	{ id: 'z0013-activity-hub-transcribe-flow', up: transcribeFlow.up },
+	{ id: 'z0014-activity-hub-refusal-log', up: refusalLog.up },
 ];
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

@@ -16,6 +16,8 @@ import { activityQueue, QUEUE_STATES } from '../queue/index.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 import { registerNoteOwnership } from './note-ownership.js';
+import { pruneRefusals } from '../runtime/refusals.js';
+import { REFUSAL_LOG_PRUNE_CRON } from '../shared/limits.js';
 
 type Payload = Record<string, any>;
 type Keys = Array<string | number>;
@@ -131,5 +133,12 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		if (linked.length) ctx.logger.info(`Activity Hub: the sweep re-matched ${linked.length} activit(y/ies)`);
 		const cleared = await applyRetention(ctx.database);
 		if (cleared) ctx.logger.info(`Activity Hub: cleared the payload of ${cleared} activit(y/ies) past retention`);
+	});
+
+	// The refusal log to its per-channel cap and age: once per tick across the cluster, as the reaper.
+	schedule(REFUSAL_LOG_PRUNE_CRON, async () => {
+		if (!isInstalled()) return;
+		const removed = await pruneRefusals(ctx.database);
+		if (removed) ctx.logger.debug(`Activity Hub: pruned ${removed} refusal-log entries`);
 	});
 });

@@ -106,6 +106,7 @@ describe('activityQueue on SQLite', () => {
 			t.text('transcript_text');
 			t.text('last_error');
 			t.bigInteger('completed_at');
+			t.bigInteger('date_created');
 			t.bigInteger('date_updated');
 		});
 

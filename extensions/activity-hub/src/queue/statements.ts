@@ -10,7 +10,7 @@ import {
 	inClaimOrder,
 	preparedPostgres,
 } from '../shared/node/queue.js';
-import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
+import { activityFromRow, dbTime, dialectOf, toIso } from '../runtime/context.js';
 import { groupCommit, perDatabase } from './group.js';
 import { QUEUE_STATES } from './states.js';
 import { LeaseLost } from '../shared/errors.js';
@@ -149,6 +149,12 @@ export type CompletionResult =
 	| { id: string; error: 'LEASE_LOST' };
 
 /**
+ * When each completed activity was received (ISO), for the metrics' received → completed histogram; kept beside the
+ * results (never in them: they are the API's reply) and read by queue/index.ts.
+ */
+export const receivedAtOf = new WeakMap<CompletionResult, string | null>();
+
+/**
  * Complete many activities with one fenced statement: each row changes only while its own lease token is current
  * and unexpired; the others are reported as LEASE_LOST and change nothing. Notes, when asked for, are written in
  * the same transaction (one note per activity).
@@ -235,7 +241,7 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 			   lease_expires_at = NULL, last_error = NULL, date_updated = ?
 			 FROM (${source}) AS v
 			 WHERE activities.id = v.id AND activities.status = '${PROCESSING}' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
-			 RETURNING activities.id, activities.contact`;
+			 RETURNING activities.id, activities.contact, activities.date_created`;
 
 		const bindings = [t, t, ...values, t];
 
@@ -244,9 +250,10 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 			postgres && !withNotes
 				? await preparedQuery(db, preparedPostgres(sql, bindings, 'activity_hub_complete'))
 				: rowsOf(await db.raw(sql, bindings as any[]))
-		) as Array<{ id: string; contact: number | string | null }>;
+		) as Array<{ id: string; contact: number | string | null; date_created: unknown }>;
 
 		const contactOf = new Map(updated.map((row) => [String(row.id), row.contact]));
+		const receivedOf = new Map(updated.map((row) => [String(row.id), toIso(row.date_created)]));
 		const notes = new Map<string, number | string | null>();
 
 		const noteRows = items
@@ -276,12 +283,16 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 		return items.map((item): CompletionResult => {
 			if (!contactOf.has(item.id)) return { id: item.id, error: 'LEASE_LOST' };
 			const skipped = item.note && contactOf.get(item.id) == null ? 'activity has no contact' : undefined;
-			return {
+
+			const result: CompletionResult = {
 				id: item.id,
 				status: COMPLETED,
 				note: notes.get(item.id) ?? null,
 				...(skipped ? { note_skipped: skipped } : {}),
 			};
+
+			receivedAtOf.set(result, receivedOf.get(item.id) ?? null);
+			return result;
 		});
 	};
 
@@ -299,7 +310,11 @@ export async function complete(
 ) {
 	const [result] = await completeMany(database, [{ id, lease_token: token, processed_data: processedData, note }], now);
 	if (!result || 'error' in result) throw new LeaseLost();
-	return { noteId: result.note, noteSkipped: Boolean(result.note_skipped) };
+	return {
+		noteId: result.note,
+		noteSkipped: Boolean(result.note_skipped),
+		receivedAt: receivedAtOf.get(result) ?? null,
+	};
 }
 
 /**
@@ -369,18 +384,35 @@ export async function reap(database: Knex, now = new Date()) {
 	return rows as Array<{ id: string; status: typeof RAW | typeof FAILED }>;
 }
 
-/** An admin's retry: a failed activity back to raw with its attempts reset. */
-export async function retryFailed(database: Knex, id: string, now = new Date()) {
-	const changed = await database('activities')
-		.where({ id, status: FAILED })
-		.update({
+/**
+ * An admin's retry: failed activities back to raw with their attempts reset; answers the ids that were failed (only
+ * those change — a leased, queued or completed one is left as it is).
+ */
+export async function retryFailed(database: Knex, ids: string[], now = new Date()) {
+	return backToQueue(database, ids, [FAILED], now);
+}
+
+/** Requeue: completed or failed activities back to raw (attempts reset) to be worked again; never a leased one. */
+export async function requeue(database: Knex, ids: string[], now = new Date()) {
+	return backToQueue(database, ids, [COMPLETED, FAILED], now);
+}
+
+async function backToQueue(database: Knex, ids: string[], from: string[], now: Date): Promise<string[]> {
+	if (ids.length === 0) return [];
+	const t = dbTime(database, now);
+
+	const rows = await database('activities').whereIn('id', ids).whereIn('status', from).update(
+		{
 			status: RAW,
 			attempts: 0,
-			available_at: dbTime(database, now),
+			available_at: t,
 			lease_token: null,
 			lease_expires_at: null,
-			date_updated: dbTime(database, now),
-		});
+			completed_at: null,
+			date_updated: t,
+		},
+		['id'],
+	);
 
-	return changed > 0;
+	return (rows as Array<{ id: string }>).map((row) => String(row.id));
 }

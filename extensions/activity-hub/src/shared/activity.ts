@@ -43,3 +43,6 @@ export const isDirection = (value: unknown): value is Direction =>
 	typeof value === 'string' && (DIRECTIONS as readonly string[]).includes(value);
 export const isProvider = (value: unknown): value is Provider =>
 	typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
+
+/** Who the channel setup's test events come from: a reserved (.invalid) address no provider delivers from. */
+export const TEST_SENDER = 'test@activity-hub.invalid';

@@ -19,7 +19,7 @@ describe('readConfig', () => {
 			matching: true,
 			llm: { url: '', model: 'gpt-4o-mini', apiKey: null, timeoutMs: 60_000 },
 			transcribe: { url: '', model: 'whisper-1', apiKey: null, timeoutMs: 300_000 },
-			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local' },
+			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local', metrics: false },
 			problems: [],
 		});
 	});
@@ -72,6 +72,8 @@ describe('readConfig', () => {
 		['Redis', { REDIS: 'redis://127.0.0.1:6379' }, (c) => c.directus.redis, 'redis://127.0.0.1:6379'],
 		['storage locations as text', { STORAGE_LOCATIONS: 's3, local' }, (c) => c.directus.storageLocation, 's3'],
 		['storage locations as list', { STORAGE_LOCATIONS: ['s3', 'local'] }, (c) => c.directus.storageLocation, 's3'],
+		['metrics on (as Directus casts it)', { METRICS_ENABLED: true }, (c) => c.directus.metrics, true],
+		['metrics on (as text)', { METRICS_ENABLED: 'true' }, (c) => c.directus.metrics, true],
 	] satisfies Array<[string, Record<string, unknown>, (c: ReturnType<typeof readConfig>) => unknown, unknown]>)(
 		'reads %s',
 		(_, env, pick, expected) => {

@@ -28,7 +28,7 @@ export const CONFIG_DEFAULTS = {
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
 
 /** Directus's own variables the bundle reads (their defaults are Directus's). */
-export const DIRECTUS_VARIABLES = ['PUBLIC_URL', 'SECRET', 'REDIS', 'STORAGE_LOCATIONS'] as const;
+export const DIRECTUS_VARIABLES = ['PUBLIC_URL', 'SECRET', 'REDIS', 'STORAGE_LOCATIONS', 'METRICS_ENABLED'] as const;
 
 /** The contact settings that decide the install (ACTIVITY_HUB_CONTACTS_COLLECTION and its fields). */
 export const CONTACT_SETTINGS = [
@@ -76,6 +76,8 @@ export interface HubConfig {
 		redis: string | null;
 		/** The first of STORAGE_LOCATIONS, where the bundle stores every file. */
 		storageLocation: string;
+		/** METRICS_ENABLED: Directus serves /metrics, and the bundle's metrics are registered into it. */
+		metrics: boolean;
 	};
 	/** Values that could not be used (their defaults apply instead), as messages for the log. */
 	problems: string[];
@@ -177,6 +179,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			storageLocation: (Array.isArray(storage)
 				? storage.map(String)
 				: String(storage ?? 'local').split(','))[0]!.trim(),
+			metrics: env['METRICS_ENABLED'] === true || env['METRICS_ENABLED'] === 'true',
 		},
 		problems,
 	};

@@ -53,3 +53,19 @@ export const INDEX_MAX_WAIT_MS = 50;
 export const INDEX_MAX_BATCH = 2000;
 /** A second re-match pass this long after an index change, for activities other instances committed meanwhile. */
 export const REMATCH_FOLLOW_UP_MS = 1000;
+/** The refusal log (refused webhooks, per channel): entries kept per channel, and for how long. */
+export const REFUSAL_LOG_PER_CHANNEL = 1000;
+export const REFUSAL_LOG_MAX_AGE_DAYS = 30;
+/** Refusals waiting for their batched write, at most; more are dropped (and counted by the metrics). */
+export const REFUSAL_LOG_MAX_PENDING = 2000;
+/** A channel's refusals written per batch (every REFUSAL_LOG_FLUSH_MS) at most: a flood is sampled, not mirrored. */
+export const REFUSAL_LOG_PER_CHANNEL_PER_FLUSH = 10;
+export const REFUSAL_LOG_FLUSH_MS = 250;
+/** When the refusal log is pruned (one instance per tick; Directus's schedule is synchronised across the cluster). */
+export const REFUSAL_LOG_PRUNE_CRON = '0 * * * * *';
+/** The channel setup's list of the last refusals. */
+export const REFUSAL_LOG_RECENT = 20;
+
+/** Bulk actions: activities per batch (one selection, one statement), and at most this many per run (`more` says if any remain). */
+export const BULK_BATCH = 100;
+export const BULK_MAX_ITEMS = 5000;

@@ -140,6 +140,31 @@ const en = {
 	duplicateReason_phone: 'same phone',
 	duplicateReason_name: 'same name and company',
 	mergeGroup: 'Merge into the first',
+	// refusal log
+	refusals: 'Refused requests',
+	refusalsNone: 'No refused requests kept.',
+	refusalsHint:
+		'The last refused requests, kept {days} days and {cap} per channel: time, status, reason, address and size — never a body, key or signature.',
+	refusalWhen: 'When',
+	refusalStatus: 'Status',
+	refusalReason: 'Reason',
+	refusalFrom: 'From',
+	refusalSize: 'Size',
+	// bulk actions
+	select: 'Select',
+	selectShown: 'Select all shown',
+	selectedCount: '{n} selected',
+	clearSelection: 'Clear selection',
+	selectActivity: 'Select this activity',
+	bulkAction: 'Action',
+	requeue: 'Requeue',
+	preview: 'Preview',
+	previewCount: '{count} of {n} selected can be changed; the others are skipped.',
+	runBulk: 'Run on {count}',
+	bulkRunning: 'Running in batches…',
+	bulkDone: '{ok} done, {skipped} skipped, {failed} failed.',
+	bulkCancelled: 'Cancelled after {n}.',
+	bulkNeedsContact: 'Pick the contact to link them to.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -279,6 +304,29 @@ const de: Record<MessageKey, string> = {
 	duplicateReason_phone: 'gleiche Telefonnummer',
 	duplicateReason_name: 'gleicher Name und Firma',
 	mergeGroup: 'Mit dem ersten zusammenführen',
+	refusals: 'Abgewiesene Anfragen',
+	refusalsNone: 'Keine abgewiesenen Anfragen gespeichert.',
+	refusalsHint:
+		'Die letzten abgewiesenen Anfragen, {days} Tage und {cap} je Kanal aufbewahrt: Zeit, Status, Grund, Adresse und Größe – nie ein Inhalt, Schlüssel oder eine Signatur.',
+	refusalWhen: 'Wann',
+	refusalStatus: 'Status',
+	refusalReason: 'Grund',
+	refusalFrom: 'Von',
+	refusalSize: 'Größe',
+	select: 'Auswählen',
+	selectShown: 'Alle angezeigten auswählen',
+	selectedCount: '{n} ausgewählt',
+	clearSelection: 'Auswahl aufheben',
+	selectActivity: 'Diese Aktivität auswählen',
+	bulkAction: 'Aktion',
+	requeue: 'Erneut einreihen',
+	preview: 'Vorschau',
+	previewCount: '{count} von {n} ausgewählten können geändert werden; die übrigen werden übersprungen.',
+	runBulk: 'Für {count} ausführen',
+	bulkRunning: 'Läuft in Stapeln…',
+	bulkDone: '{ok} erledigt, {skipped} übersprungen, {failed} fehlgeschlagen.',
+	bulkCancelled: 'Nach {n} abgebrochen.',
+	bulkNeedsContact: 'Wählen Sie den Kontakt, mit dem sie verknüpft werden.',
 };
 
 export const catalogues: Record<string, Partial<Record<MessageKey, string>>> = { en, de };
