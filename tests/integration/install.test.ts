@@ -190,7 +190,7 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 
 		const record = await project.db(RECORD).select('key', 'value');
 		expect(record.find((r) => r.key === 'version')?.value).toBe('0.2.0');
-		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(Array(10).fill('applied'));
+		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(Array(11).fill('applied'));
 	});
 
 	it('serves the Studio entries from the unpacked package', async () => {
@@ -378,7 +378,7 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 			const steps = await project.db(RECORD).where('key', 'like', 'step:%').select('value');
 
 			expect(steps.map((s) => s.value).sort()).toEqual([
-				...Array(4).fill('applied'),
+				...Array(5).fill('applied'),
 				...Array(6).fill('applied by 0.1.0'),
 			]);
 
@@ -390,6 +390,12 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 
 			expect(reply.status).toBe(202);
 			await expectStudioLayout(project);
+
+			// Step z0015 indexed what 0.1.0 stored: the old activity and its note are found; new rows by the triggers.
+			const found = await project.api('GET', `/activity-hub/search?q=${encodeURIComponent('called back')}`);
+			expect(found.data.results.map((r: { kind: string }) => r.kind)).toEqual(['note']);
+			expect((await project.api('GET', '/activity-hub/search?q=hi')).data.results[0].id).toBe(activity.id);
+			expect((await project.api('GET', '/activity-hub/search?q=upgrade')).data.results[0].id).toBe(reply.body.data.id);
 		} finally {
 			await server.stop();
 		}

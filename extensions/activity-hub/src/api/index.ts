@@ -3,6 +3,7 @@
 import { defineEndpoint } from '@directus/extensions-sdk';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
+import { registerInsightRoutes } from './insight-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
 import { registerMcpRoutes } from '../mcp/index.js';
 
@@ -14,6 +15,7 @@ export default defineEndpoint({
 		registerChannelRoutes(scope);
 		registerQueueRoutes(scope);
 		registerActivityRoutes(scope);
+		registerInsightRoutes(scope);
 		registerMcpRoutes(scope);
 	},
 });

@@ -13,12 +13,14 @@ import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease
 import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
 import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-meta.js';
 import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
+import * as search from '../../../../migrations/z0015-activity-hub-search.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
 	/** Recorded once applied; 0.1.0 ran the same steps as Directus migrations, recorded by the part before the first '-'. */
 	id: string;
-	up: (knex: Knex) => Promise<void>;
+	/** Directus's env is passed for the steps whose result depends on the configuration (z0015: the search language). */
+	up: (knex: Knex, env: Record<string, unknown>) => Promise<void>;
 }
 
 export const BUNDLE_SNAPSHOT = bundleSnapshot as unknown as Snapshot;
@@ -35,6 +37,11 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
 	{ id: 'z0009-activity-hub-studio-meta', up: studioMeta.up },
 	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
+	{ id: 'z0015-activity-hub-search', up: search.up },
 ];
+
+/** After the steps: documents rebuilt when ACTIVITY_HUB_SEARCH_LANGUAGE changed since they were built. */
+export const applySearchLanguage = (knex: Knex, language: string): Promise<boolean> =>
+	search.setLanguage(knex, language);
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

@@ -18,6 +18,7 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_LLM_MODEL: 'gpt-4o-mini',
 	ACTIVITY_HUB_LLM_API_KEY: undefined,
 	ACTIVITY_HUB_LLM_TIMEOUT_MS: 60_000,
+	ACTIVITY_HUB_SEARCH_LANGUAGE: 'simple',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
@@ -62,6 +63,8 @@ export interface HubConfig {
 		/** The first of STORAGE_LOCATIONS, where the bundle stores every file. */
 		storageLocation: string;
 	};
+	/** PostgreSQL's text search configuration for the search index (`simple`, `english`, `german`, …). */
+	searchLanguage: string;
 	/** Values that could not be used (their defaults apply instead), as messages for the log. */
 	problems: string[];
 }
@@ -123,6 +126,14 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return fields.length ? fields : null;
 	};
 
+	const language = text('ACTIVITY_HUB_SEARCH_LANGUAGE');
+	const searchLanguage = language && /^[a-z_][a-z0-9_]*$/i.test(language) ? language.toLowerCase() : undefined;
+	if (language && !searchLanguage)
+		refuse(
+			'ACTIVITY_HUB_SEARCH_LANGUAGE',
+			`a text search configuration name; ${CONFIG_DEFAULTS.ACTIVITY_HUB_SEARCH_LANGUAGE} applies`,
+		);
+
 	const region = env['ACTIVITY_HUB_DEFAULT_REGION'];
 	if (!isBlank(region) && typeof region !== 'string') refuse('ACTIVITY_HUB_DEFAULT_REGION', 'a region code');
 	const directusText = (name: (typeof DIRECTUS_VARIABLES)[number]) => (isBlank(env[name]) ? null : String(env[name]));
@@ -146,6 +157,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			apiKey: text('ACTIVITY_HUB_LLM_API_KEY') ?? null,
 			timeoutMs: count('ACTIVITY_HUB_LLM_TIMEOUT_MS'),
 		},
+		searchLanguage: searchLanguage ?? CONFIG_DEFAULTS.ACTIVITY_HUB_SEARCH_LANGUAGE,
 		directus: {
 			publicUrl: directusText('PUBLIC_URL'),
 			secret: directusText('SECRET') ?? '',

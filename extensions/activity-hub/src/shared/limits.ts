@@ -38,3 +38,12 @@ export function flowClaimOptions(options: { limit?: unknown; lease_seconds?: unk
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
 export const DEFAULT_STALE_MINUTES = 15;
+
+/** Search results per page when the caller names no limit, the most one page may hold, and the longest query. */
+export const SEARCH_PAGE = 20;
+export const MAX_SEARCH_PAGE = 50;
+export const MAX_SEARCH_QUERY = 200;
+
+/** Analytics: the days a report covers when the caller names no range, and the most it may cover. */
+export const ANALYTICS_DAYS = 30;
+export const MAX_ANALYTICS_DAYS = 366;
