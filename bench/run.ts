@@ -20,6 +20,7 @@ import { startRedis } from '../scripts/lib/redis.mjs';
 import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/display.js';
 import { mcpBench } from './mcp.js';
 import { contactStreamBench } from './contact-stream.js';
+import { searchBench } from './search.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -34,7 +35,7 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
 
 const SECTIONS = (
-	process.env['BENCH_ONLY'] ?? 'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp'
+	process.env['BENCH_ONLY'] ?? 'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics'
 ).split(',');
 
 const rows: string[][] = [];
@@ -790,6 +791,10 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 
 // 7. Claim + complete over MCP against the HTTP API, the same agents (bench/mcp.ts).
 if (SECTIONS.includes('mcp')) await mcpBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
+
+// 8. Search across everything and analytics over 1,000,000 activities (bench/search.ts).
+if (SECTIONS.includes('search') || SECTIONS.includes('analytics'))
+	await searchBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token, sections: SECTIONS });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });

@@ -398,6 +398,12 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 
 			expect(reply.status).toBe(202);
 			await expectStudioLayout(project);
+
+			// Step z0015 indexed what 0.1.0 stored: the old activity and its note are found; new rows by the triggers.
+			const found = await project.api('GET', `/activity-hub/search?q=${encodeURIComponent('called back')}`);
+			expect(found.data.results.map((r: { kind: string }) => r.kind)).toEqual(['note']);
+			expect((await project.api('GET', '/activity-hub/search?q=hi')).data.results[0].id).toBe(activity.id);
+			expect((await project.api('GET', '/activity-hub/search?q=upgrade')).data.results[0].id).toBe(reply.body.data.id);
 		} finally {
 			await server.stop();
 		}

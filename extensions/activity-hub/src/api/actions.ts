@@ -3,6 +3,7 @@
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
 import {
 	ConfirmationRequiredError,
+	ForbiddenError,
 	HubError,
 	InvalidPayloadError,
 	NoContactError,
@@ -26,12 +27,15 @@ import {
 	linkActivity as linkToContact,
 } from '../runtime/contact-links.js';
 import type { HubContext } from '../runtime/context.js';
+import { search } from '../runtime/search.js';
+import { type SearchKind, searchParams } from '../shared/search.js';
 import {
 	activityId,
 	type Caller,
 	existsOr404,
 	leaseSeconds,
 	leaseToken,
+	mayRead,
 	queueFor,
 	requireAdmin,
 	requireAgent,
@@ -309,4 +313,34 @@ export async function eraseContact(ctx: HubContext, caller: Caller, rawId: unkno
 	const id = contactIdOf(rawId, 'id');
 	if (body?.confirm !== true) throw new ConfirmationRequiredError();
 	return erase(await contactScope(ctx, caller.schema), id, caller.accountability.user);
+}
+
+/**
+ * Search across everything the caller may read: activities (with read on activities) and notes (with read on
+ * contact_notes) — the Core tier's permissions are per collection, so that is the whole rule — ranked, with
+ * highlights; `after` is the previous page's `next`.
+ */
+export async function searchEverything(ctx: HubContext, caller: Caller, input: Record<string, unknown>) {
+	requireUser(caller.accountability);
+	const params = searchParams(input);
+	const db = ctx.database;
+
+	const kinds = (
+		await Promise.all(
+			(['activity', 'note'] as const).map(async (kind) =>
+				(await mayRead(db, caller, kind === 'activity' ? 'activities' : 'contact_notes')) ? [kind] : [],
+			),
+		)
+	).flat() as SearchKind[];
+
+	if (!kinds.length) throw new ForbiddenError('You may not read activities or notes');
+
+	if (params.contact !== null) {
+		const type = caller.schema.collections['activities']?.fields['contact']?.type;
+
+		const pattern = ({ uuid: UUID, integer: /^-?\d{1,15}$/ } as Record<string, RegExp>)[type ?? ''];
+		if (pattern && !pattern.test(params.contact)) throw new InvalidPayloadError('contact must be a contact id');
+	}
+
+	return search(db, params, { kinds });
 }

@@ -97,6 +97,16 @@ export const requirePermission = async (
 	}
 };
 
+/** Whether the caller's Directus permissions allow reading `collection` (admins always). */
+export const mayRead = async (db: HubContext['database'], req: RequestScope, collection: string) => {
+	try {
+		await requirePermission(db, req, 'read', collection);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
 /** An activity id from a path parameter or a tool argument (404 for anything that is not a UUID). */
 export const activityId = (value: unknown) => {
 	const id = String(value);

@@ -3,6 +3,7 @@
 import { defineEndpoint } from '@directus/extensions-sdk';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
+import { registerInsightRoutes } from './insight-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerMcpRoutes } from '../mcp/index.js';
@@ -16,6 +17,7 @@ export default defineEndpoint({
 		registerQueueRoutes(scope);
 		registerActivityRoutes(scope);
 		registerContactRoutes(scope);
+		registerInsightRoutes(scope);
 		registerMcpRoutes(scope);
 	},
 });

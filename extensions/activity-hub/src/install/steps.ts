@@ -16,12 +16,14 @@ import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-
 import * as duplicatesPanel from '../../../../migrations/z0012-activity-hub-duplicates-panel.js';
 import * as transcribeFlow from '../../../../migrations/z0013-activity-hub-transcribe-flow.js';
 import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-log.js';
+import * as search from '../../../../migrations/z0015-activity-hub-search.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
 	/** Recorded once applied; 0.1.0 ran the same steps as Directus migrations, recorded by the part before the first '-'. */
 	id: string;
-	up: (knex: Knex) => Promise<void>;
+	/** Directus's env is passed for the steps whose result depends on the configuration (z0015: the search language). */
+	up: (knex: Knex, env: Record<string, unknown>) => Promise<void>;
 }
 
 export const BUNDLE_SNAPSHOT = bundleSnapshot as unknown as Snapshot;
@@ -41,6 +43,11 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0012-activity-hub-duplicates-panel', up: duplicatesPanel.up },
 	{ id: 'z0013-activity-hub-transcribe-flow', up: transcribeFlow.up },
 	{ id: 'z0014-activity-hub-refusal-log', up: refusalLog.up },
+	{ id: 'z0015-activity-hub-search', up: search.up },
 ];
+
+/** After the steps: documents rebuilt when ACTIVITY_HUB_SEARCH_LANGUAGE changed since they were built. */
+export const applySearchLanguage = (knex: Knex, language: string): Promise<boolean> =>
+	search.setLanguage(knex, language);
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

@@ -19,6 +19,7 @@ describe('readConfig', () => {
 			matching: true,
 			llm: { url: '', model: 'gpt-4o-mini', apiKey: null, timeoutMs: 60_000 },
 			transcribe: { url: '', model: 'whisper-1', apiKey: null, timeoutMs: 300_000 },
+			searchLanguage: 'simple',
 			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local', metrics: false },
 			problems: [],
 		});
@@ -68,6 +69,7 @@ describe('readConfig', () => {
 		['a transcription model', { ACTIVITY_HUB_TRANSCRIBE_MODEL: 'large-v3' }, (c) => c.transcribe.model, 'large-v3'],
 		['a transcription key', { ACTIVITY_HUB_TRANSCRIBE_API_KEY: 'sk-2' }, (c) => c.transcribe.apiKey, 'sk-2'],
 		['no transcription URL', {}, (c) => c.transcribe.url, ''],
+		['a search language', { ACTIVITY_HUB_SEARCH_LANGUAGE: 'German' }, (c) => c.searchLanguage, 'german'],
 		['a public URL', { PUBLIC_URL: 'https://crm.example' }, (c) => c.directus.publicUrl, 'https://crm.example'],
 		['Redis', { REDIS: 'redis://127.0.0.1:6379' }, (c) => c.directus.redis, 'redis://127.0.0.1:6379'],
 		['storage locations as text', { STORAGE_LOCATIONS: 's3, local' }, (c) => c.directus.storageLocation, 's3'],
@@ -88,6 +90,7 @@ describe('readConfig', () => {
 		['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE', 0, (c) => c.rateLimitPerMinute, 6000],
 		['ACTIVITY_HUB_LLM_TIMEOUT_MS', -1, (c) => c.llm.timeoutMs, 60_000],
 		['ACTIVITY_HUB_LLM_TIMEOUT_MS', 2.5, (c) => c.llm.timeoutMs, 60_000],
+		['ACTIVITY_HUB_SEARCH_LANGUAGE', "english'; DROP TABLE x", (c) => c.searchLanguage, 'simple'],
 		['ACTIVITY_HUB_AUTO_INSTALL', 'maybe', (c) => c.autoInstall, true],
 		['ACTIVITY_HUB_MATCHING', 0, (c) => c.matching, true],
 		['ACTIVITY_HUB_DEFAULT_REGION', 49, (c) => c.defaultRegion, undefined],

@@ -23,6 +23,7 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_TRANSCRIBE_MODEL: 'whisper-1',
 	ACTIVITY_HUB_TRANSCRIBE_API_KEY: undefined,
 	ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS: 300_000,
+	ACTIVITY_HUB_SEARCH_LANGUAGE: 'simple',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
@@ -79,6 +80,8 @@ export interface HubConfig {
 		/** METRICS_ENABLED: Directus serves /metrics, and the bundle's metrics are registered into it. */
 		metrics: boolean;
 	};
+	/** PostgreSQL's text search configuration for the search index (`simple`, `english`, `german`, …). */
+	searchLanguage: string;
 	/** Values that could not be used (their defaults apply instead), as messages for the log. */
 	problems: string[];
 }
@@ -142,6 +145,14 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return fields.length ? fields : null;
 	};
 
+	const language = text('ACTIVITY_HUB_SEARCH_LANGUAGE');
+	const searchLanguage = language && /^[a-z_][a-z0-9_]*$/i.test(language) ? language.toLowerCase() : undefined;
+	if (language && !searchLanguage)
+		refuse(
+			'ACTIVITY_HUB_SEARCH_LANGUAGE',
+			`a text search configuration name; ${CONFIG_DEFAULTS.ACTIVITY_HUB_SEARCH_LANGUAGE} applies`,
+		);
+
 	const region = env['ACTIVITY_HUB_DEFAULT_REGION'];
 	if (!isBlank(region) && typeof region !== 'string') refuse('ACTIVITY_HUB_DEFAULT_REGION', 'a region code');
 	const directusText = (name: (typeof DIRECTUS_VARIABLES)[number]) => (isBlank(env[name]) ? null : String(env[name]));
@@ -172,6 +183,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			apiKey: text('ACTIVITY_HUB_TRANSCRIBE_API_KEY') ?? null,
 			timeoutMs: count('ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS'),
 		},
+		searchLanguage: searchLanguage ?? CONFIG_DEFAULTS.ACTIVITY_HUB_SEARCH_LANGUAGE,
 		directus: {
 			publicUrl: directusText('PUBLIC_URL'),
 			secret: directusText('SECRET') ?? '',

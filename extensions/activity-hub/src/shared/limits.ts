@@ -69,3 +69,11 @@ export const REFUSAL_LOG_RECENT = 20;
 /** Bulk actions: activities per batch (one selection, one statement), and at most this many per run (`more` says if any remain). */
 export const BULK_BATCH = 100;
 export const BULK_MAX_ITEMS = 5000;
+/** Search results per page when the caller names no limit, the most one page may hold, and the longest query. */
+export const SEARCH_PAGE = 20;
+export const MAX_SEARCH_PAGE = 50;
+export const MAX_SEARCH_QUERY = 200;
+
+/** Analytics: the days a report covers when the caller names no range, and the most it may cover. */
+export const ANALYTICS_DAYS = 30;
+export const MAX_ANALYTICS_DAYS = 366;
