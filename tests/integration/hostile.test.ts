@@ -37,7 +37,7 @@ interface HostileCase {
 		suffix: string;
 	};
 	sign?: {
-		scheme: 'standard-webhooks' | 'twilio' | 'whatsapp' | 'mailgun';
+		scheme: 'standard-webhooks' | 'twilio' | 'whatsapp' | 'mailgun' | 'zoom' | 'calcom' | 'calendly';
 		age_seconds?: number;
 		secret?: string;
 		tamper?: boolean;
@@ -59,7 +59,12 @@ const SECRETS = {
 	twilio: 'hostile-twilio-auth-token',
 	mailgun: 'hostile-mailgun-signing-key',
 	whatsapp: 'hostile-whatsapp-app-secret',
+	zoom: 'hostile-zoom-secret-token',
+	calcom: 'hostile-calcom-signing-secret',
+	calendly: 'hostile-calendly-signing-key',
 };
+
+const hex = (secret: string, data: Buffer | string) => createHmac('sha256', secret).update(data).digest('hex');
 
 const LEAK = /knex|sqlite|postgres|syntax error|constraint|stack|at [\w.]+ \(|node_modules|SELECT |INSERT /i;
 
@@ -159,6 +164,9 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 				secrets: { app_secret: SECRETS.whatsapp, verify_token: 'hostile-verify-token' },
 			},
 			upload: { provider: 'upload', ...small, allowed_mime_types: ['image/png', 'image/jpeg', 'application/pdf'] },
+			zoom: { provider: 'zoom', secrets: { secret_token: SECRETS.zoom } },
+			calcom: { provider: 'calcom', secrets: { signing_secret: SECRETS.calcom } },
+			calendly: { provider: 'calendly', secrets: { signing_key: SECRETS.calendly } },
 		};
 
 		for (const [name, fields] of Object.entries(definitions))
@@ -221,6 +229,16 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 				headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', c.sign.secret ?? SECRETS.whatsapp)
 					.update(body)
 					.digest('hex')}`;
+			} else if (c.sign.scheme === 'zoom') {
+				headers['x-zm-request-timestamp'] = String(signedAt);
+
+				headers['x-zm-signature'] =
+					`v0=${hex(c.sign.secret ?? SECRETS.zoom, Buffer.concat([Buffer.from(`v0:${signedAt}:`), body]))}`;
+			} else if (c.sign.scheme === 'calcom') {
+				headers['x-cal-signature-256'] = hex(c.sign.secret ?? SECRETS.calcom, body);
+			} else if (c.sign.scheme === 'calendly') {
+				const mac = hex(c.sign.secret ?? SECRETS.calendly, Buffer.concat([Buffer.from(`${signedAt}.`), body]));
+				headers['calendly-webhook-signature'] = `t=${signedAt},v1=${mac}`;
 			} else if (c.sign.scheme === 'twilio') {
 				headers['x-twilio-signature'] = twilioSignature(c.sign.secret ?? SECRETS.twilio, url.toString(), [
 					...new URLSearchParams(body.toString('utf8')),
