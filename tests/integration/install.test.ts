@@ -30,10 +30,12 @@ const BUNDLE = [
 ];
 
 const RECORD = 'activity_hub_install';
+
 /** Every install step is a file in migrations/; the 0.1.0 fixture ran the first six as Directus migrations. */
 const STEP_COUNT = readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) =>
 	/^z\d{4}-.*\.js$/.test(f),
 ).length;
+
 const STEPS_OF_0_1_0 = 6;
 const INSTALLED = /Activity Hub: installed 0\.2\.0 in (\d+) ms/;
 
@@ -196,6 +198,7 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 
 		const record = await project.db(RECORD).select('key', 'value');
 		expect(record.find((r) => r.key === 'version')?.value).toBe('0.2.0');
+
 		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(
 			Array(STEP_COUNT).fill('applied'),
 		);
