@@ -19,6 +19,7 @@ import { combine, drain, fmt, load, type LoadResult, percentile, subscribe } fro
 import { startRedis } from '../scripts/lib/redis.mjs';
 import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/display.js';
 import { mcpBench } from './mcp.js';
+import { imapBench } from './imap.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -31,7 +32,7 @@ const ADMIN = {
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
-const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload,realtime,timeline,mcp').split(',');
+const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload,realtime,timeline,mcp,imap').split(',');
 const rows: string[][] = [];
 
 /** One line of the table: what, the goal, the figure, the result against the baseline or goal, and how it was run. */
@@ -781,6 +782,9 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 
 // 7. Claim + complete over MCP against the HTTP API, the same agents (bench/mcp.ts).
 if (SECTIONS.includes('mcp')) await mcpBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
+
+// 8. Mailbox channels: a first IMAP sync against fetching and parsing alone, memory, IDLE to timeline (bench/imap.ts).
+if (SECTIONS.includes('imap')) await imapBench({ database, instance, row, N, root, adminToken: ADMIN.token });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });
