@@ -21,6 +21,7 @@ import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/d
 import { mcpBench } from './mcp.js';
 import { contactStreamBench } from './contact-stream.js';
 import { searchBench } from './search.js';
+import { imapBench } from './imap.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -35,7 +36,7 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
 
 const SECTIONS = (
-	process.env['BENCH_ONLY'] ?? 'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics'
+	process.env['BENCH_ONLY'] ?? 'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics,imap'
 ).split(',');
 
 const rows: string[][] = [];
@@ -795,6 +796,9 @@ if (SECTIONS.includes('mcp')) await mcpBench({ database, instance, channel, row,
 // 8. Search across everything and analytics over 1,000,000 activities (bench/search.ts).
 if (SECTIONS.includes('search') || SECTIONS.includes('analytics'))
 	await searchBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token, sections: SECTIONS });
+
+// 8. Mailbox channels: a first IMAP sync against fetching and parsing alone, memory, IDLE to timeline (bench/imap.ts).
+if (SECTIONS.includes('imap')) await imapBench({ database, instance, row, N, root, adminToken: ADMIN.token });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });

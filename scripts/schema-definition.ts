@@ -323,6 +323,21 @@ export const collections: CollectionPayload[] = [
 			integer('received_count', { sort: 6, group: ADVANCED, readonly: true, hidden: true }, { default_value: 0 }),
 			integer('duplicate_count', { sort: 7, group: ADVANCED, readonly: true, hidden: true }, { default_value: 0 }),
 			integer('rejected_count', { sort: 8, group: ADVANCED, readonly: true, hidden: true }, { default_value: 0 }),
+			// Mailbox channels (IMAP): what the setup edits, and the sync's state (written by the sync only).
+			json('settings', {
+				sort: 9,
+				group: ADVANCED,
+				note: 'Mailbox channels: {"host", "port", "secure", "username", "folders": {"inbox", "sent"}, "since", "poll_seconds"}; the password is a write-only secret',
+			}),
+			timestamp('last_synced_at', { sort: 10, group: ADVANCED, readonly: true, hidden: true }),
+			text('sync_error', { sort: 11, group: ADVANCED, readonly: true, hidden: true }),
+			json('sync_state', {
+				sort: 12,
+				group: ADVANCED,
+				readonly: true,
+				hidden: true,
+				note: 'Per folder: UIDVALIDITY, last UID, HIGHESTMODSEQ',
+			}),
 		],
 	},
 	{
@@ -372,6 +387,14 @@ export const collections: CollectionPayload[] = [
 			m2o('contact', 'integer', { options: NAMES, display_options: NAMES }),
 			user('owner', { note: 'Empty = global' }),
 			string('external_id', { readonly: true, note: 'Provider event id; unique per channel' }),
+			string('message_id', {
+				readonly: true,
+				note: 'E-mail: the normalised RFC 5322 Message-ID; one activity per message across channels',
+			}),
+			string('thread_key', {
+				readonly: true,
+				note: 'The conversation: an e-mail thread (References, In-Reply-To), an SMS/WhatsApp counterparty',
+			}),
 			string('subject', { width: 'full' }, { max_length: 1000 }),
 			text('content'),
 			string('sender', {}, { max_length: 320 }),

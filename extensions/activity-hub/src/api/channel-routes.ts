@@ -1,6 +1,14 @@
 // /activity-hub/channels/:id/* — key rotation, test events and which secrets are set (admins), Studio uploads (users
-// who may create activities).
-import { NotAnUploadChannelError, NotFoundError } from '../shared/errors.js';
+// who may create activities), and for mailbox channels a sync now and a connection test (admins).
+import {
+	HubError,
+	InvalidPayloadError,
+	NotAMailboxChannelError,
+	NotAnUploadChannelError,
+	NotFoundError,
+} from '../shared/errors.js';
+import { isMailboxProvider } from '../shared/activity.js';
+import { mailboxes } from '../mailbox/index.js';
 import { generateIngestionKey } from '../shared/node/keys.js';
 import { dbTime } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
@@ -88,6 +96,42 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 			requireAdmin(req.accountability);
 			const { id } = await findChannel(req);
 			res.json({ data: await refusalSummary(db, id) });
+		}),
+	);
+
+	// Mailbox channels: a sync pass now, answered with its counts; a failure answers its reason in words (and is the
+	// channel's sync_error).
+	router.post(
+		'/channels/:id/sync',
+		route(async (req, res) => {
+			requireAdmin(req.accountability);
+			const channel = await findChannel(req);
+			if (!isMailboxProvider(channel.provider)) throw new NotAMailboxChannelError();
+
+			try {
+				res.json({ data: await mailboxes(context).syncNow(channel.id) });
+			} catch (error) {
+				if (error instanceof HubError) throw error;
+				throw new HubError(502, 'SYNC_FAILED', (error as Error).message);
+			}
+		}),
+	);
+
+	// The setup's "Test connection": log in with the form's settings and password (unsaved) or the stored ones.
+	router.post(
+		'/channels/:id/mailbox-test',
+		route(async (req, res) => {
+			requireAdmin(req.accountability);
+			const channel = await findChannel(req);
+			const body = (req.body ?? {}) as { settings?: unknown; password?: unknown };
+			if (body.password != null && typeof body.password !== 'string')
+				throw new InvalidPayloadError('password must be a string');
+			const provider = channel.provider;
+			if (!isMailboxProvider(provider) && body.settings == null) throw new NotAMailboxChannelError();
+
+			res.json({
+				data: await mailboxes(context).test(channel.id, body.settings ?? null, (body.password as string) || null),
+			});
 		}),
 	);
 

@@ -16,6 +16,10 @@ export interface ChannelRow {
 	max_file_bytes: number | string | null;
 	max_files: number | null;
 	allowed_mime_types: string[] | null;
+	/** Mailbox channels: the IMAP settings and how the sync goes. */
+	settings: Record<string, unknown> | null;
+	last_synced_at: string | null;
+	sync_error: string | null;
 }
 
 /** The limits the setup edits in human units. */
@@ -39,6 +43,9 @@ const FIELDS: Array<keyof ChannelRow> = [
 	'max_file_bytes',
 	'max_files',
 	'allowed_mime_types',
+	'settings',
+	'last_synced_at',
+	'sync_error',
 ];
 
 export function useChannel(primaryKey: () => string | null) {

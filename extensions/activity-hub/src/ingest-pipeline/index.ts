@@ -6,12 +6,12 @@
 import type { Request, Response } from 'express';
 import { installedContacts } from '../install/status.js';
 import { contactIndex } from '../contacts/matching.js';
-import { ChannelStore } from '../runtime/channels.js';
+import { type Channel, ChannelStore } from '../runtime/channels.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
 import { RefusalLog } from '../runtime/refusals.js';
-import { ActivityWriter, type WriteResult } from '../runtime/writer.js';
+import { ActivityWriter, type DraftWithFiles, type WriteResult } from '../runtime/writer.js';
 import { answerHandshake } from './handshake.js';
 import { createIngestHandler } from './ingest-request.js';
 import { createMediaFetcher } from './media-fetcher.js';
@@ -36,6 +36,10 @@ export interface IngestPipeline {
 	testEventIds(channelId: string): Promise<string[]>;
 	/** Refused requests of known channels, written in batches off the request's path. */
 	refusals: RefusalLog;
+	/** Directus Files under the channel's rules (sniffed, generated names): the mailbox sync stores attachments here. */
+	files: FileStore;
+	/** Drafts a channel produced without a request (the mailbox sync) into the same group-commit writer. */
+	write(channel: Channel, drafts: DraftWithFiles[]): Promise<WriteResult[]>;
 }
 
 /** What the pipeline takes from the context Directus hands the hook and the endpoint (runtime/context.ts). */
@@ -88,5 +92,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
 		testEventIds: (channelId) => testEventIds(database, channelId),
 		refusals,
+		files,
+		write: (channel, drafts) => writer.write(channel, drafts),
 	};
 }

@@ -45,6 +45,8 @@ export function createIngestHandler(
 			if (!authenticated) checkIngestionKey(channel, presented);
 
 			const adapter = adapters[channel.provider];
+			// A mailbox channel (IMAP) is read by the mailbox sync; its adapter refuses webhooks in words.
+			if (adapter.accepts.length === 0) adapter.verify({} as IngestRequest, channelSettings(channel), new Date());
 			const declaredLength = Number(req.headers['content-length'] ?? 0);
 			if (declaredLength > channel.maxRequestBytes)
 				throw new IngestError(413, 'TOO_LARGE', `Request exceeds ${channel.maxRequestBytes} bytes`);

@@ -64,3 +64,57 @@ export async function withInstallLock<T>(database: Knex, work: () => Promise<T>,
 		await database(RECORD_TABLE).where({ key: LEASE_KEY, value: owner }).delete();
 	}
 }
+
+/**
+ * A named lease held by one process of the cluster at a time (a mailbox channel's syncer): a row in the install
+ * record, like the SQLite install lock, on either database. Taken when free or expired, renewed by its holder,
+ * released on stop; a holder that dies loses it `ms` after its last renewal, and another instance takes it over.
+ */
+export class ClusterLease {
+	private held = false;
+
+	constructor(
+		private database: Knex,
+		readonly key: string,
+		readonly owner: string,
+		private ms: number,
+	) {}
+
+	private expiry = () => String(Date.now() + this.ms).padStart(15, '0');
+	private now = () => String(Date.now()).padStart(15, '0');
+
+	/** Takes the lease if no live holder has it (true), or renews it if this owner holds it. */
+	async acquire(): Promise<boolean> {
+		if (this.held) return this.renew();
+		await this.database(RECORD_TABLE).where({ key: this.key }).andWhere('updated_at', '<', this.now()).delete();
+
+		try {
+			await this.database(RECORD_TABLE).insert({ key: this.key, value: this.owner, updated_at: this.expiry() });
+			this.held = true;
+		} catch {
+			const row = await this.database(RECORD_TABLE).where({ key: this.key }).first('value');
+			this.held = row?.value === this.owner;
+		}
+
+		return this.held;
+	}
+
+	/** Extends the lease; false when it was lost (expired and taken by another instance). */
+	async renew(): Promise<boolean> {
+		const updated = await this.database(RECORD_TABLE)
+			.where({ key: this.key, value: this.owner })
+			.update({ updated_at: this.expiry() });
+
+		this.held = Number(updated) > 0;
+		return this.held;
+	}
+
+	async release(): Promise<void> {
+		this.held = false;
+		await this.database(RECORD_TABLE).where({ key: this.key, value: this.owner }).delete();
+	}
+
+	get isHeld() {
+		return this.held;
+	}
+}

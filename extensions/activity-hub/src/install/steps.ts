@@ -13,6 +13,7 @@ import * as leaseTokenHash from '../../../../migrations/z0007-activity-hub-lease
 import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dashboard-layout.js';
 import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-meta.js';
 import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
+import * as messageThreads from '../../../../migrations/z0011-activity-hub-message-threads.js';
 import * as duplicatesPanel from '../../../../migrations/z0012-activity-hub-duplicates-panel.js';
 import * as transcribeFlow from '../../../../migrations/z0013-activity-hub-transcribe-flow.js';
 import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-log.js';
@@ -40,6 +41,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0008-activity-hub-dashboard-layout', up: dashboardLayout.up },
 	{ id: 'z0009-activity-hub-studio-meta', up: studioMeta.up },
 	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
+	{ id: 'z0011-activity-hub-message-threads', up: messageThreads.up },
 	{ id: 'z0012-activity-hub-duplicates-panel', up: duplicatesPanel.up },
 	{ id: 'z0013-activity-hub-transcribe-flow', up: transcribeFlow.up },
 	{ id: 'z0014-activity-hub-refusal-log', up: refusalLog.up },

@@ -1,5 +1,6 @@
 // Keeps derived state right whatever writes the data (Studio, REST, imports): channel secrets into the protected
-// store, the identity index, re-matching of orphans, defaults and authorship, and the lease reaper.
+// store, mailbox settings checked, the identity index, re-matching of orphans, defaults and authorship, the lease
+// reaper, and the mailbox sync (started once Directus serves; each mailbox channel synced by one instance).
 import { randomUUID } from 'node:crypto';
 import { defineHook } from '@directus/extensions-sdk';
 import { ACTIVITY_DEFAULTS } from '../shared/activity.js';
@@ -7,8 +8,11 @@ import { contactSource } from '../shared/matching.js';
 import { SECRET_NAMES } from '../runtime/channels.js';
 import { cachedSchema } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
-import { InvalidSecretsError } from '../shared/errors.js';
-import { matchActivity } from '../runtime/identities.js';
+import { InvalidPayloadError, InvalidSecretsError } from '../shared/errors.js';
+import { readMailboxSettings } from '../shared/mailbox.js';
+import { mailboxes } from '../mailbox/index.js';
+import { emitUpdated } from '../runtime/events.js';
+import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
 import { contactIndex } from '../contacts/matching.js';
 import { applyRetention } from '../contacts/retention.js';
 import { isAgentUser } from '../runtime/agents.js';
@@ -24,7 +28,7 @@ type Keys = Array<string | number>;
 /** What Directus passes item actions: the created item's key, or the keys of an update or delete. */
 type ItemMeta = { key?: string | number; keys?: Keys };
 
-export default defineHook(({ filter, action, schedule }, context) => {
+export default defineHook(({ filter, action, init, schedule }, context) => {
 	const ctx = context;
 	const config = readConfig(ctx.env);
 	const region = config.defaultRegion;
@@ -53,14 +57,34 @@ export default defineHook(({ filter, action, schedule }, context) => {
 		return secrets as Record<string, unknown>;
 	}
 
+	/** A mailbox channel's settings must be usable by the sync (written through Studio, REST or an import). */
+	async function checkMailboxSettings(payload: Payload, keys: Keys, database: typeof ctx.database) {
+		if (!('settings' in payload) && !('provider' in payload)) return;
+
+		const current = keys.length
+			? await database('ingestion_channels').whereIn('id', keys).select('provider', 'settings')
+			: [{ provider: undefined, settings: undefined }];
+
+		for (const row of current) {
+			const provider = payload.provider ?? row.provider;
+			const settings = 'settings' in payload ? payload.settings : row.settings;
+			// Not yet set is allowed (the setup fills it in; the sync says what is missing).
+			if (provider !== 'imap' || settings == null) continue;
+			const read = readMailboxSettings(settings);
+			if ('problem' in read) throw new InvalidPayloadError(`Invalid mailbox settings: ${read.problem}`);
+		}
+	}
+
 	filter<Payload>('ingestion_channels.items.create', async (payload, _meta, { database }) => {
 		payload.id ??= randomUUID();
+		await checkMailboxSettings(payload, [], database);
 		const secrets = takeSecrets(payload);
 		if (secrets) await channelStore().writeSecrets(database, payload.id, secrets);
 		return payload;
 	});
 
 	filter<Payload>('ingestion_channels.items.update', async (payload, meta: ItemMeta, { database }) => {
+		await checkMailboxSettings(payload, meta.keys ?? [], database);
 		const secrets = takeSecrets(payload);
 		if (secrets) for (const key of meta.keys ?? []) await channelStore().writeSecrets(database, String(key), secrets);
 		return payload;
@@ -115,6 +139,9 @@ export default defineHook(({ filter, action, schedule }, context) => {
 	});
 
 	registerNoteOwnership(filter);
+
+	// Mailbox channels: once Directus serves (not in CLI commands), this process takes the ones nobody syncs.
+	init('app.after', () => mailboxes(context).start());
 
 	// Expired leases: once per tick across the cluster (SYNCHRONIZATION_STORE=redis makes it cluster-wide).
 	schedule(config.reaperCron, async () => {

@@ -25,6 +25,7 @@ export const SECRET_NAMES = [
 	'webhook_secret',
 	'secret_token',
 	'signing_secret',
+	'password',
 ] as const;
 
 export interface Channel {

@@ -1,6 +1,7 @@
 // Group commit: concurrent ingest requests are written together, one transaction per batch, so a burst costs one
 // commit (one fsync on SQLite) instead of one per request. A request is answered only after its batch commits,
-// so every 2xx is durable. Idempotency is the UNIQUE (channel, external_id) index, checked by the insert itself.
+// so every 2xx is durable. Idempotency is the UNIQUE (channel, external_id) index and, for e-mail, the UNIQUE
+// message_id index (one activity per message across channels, install step z0011), both checked by the insert.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/node/providers/index.js';
@@ -18,6 +19,7 @@ import { lockContacts } from './contact-lock.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../shared/limits.js';
+import { conversationKey, normaliseMessageId } from '../shared/threads.js';
 
 export interface WriteResult {
 	id: string;
@@ -117,22 +119,40 @@ export class ActivityWriter {
 				job.drafts.map((draft) => ({ job, jobIndex, draft, result: null as WriteResult | null })),
 			);
 
-			// Duplicates: events already stored, and repeats of one event inside this batch.
+			// Duplicates: events already stored (on this channel, or the same e-mail from any channel), and repeats of
+			// one event inside this batch.
 			const stored = await this.storedEvents(
 				trx,
 				entries.map((e) => ({ channel: e.job.channel.id, externalId: e.draft.external_id })),
 			);
 
+			const storedMessages = await this.storedMessages(
+				trx,
+				entries.map((e) => messageIdOf(e.draft)),
+			);
+
 			const firstInBatch = new Map<string, (typeof entries)[number]>();
+			/** The batch entry that stores each key: its first occurrence (filled in below, once it has an id). */
+			const storedBy = new Map<(typeof entries)[number], (typeof entries)[number]>();
 
 			for (const entry of entries) {
-				if (!entry.draft.external_id) continue;
-				const key = `${entry.job.channel.id}\u0000${entry.draft.external_id}`;
-				const existing = stored.get(key);
+				const messageId = messageIdOf(entry.draft);
+
+				const keys = [
+					...(entry.draft.external_id ? [`${entry.job.channel.id}\u0000${entry.draft.external_id}`] : []),
+					...(messageId ? [`message\u0000${messageId}`] : []),
+				];
+
+				const existing =
+					(entry.draft.external_id && stored.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`)) ||
+					(messageId && storedMessages.get(messageId));
+
+				const first = keys.map((key) => firstInBatch.get(key)).find(Boolean);
 				if (existing) entry.result = existing;
-				else if (firstInBatch.has(key))
+				else if (first) {
 					entry.result = { id: '', duplicate: true, status: 'raw', contact: null }; // filled below
-				else firstInBatch.set(key, entry);
+					storedBy.set(entry, first);
+				} else for (const key of keys) firstInBatch.set(key, entry);
 			}
 
 			const fresh = entries.filter((e) => !e.result);
@@ -179,13 +199,14 @@ export class ActivityWriter {
 				};
 			}
 
-			// One multi-row insert; the unique (channel, external_id) index settles races with other instances.
+			// One multi-row insert; the unique (channel, external_id) and message_id indexes settle races with other
+			// instances (a conflict on either leaves the row out).
 			const inserted = new Set<string>();
 
 			for (let i = 0; i < rows.length; i += 100) {
 				const ids = await trx('activities')
 					.insert(rows.slice(i, i + 100))
-					.onConflict(['channel', 'external_id'])
+					.onConflict()
 					.ignore()
 					.returning('id');
 
@@ -200,15 +221,25 @@ export class ActivityWriter {
 					lostRaces.map((e) => ({ channel: e.job.channel.id, externalId: e.draft.external_id })),
 				);
 
-				for (const entry of lostRaces)
-					entry.result = winners.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`)!;
+				const messageWinners = await this.storedMessages(
+					trx,
+					lostRaces.map((e) => messageIdOf(e.draft)),
+				);
+
+				for (const entry of lostRaces) {
+					const messageId = messageIdOf(entry.draft);
+
+					entry.result =
+						winners.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`) ??
+						(messageId ? messageWinners.get(messageId) : undefined) ??
+						null;
+
+					if (!entry.result) throw new Error('an activity was neither stored nor found stored');
+				}
 			}
 
 			for (const entry of entries) {
-				if (entry.result!.id === '') {
-					const first = firstInBatch.get(`${entry.job.channel.id}\u0000${entry.draft.external_id}`)!;
-					entry.result = { ...first.result!, duplicate: true };
-				}
+				if (entry.result!.id === '') entry.result = { ...storedBy.get(entry)!.result!, duplicate: true };
 			}
 
 			const links = fresh
@@ -272,6 +303,34 @@ export class ActivityWriter {
 		return found;
 	}
 
+	/** Stored e-mails by normalised Message-ID, from any channel. */
+	private async storedMessages(trx: Knex.Transaction, messageIds: Array<string | null>) {
+		const wanted = [...new Set(messageIds.filter((id): id is string => Boolean(id)))];
+		const found = new Map<string, WriteResult>();
+
+		for (let i = 0; i < wanted.length; i += 500) {
+			const rows = await trx('activities')
+				.select('id', 'status', 'contact', 'message_id')
+				.whereIn('message_id', wanted.slice(i, i + 500));
+
+			for (const row of rows)
+				found.set(row.message_id, { id: row.id, duplicate: true, status: row.status, contact: row.contact ?? null });
+		}
+
+		return found;
+	}
+
+	/** An e-mail's thread as the provider read it; an SMS or WhatsApp message's conversation with its counterparty. */
+	private threadKey(channel: Channel, draft: DraftWithFiles): string | null {
+		if (draft.thread_key) return draft.thread_key;
+
+		const counterparty =
+			counterpartyIdentities(draft, this.options.region)[0]?.value ??
+			(draft.direction === 'inbound' ? draft.sender : draft.recipient);
+
+		return conversationKey(draft.type, channel.id, counterparty);
+	}
+
 	private row(
 		trx: Knex.Transaction,
 		channel: Channel,
@@ -289,6 +348,8 @@ export class ActivityWriter {
 			contact: match.contact,
 			owner: channel.owner,
 			external_id: draft.external_id,
+			message_id: messageIdOf(draft),
+			thread_key: this.threadKey(channel, draft),
 			subject: draft.subject,
 			content: draft.content,
 			sender: draft.sender,
@@ -335,3 +396,6 @@ export class ActivityWriter {
 		return id as number;
 	}
 }
+
+/** A draft's Message-ID as stored (normalised again: an adapter's value is never trusted to be). */
+const messageIdOf = (draft: ActivityDraft): string | null => normaliseMessageId(draft.message_id ?? null);

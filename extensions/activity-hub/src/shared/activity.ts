@@ -14,7 +14,12 @@ export const PROVIDERS = [
 	'zoom',
 	'calcom',
 	'calendly',
+	'imap',
 ] as const;
+/** Providers whose activities are e-mails: each stores a message_id and a thread_key (shared/threads.ts). */
+export const EMAIL_PROVIDERS = ['postmark', 'mailgun', 'sendgrid', 'imap'] as const satisfies readonly Provider[];
+/** Providers that read a mailbox instead of taking webhooks. */
+export const MAILBOX_PROVIDERS = ['imap'] as const satisfies readonly Provider[];
 
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 export type Direction = (typeof DIRECTIONS)[number];
@@ -41,6 +46,8 @@ export const isActivityType = (value: unknown): value is ActivityType =>
 	typeof value === 'string' && (ACTIVITY_TYPES as readonly string[]).includes(value);
 export const isDirection = (value: unknown): value is Direction =>
 	typeof value === 'string' && (DIRECTIONS as readonly string[]).includes(value);
+export const isMailboxProvider = (value: unknown): value is (typeof MAILBOX_PROVIDERS)[number] =>
+	typeof value === 'string' && (MAILBOX_PROVIDERS as readonly string[]).includes(value);
 export const isProvider = (value: unknown): value is Provider =>
 	typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
 

@@ -202,6 +202,7 @@ export const TIMELINE_FIELDS = [
 	'sender',
 	'recipient',
 	'occurred_at',
+	'thread_key',
 	'last_error',
 	'lease_owner',
 	'attempts',

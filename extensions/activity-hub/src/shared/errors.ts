@@ -46,6 +46,11 @@ export const NotAnUploadChannelError = createHubError(
 	'Files can be uploaded only into channels whose provider is "upload"',
 	422,
 );
+export const NotAMailboxChannelError = createHubError(
+	'NOT_A_MAILBOX_CHANNEL',
+	'Only mailbox channels (provider "imap") are synced',
+	422,
+);
 export const ChannelNotFoundError = createHubError('CHANNEL_NOT_FOUND', 'Unknown or disabled channel', 404);
 export const RateLimitedError = createHubError('RATE_LIMITED', 'Too many requests for this channel', 429);
 export const InternalError = createHubError('INTERNAL', 'The activity could not be stored; retry later', 500);

@@ -32,6 +32,7 @@ describe('setupGuide', () => {
 				'webhook_secret',
 				'secret_token',
 				'signing_secret',
+				'password',
 			]).toContain(secret);
 	});
 

@@ -141,5 +141,16 @@ export function setupGuide(provider: Provider, webhookUrl: string, key: string |
 				],
 				secrets: [],
 			};
+		case 'imap':
+			return {
+				url: '',
+				steps: [
+					'Enter the mailbox server (host, port, TLS) and the user name below, and its password (an app password for Gmail or Microsoft 365: OAuth is not supported yet).',
+					"Folders default to the server's Inbox and Sent (SPECIAL-USE); name others if yours differ.",
+					'Test connection, then save: the first sync takes the last "since" days of mail, then new mail arrives as it comes (IDLE, else every poll_seconds).',
+					'Mail is only read: never marked read, moved or deleted on the server.',
+				],
+				secrets: ['password'],
+			};
 	}
 }

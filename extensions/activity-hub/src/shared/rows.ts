@@ -30,6 +30,8 @@ export interface ActivityRow {
 	sender: string | null;
 	recipient: string | null;
 	occurred_at: string;
+	/** The conversation (shared/threads.ts): e-mails sharing it are one timeline entry. */
+	thread_key?: string | null;
 	last_error: string | null;
 	lease_owner: string | null;
 	attempts: number;

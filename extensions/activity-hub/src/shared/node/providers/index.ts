@@ -1,5 +1,6 @@
 import type { Provider } from '../../activity.js';
 import { generic } from './generic.js';
+import { imap } from './imap.js';
 import { createMailgun } from './mailgun.js';
 import { postmark } from './postmark.js';
 import { sendgrid } from './sendgrid.js';
@@ -12,7 +13,8 @@ import { calcom } from './calcom.js';
 import { calendly } from './calendly.js';
 
 export * from './types.js';
-export { assertDraftStorable, assertUpdateStorable, parseForm } from './input-guards.js';
+export { assertDraftStorable, assertUpdateStorable, parseForm, storableDraft } from './input-guards.js';
+export { parseMailMessage, type MailSource, type SkippedPart } from './imap.js';
 
 export const adapters: Record<Provider, ProviderAdapter> = {
 	generic,
@@ -25,6 +27,7 @@ export const adapters: Record<Provider, ProviderAdapter> = {
 	zoom,
 	calcom,
 	calendly,
+	imap,
 };
 
 /** Which body kind a Content-Type header denotes, or null when we take no such body. */

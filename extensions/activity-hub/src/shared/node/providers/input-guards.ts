@@ -97,6 +97,25 @@ function unstorableText(value: unknown): 'NUL_CHARACTER' | 'LONE_SURROGATE' | nu
 	return null;
 }
 
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * A draft's text made storable instead of refused, for mail read from a mailbox (no sender to answer with a 422):
+ * NUL characters dropped, half surrogate pairs replaced by U+FFFD. Files are left as they are.
+ */
+export function storableDraft<T extends ActivityDraft>(draft: T): T {
+	const clean = (node: unknown): unknown => {
+		if (typeof node === 'string') return node.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\ufffd');
+		if (Array.isArray(node)) return node.map(clean);
+		if (node && typeof node === 'object' && !(node instanceof Date) && !Buffer.isBuffer(node))
+			return Object.fromEntries(Object.entries(node).map(([key, child]) => [clean(key), clean(child)]));
+		return node;
+	};
+
+	const { files, inlineFiles, ...fields } = draft;
+	return { ...(clean(fields) as object), files, inlineFiles } as T;
+}
+
 /** Refuses a draft the database could not store faithfully or whose media we would not fetch. */
 export function assertDraftStorable(draft: ActivityDraft, mediaHosts: string[] | undefined): void {
 	const { files: _files, inlineFiles: _inline, ...fields } = draft;

@@ -2,7 +2,7 @@
 // the timestamp must be recent and each token is accepted once (replay cache). 406 stops Mailgun retrying.
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../keys.js';
-import { messageIdFromHeaderPairs } from './email-headers.js';
+import { emailIds, firstOf, headerPairsLookup, messageIdFromHeaderPairs } from './email-headers.js';
 import { draftDefaults, fieldValue, IngestError, type ProviderAdapter, text } from './types.js';
 
 export const MAILGUN_TOLERANCE_SECONDS = 15 * 60;
@@ -56,6 +56,8 @@ export function createMailgun(replayCache = new TokenReplayCache()): ProviderAda
 			const draft = draftDefaults(channel, now);
 			draft.type = 'email';
 			draft.external_id = messageIdFromHeaderPairs(get('message-headers')) ?? get('Message-Id') ?? null;
+			const ownField = (name: string) => request.fields.find(([key]) => key.toLowerCase() === name)?.[1];
+			Object.assign(draft, emailIds(firstOf(headerPairsLookup(get('message-headers')), ownField)));
 			draft.sender = from;
 			draft.recipient = get('recipient') ?? get('To') ?? null;
 			draft.subject = text(get('subject'), 1000);

@@ -1,5 +1,6 @@
 // Postmark inbound JSON. Postmark has no HMAC: the key comes as Basic auth in the URL
 // (https://anything:KEY@host/ingest/:id). Permanent rejects answer 403 so Postmark stops retrying.
+import { emailIds, namedHeadersLookup } from './email-headers.js';
 import { draftDefaults, IngestError, jsonBody, type ProviderAdapter, text, toDate } from './types.js';
 
 interface Address {
@@ -34,6 +35,7 @@ export const postmark: ProviderAdapter = {
 				.filter(Boolean)
 				.join(', ') || text(body['To'], 2000);
 
+		Object.assign(draft, emailIds(namedHeadersLookup(body['Headers'])));
 		draft.subject = text(body['Subject'], 1000);
 		draft.content = text(body['StrippedTextReply']) ?? text(body['TextBody']) ?? null;
 		draft.occurred_at = toDate(body['Date'], now);

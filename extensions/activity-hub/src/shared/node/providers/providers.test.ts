@@ -540,3 +540,110 @@ describe('bodyKind', () => {
 		['', null],
 	])('%s → %s', (type, kind) => expect(bodyKind(type)).toBe(kind));
 });
+
+// One thread key per conversation whatever the provider's header shape: References first, else In-Reply-To, else
+// the message's own id (shared/threads.ts), and the normalised Message-ID beside it.
+describe('message ids and thread keys over the providers\u2019 header shapes', () => {
+	const postmark = (headers: Array<{ Name: string; Value: string }>) =>
+		adapters.postmark.parse(
+			request({
+				rawBody: Buffer.from(
+					JSON.stringify({ MessageID: 'pm-1', From: 'ana@acme.example', Subject: 'Hi', Headers: headers }),
+				),
+			}),
+			channel('postmark'),
+			NOW,
+		).activities[0]!;
+
+	const mailgun = (fields: Array<[string, string]>) =>
+		createMailgun().parse(request({ fields: [['from', 'ana@acme.example'], ...fields] }), channel('mailgun'), NOW)
+			.activities[0]!;
+
+	const sendgrid = (headers: string) =>
+		adapters.sendgrid.parse(
+			request({
+				fields: [
+					['from', 'ana@acme.example'],
+					['headers', headers],
+				],
+			}),
+			channel('sendgrid'),
+			NOW,
+		).activities[0]!;
+
+	it('Postmark: the fixture starts its own thread (its MessageID stays the external id)', () => {
+		const draft = adapters.postmark.parse(
+			request({ rawBody: fixture('postmark-inbound.json') }),
+			channel('postmark'),
+			NOW,
+		).activities[0]!;
+
+		expect(draft).toMatchObject({
+			external_id: '5d0c7a4e-2f1b-4c3a-9e8d-7b6a5c4d3e2f',
+			message_id: 'CAF=abc123@mail.acme.example',
+			thread_key: 'CAF=abc123@mail.acme.example',
+		});
+	});
+
+	it.each([
+		[
+			'References first',
+			[
+				{ Name: 'Message-ID', Value: '<c@acme.example>' },
+				{ Name: 'In-Reply-To', Value: '<b@acme.example>' },
+				{ Name: 'References', Value: '<a@acme.example> <b@acme.example>' },
+			],
+			'a@acme.example',
+		],
+		[
+			'In-Reply-To',
+			[
+				{ Name: 'message-id', Value: '<c@acme.example>' },
+				{ Name: 'in-reply-to', Value: '<b@ACME.example>' },
+			],
+			'b@acme.example',
+		],
+		['none: no thread', [], null],
+	])('Postmark Headers list: %s', (_name, headers, thread) => expect(postmark(headers).thread_key).toBe(thread));
+
+	it.each([
+		[
+			'message-headers pairs with References',
+			[
+				['message-headers', '[["Message-Id","<c@x.example>"],["References","<a@x.example>\\r\\n <b@x.example>"]]'],
+			] as Array<[string, string]>,
+			'c@x.example',
+			'a@x.example',
+		],
+		[
+			'its own form fields',
+			[
+				['Message-Id', '<c@x.example>'],
+				['In-Reply-To', '<b@x.example>'],
+			] as Array<[string, string]>,
+			'c@x.example',
+			'b@x.example',
+		],
+	])('Mailgun %s', (_name, fields, messageId, thread) =>
+		expect(mailgun(fields)).toMatchObject({ message_id: messageId, thread_key: thread }),
+	);
+
+	it.each([
+		['Message-ID: <c@x.example>\r\nIn-Reply-To: <b@x.example>\r\n', 'c@x.example', 'b@x.example'],
+		['Message-ID: <c@x.example>\r\nReferences: <a@x.example>\r\n\t<b@x.example>\r\n', 'c@x.example', 'a@x.example'],
+		['Message-ID: <solo@x.example>\r\n', 'solo@x.example', 'solo@x.example'],
+		['Subject: no id\r\n', null, null],
+	])('SendGrid raw headers %j', (headers, messageId, thread) =>
+		expect(sendgrid(headers)).toMatchObject({ message_id: messageId, thread_key: thread }),
+	);
+
+	it('the webhook providers that are not e-mail carry no message id', () => {
+		const draft = adapters.generic.parse(
+			request({ rawBody: Buffer.from(JSON.stringify({ type: 'sms', sender: '+12025550143' })) }),
+			channel('generic'),
+			NOW,
+		).activities[0]!;
+
+		expect(draft.message_id ?? null).toBeNull();
+	});
+});

@@ -1,6 +1,6 @@
 // SendGrid Inbound Parse (multipart). No signature exists for Inbound Parse: the key in the URL (or Basic auth)
 // is the protection. Message-ID is read from the raw `headers` field.
-import { messageIdFromRawHeaders } from './email-headers.js';
+import { emailIds, messageIdFromRawHeaders, rawHeadersLookup } from './email-headers.js';
 import { draftDefaults, fieldValue, IngestError, type ProviderAdapter, text } from './types.js';
 
 export const sendgrid: ProviderAdapter = {
@@ -21,6 +21,7 @@ export const sendgrid: ProviderAdapter = {
 		const draft = draftDefaults(channel, now);
 		draft.type = 'email';
 		draft.external_id = messageIdFromRawHeaders(get('headers'));
+		Object.assign(draft, emailIds(rawHeadersLookup(get('headers'))));
 		draft.sender = from;
 		draft.recipient = get('to') ?? envelope.to?.join(', ') ?? null;
 		draft.subject = text(get('subject'), 1000);

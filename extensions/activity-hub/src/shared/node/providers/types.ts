@@ -49,6 +49,8 @@ export interface ChannelSecrets {
 	secret_token?: string | null;
 	/** Cal.com: the webhook's secret (X-Cal-Signature-256). */
 	signing_secret?: string | null;
+	/** A mailbox channel's login password (IMAP). */
+	password?: string | null;
 }
 
 export interface ActivityDraft {
@@ -67,6 +69,10 @@ export interface ActivityDraft {
 	inlineFiles: InlineFile[];
 	/** Remote media to fetch into Directus Files in the background. */
 	media: Array<{ url: string; contentType?: string }>;
+	/** E-mail: the normalised RFC 5322 Message-ID, one activity per message across channels (shared/threads.ts). */
+	message_id?: string | null;
+	/** The conversation: an e-mail's thread, an SMS/WhatsApp counterparty's (the writer derives the latter). */
+	thread_key?: string | null;
 	/**
 	 * Meetings: every external attendee's address, in the provider's order. Matched all (not the sender alone):
 	 * the activity is linked to the first attendee who is a contact and lists every contact found in match_candidates.
@@ -151,6 +157,8 @@ export const draftDefaults = (channel: ChannelSettings, now: Date): ActivityDraf
 	files: [],
 	inlineFiles: [],
 	media: [],
+	message_id: null,
+	thread_key: null,
 });
 
 /** Parse a provider timestamp; fall back to `now` for missing or unreadable values. */
