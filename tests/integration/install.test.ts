@@ -37,6 +37,22 @@ const STEP_COUNT = readdirSync(new URL('../../migrations/', import.meta.url)).fi
 ).length;
 
 const STEPS_OF_0_1_0 = 6;
+
+/** Tables the bundle owns outside Directus's collections: the refusal log and the search index (z0014, z0015). */
+const DATABASE_ONLY: Record<string, string[]> = {
+	sqlite: [
+		'activity_hub_refusals',
+		'activity_hub_search',
+		'activity_hub_search_config',
+		'activity_hub_search_content',
+		'activity_hub_search_data',
+		'activity_hub_search_docsize',
+		'activity_hub_search_idx',
+		'activity_hub_search_keys',
+	],
+	pg: ['activity_hub_activity_search', 'activity_hub_note_search', 'activity_hub_refusals'],
+};
+
 const INSTALLED = /Activity Hub: installed 0\.2\.0 in (\d+) ms/;
 
 /** Prints how long the install took (for the README and the closing notes), and returns the log line's match. */
@@ -182,7 +198,11 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 
 	it('installs itself as Directus starts: collections, agent role and policy, flow, dashboard, record', async () => {
 		expect(installTime(server.output(), `fresh install on ${vendor}`)).toBeDefined();
-		expect(await userCollections(project)).toEqual([...BUNDLE, RECORD, 'products'].sort());
+
+		expect(await userCollections(project)).toEqual(
+			[...BUNDLE, RECORD, ...(DATABASE_ONLY[vendor] ?? []), 'products'].sort(),
+		);
+
 		expect((await project.api('GET', `/roles/${AGENT_ROLE_ID}`)).data.name).toBe('Activity Agent');
 
 		expect((await project.api('GET', `/flows/${AI_FLOW_ID}`)).data).toMatchObject({
@@ -385,7 +405,27 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 		try {
 			expect(installTime(server.output(), `upgrade of a 0.1.0 database on ${vendor}`)).toBeDefined();
 			expect(errors(server.output())).toEqual([]);
-			expect(await snapshot()).toEqual(before);
+			// Every row and value kept; the upgrade adds columns (null on old rows) and rewires only the AI flow it
+			// seeded (z0013: transcribe before summarising).
+			const after = await snapshot();
+
+			const kept = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) =>
+				rows.map((row, i) => Object.fromEntries(Object.keys(like[i] ?? row).map((key) => [key, row[key]])));
+
+			const withoutAiFlow = (rows: Record<string, unknown>[]) => rows.filter((row) => row['id'] !== AI_FLOW_ID);
+
+			for (const table of tables) {
+				const old: Record<string, unknown>[] = before[table] ?? [];
+				const now: Record<string, unknown>[] = after[table] ?? [];
+				if (table === 'directus_flows')
+					expect(kept(withoutAiFlow(now), withoutAiFlow(old))).toEqual(withoutAiFlow(old));
+				else expect(kept(now, old)).toEqual(old);
+			}
+
+			expect(after['directus_flows'].find((flow: { id: string }) => flow.id === AI_FLOW_ID)?.description).toMatch(
+				/transcribes recordings/,
+			);
+
 			const steps = await project.db(RECORD).where('key', 'like', 'step:%').select('value');
 
 			expect(steps.map((s) => s.value).sort()).toEqual([
