@@ -114,7 +114,8 @@ export const TOOLS: Tool[] = [
 		queue: true,
 		description:
 			'Mark a claimed activity as processed. Put what you extracted in processed_data (for example ' +
-			'{"summary": "…", "sentiment": "…", "intent": "…", "transcript": "…"}); it is shown on the activity in the ' +
+			'{"summary": "…", "sentiment": "…", "intent": "…"}, and a call\'s transcript as utterances in seconds: ' +
+			'"transcript": [{"start": 0, "end": 4.2, "text": "…", "speaker": "…"}]); it is shown on the activity in the ' +
 			"timeline. Give a note to add it to the contact's notes (skipped when the activity has no contact). Fails " +
 			'with LEASE_LOST if your lease expired or another worker holds it: nothing is changed then.',
 		inputSchema: {

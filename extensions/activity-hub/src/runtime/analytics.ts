@@ -20,11 +20,16 @@ export interface AnalyticsRange {
 
 const DAY_MS = 86_400_000;
 
-/** The conversation key: thread_key when the column exists (the IMAP branch adds it), else contact + channel. */
+/** The conversation key: thread_key when the column exists (step z0011 adds it), else contact + channel. */
 async function conversation(db: Knex) {
 	const columns = await db('activities').columnInfo();
 	return 'thread_key' in columns
-		? { by: 'thread_key' as const, partition: 'thread_key', present: 'thread_key IS NOT NULL' }
+		? // A thread where the provider gives one (e-mail, SMS, WhatsApp), else the contact on the channel.
+			{
+				by: 'thread_key' as const,
+				partition: 'thread_key, contact, channel',
+				present: '(thread_key IS NOT NULL OR contact IS NOT NULL)',
+			}
 		: { by: 'contact_channel' as const, partition: 'contact, channel', present: 'contact IS NOT NULL' };
 }
 
