@@ -123,10 +123,11 @@ describe('Transcript in the timeline', () => {
 		expect(await timeline.locator('[data-testid="utterance"][aria-current="true"]').count()).toBe(1);
 
 		// Playing moves the highlight on with the audio (muted: no sound device here).
-		await audio.evaluate((el: HTMLAudioElement) => {
+		// The page cannot see the test's variables: the time is passed in.
+		await audio.evaluate((el: HTMLAudioElement, time: number) => {
 			el.muted = true;
-			el.currentTime = transcript[6]!.start + 0.05;
-		});
+			el.currentTime = time;
+		}, transcript[6]!.start + 0.05);
 
 		await expect.poll(() => utterances.nth(6).getAttribute('aria-current')).toBe('true');
 		expect(await utterances.nth(4).getAttribute('aria-current')).toBeNull();
