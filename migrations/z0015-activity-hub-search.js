@@ -146,49 +146,40 @@ async function sqlite(knex) {
 		`CREATE VIRTUAL TABLE IF NOT EXISTS ${FTS} USING fts5(${ACTIVITY_COLUMNS}, tokenize = 'unicode61 remove_diacritics 2')`,
 	);
 
+	// The same three triggers keep each indexed table's rows in the FTS table: kind 'a' activities, 'n' notes.
+	const triggersOf = (name, table, columns, kind, values) => [
+		[
+			`activity_hub_index_${name}_insert`,
+			`AFTER INSERT ON ${table}`,
+			`INSERT OR IGNORE INTO ${SEARCH_KEYS} (kind, item) VALUES ('${kind}', new.id);
+			 DELETE FROM ${FTS} WHERE rowid = ${keyOf(kind, 'new.id')};
+			 INSERT INTO ${FTS} (rowid, ${ACTIVITY_COLUMNS}) VALUES (${keyOf(kind, 'new.id')}, ${values('new')});`,
+		],
+		[
+			`activity_hub_index_${name}_update`,
+			`AFTER UPDATE OF ${columns} ON ${table}`,
+			`DELETE FROM ${FTS} WHERE rowid = ${keyOf(kind, 'old.id')};
+			 UPDATE ${SEARCH_KEYS} SET item = new.id WHERE kind = '${kind}' AND item = old.id;
+			 INSERT OR IGNORE INTO ${SEARCH_KEYS} (kind, item) VALUES ('${kind}', new.id);
+			 INSERT INTO ${FTS} (rowid, ${ACTIVITY_COLUMNS}) VALUES (${keyOf(kind, 'new.id')}, ${values('new')});`,
+		],
+		[
+			`activity_hub_index_${name}_delete`,
+			`AFTER DELETE ON ${table}`,
+			`DELETE FROM ${FTS} WHERE rowid = ${keyOf(kind, 'old.id')};
+			 DELETE FROM ${SEARCH_KEYS} WHERE kind = '${kind}' AND item = old.id;`,
+		],
+	];
+
 	const triggers = [
-		[
-			'activity_hub_index_activity_insert',
-			'AFTER INSERT ON activities',
-			`INSERT OR IGNORE INTO ${SEARCH_KEYS} (kind, item) VALUES ('a', new.id);
-			 DELETE FROM ${FTS} WHERE rowid = ${keyOf('a', 'new.id')};
-			 INSERT INTO ${FTS} (rowid, ${ACTIVITY_COLUMNS}) VALUES (${keyOf('a', 'new.id')}, ${activityValues('new')});`,
-		],
-		[
-			'activity_hub_index_activity_update',
-			'AFTER UPDATE OF id, subject, content, sender, recipient, processed_data ON activities',
-			`DELETE FROM ${FTS} WHERE rowid = ${keyOf('a', 'old.id')};
-			 UPDATE ${SEARCH_KEYS} SET item = new.id WHERE kind = 'a' AND item = old.id;
-			 INSERT OR IGNORE INTO ${SEARCH_KEYS} (kind, item) VALUES ('a', new.id);
-			 INSERT INTO ${FTS} (rowid, ${ACTIVITY_COLUMNS}) VALUES (${keyOf('a', 'new.id')}, ${activityValues('new')});`,
-		],
-		[
-			'activity_hub_index_activity_delete',
-			'AFTER DELETE ON activities',
-			`DELETE FROM ${FTS} WHERE rowid = ${keyOf('a', 'old.id')};
-			 DELETE FROM ${SEARCH_KEYS} WHERE kind = 'a' AND item = old.id;`,
-		],
-		[
-			'activity_hub_index_note_insert',
-			'AFTER INSERT ON contact_notes',
-			`INSERT OR IGNORE INTO ${SEARCH_KEYS} (kind, item) VALUES ('n', new.id);
-			 DELETE FROM ${FTS} WHERE rowid = ${keyOf('n', 'new.id')};
-			 INSERT INTO ${FTS} (rowid, ${ACTIVITY_COLUMNS}) VALUES (${keyOf('n', 'new.id')}, ${noteValues('new')});`,
-		],
-		[
-			'activity_hub_index_note_update',
-			'AFTER UPDATE OF id, content ON contact_notes',
-			`DELETE FROM ${FTS} WHERE rowid = ${keyOf('n', 'old.id')};
-			 UPDATE ${SEARCH_KEYS} SET item = new.id WHERE kind = 'n' AND item = old.id;
-			 INSERT OR IGNORE INTO ${SEARCH_KEYS} (kind, item) VALUES ('n', new.id);
-			 INSERT INTO ${FTS} (rowid, ${ACTIVITY_COLUMNS}) VALUES (${keyOf('n', 'new.id')}, ${noteValues('new')});`,
-		],
-		[
-			'activity_hub_index_note_delete',
-			'AFTER DELETE ON contact_notes',
-			`DELETE FROM ${FTS} WHERE rowid = ${keyOf('n', 'old.id')};
-			 DELETE FROM ${SEARCH_KEYS} WHERE kind = 'n' AND item = old.id;`,
-		],
+		...triggersOf(
+			'activity',
+			'activities',
+			'id, subject, content, sender, recipient, processed_data',
+			'a',
+			activityValues,
+		),
+		...triggersOf('note', 'contact_notes', 'id, content', 'n', noteValues),
 	];
 
 	for (const [name, when, body] of triggers) {
