@@ -19,6 +19,9 @@ import { combine, drain, fmt, load, type LoadResult, percentile, subscribe } fro
 import { startRedis } from '../scripts/lib/redis.mjs';
 import { nextPage, timelineQuery } from '../extensions/activity-hub/src/shared/display.js';
 import { mcpBench } from './mcp.js';
+import { contactStreamBench } from './contact-stream.js';
+import { searchBench } from './search.js';
+import { imapBench } from './imap.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -31,7 +34,11 @@ const ADMIN = {
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
-const SECTIONS = (process.env['BENCH_ONLY'] ?? 'ingest,matching,queue,upload,realtime,timeline,mcp').split(',');
+
+const SECTIONS = (
+	process.env['BENCH_ONLY'] ?? 'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics,imap'
+).split(',');
+
 const rows: string[][] = [];
 
 /** One line of the table: what, the goal, the figure, the result against the baseline or goal, and how it was run. */
@@ -303,6 +310,10 @@ if (SECTIONS.includes('matching')) {
 	await off.stop();
 	await db.destroy();
 }
+
+// 2b. Matching under a continuous contact stream, two instances (bench/contact-stream.ts).
+if (SECTIONS.includes('contact-stream'))
+	await contactStreamBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
 
 // 3. The queue. In process: claim + complete through the bundle's own queue functions (the path flows use) against
 // pg-boss fetch + complete, 8 workers on the same PostgreSQL, one and 50 jobs per fetch. Over HTTP: 8 agents
@@ -781,6 +792,13 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 
 // 7. Claim + complete over MCP against the HTTP API, the same agents (bench/mcp.ts).
 if (SECTIONS.includes('mcp')) await mcpBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
+
+// 8. Search across everything and analytics over 1,000,000 activities (bench/search.ts).
+if (SECTIONS.includes('search') || SECTIONS.includes('analytics'))
+	await searchBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token, sections: SECTIONS });
+
+// 8. Mailbox channels: a first IMAP sync against fetching and parsing alone, memory, IDLE to timeline (bench/imap.ts).
+if (SECTIONS.includes('imap')) await imapBench({ database, instance, row, N, root, adminToken: ADMIN.token });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });

@@ -293,6 +293,11 @@ export const collections: CollectionPayload[] = [
 				sort: 10,
 				note: 'Create a contact for an unknown sender (off by default)',
 			}),
+			integer('payload_retention_days', {
+				sort: 11,
+				note: 'Days to keep the raw provider payload of completed and failed activities (empty = keep); the activity, its content, processed data and notes stay',
+				translations: translated('Payload retention (days)', 'Aufbewahrung der Rohdaten (Tage)'),
+			}),
 			created({ sort: 11 }),
 			group(ADVANCED, {
 				sort: 12,
@@ -412,6 +417,11 @@ export const collections: CollectionPayload[] = [
 			created(),
 			updated(),
 			timestamp('completed_at', { readonly: true }),
+			text('transcript_text', {
+				hidden: true,
+				readonly: true,
+				note: 'The transcript in processed_data as plain text, kept by the bundle for search',
+			}),
 			select('delivery_status', DELIVERY_STATUSES, {
 				readonly: true,
 				note: 'Outbound messages: queued, sending, sent, delivered, read, failed or unknown',

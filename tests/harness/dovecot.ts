@@ -18,8 +18,8 @@ export interface Dovecot {
 	host: string;
 	port: number;
 	dir: string;
-	/** Adds a login (and its maildir on first delivery). */
-	addUser(user: string, password?: string): MailUser;
+	/** Adds a login (and its maildir on first delivery), once Dovecot accepts it. */
+	addUser(user: string, password?: string): Promise<MailUser>;
 	/** An open, logged-in client for a user (the test's own mail client: APPEND, DELETE, CREATE). */
 	client(user: MailUser): Promise<ImapFlow>;
 	/** APPENDs raw messages to a folder (created if missing); returns their UIDs. */
@@ -124,9 +124,21 @@ namespace inbox {
 		host: '127.0.0.1',
 		port,
 		dir,
-		addUser(user, password = 'password') {
+		async addUser(user, password = 'password') {
 			writeFileSync(join(dir, 'users'), `${readFileSync(join(dir, 'users'), 'utf8')}${user}:{PLAIN}${password}\n`);
-			return { user, password };
+
+			// Dovecot re-reads the users file when it sees it changed, not at once: wait until the login works.
+			for (let attempt = 0; ; attempt++) {
+				try {
+					const imap = await client({ user, password });
+					await imap.logout().catch(() => imap.close());
+					clients.delete(imap);
+					return { user, password };
+				} catch (error) {
+					if (attempt >= 40) throw new Error(`Dovecot does not take the login ${user}: ${(error as Error).message}`);
+					await new Promise((resolve) => setTimeout(resolve, 250));
+				}
+			}
 		},
 		client,
 		async append(user, folder, messages, date) {

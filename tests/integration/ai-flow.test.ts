@@ -75,6 +75,7 @@ describe.each(vendors())('AI flow on %s', (vendor) => {
 		expect(flow.operations.map((o: { type: string }) => o.type).sort()).toEqual([
 			'activity-hub-claim',
 			'activity-hub-summarise',
+			'activity-hub-transcribe',
 		]);
 
 		const contact = (

@@ -1,6 +1,8 @@
 // The hostile-input corpus: every file in tests/hostile is one malformed or hostile request (see its `why`). Each
 // must get the 4xx it names — never a 5xx, never a leak of database or stack text — and leave no activity, no
-// Directus file and no stored byte behind. Free text is different: SQL and HTML there are data, stored verbatim.
+// Directus file and no stored byte behind; what it does leave is exactly one entry in its channel's refusal log,
+// with the status and code it was answered with (none for a channel that does not exist, nor for headers Node
+// refuses before any route sees them). Free text is different: SQL and HTML there are data, stored verbatim.
 import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -11,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
+import { REFUSALS_TABLE } from '../../extensions/activity-hub/src/runtime/refusals.js';
+import { REFUSAL_LOG_FLUSH_MS } from '../../extensions/activity-hub/src/shared/limits.js';
 
 interface HostileCase {
 	name: string;
@@ -33,7 +37,7 @@ interface HostileCase {
 		suffix: string;
 	};
 	sign?: {
-		scheme: 'standard-webhooks' | 'twilio' | 'whatsapp' | 'mailgun';
+		scheme: 'standard-webhooks' | 'twilio' | 'whatsapp' | 'mailgun' | 'zoom' | 'calcom' | 'calendly';
 		age_seconds?: number;
 		secret?: string;
 		tamper?: boolean;
@@ -55,7 +59,12 @@ const SECRETS = {
 	twilio: 'hostile-twilio-auth-token',
 	mailgun: 'hostile-mailgun-signing-key',
 	whatsapp: 'hostile-whatsapp-app-secret',
+	zoom: 'hostile-zoom-secret-token',
+	calcom: 'hostile-calcom-signing-secret',
+	calendly: 'hostile-calendly-signing-key',
 };
+
+const hex = (secret: string, data: Buffer | string) => createHmac('sha256', secret).update(data).digest('hex');
 
 const LEAK = /knex|sqlite|postgres|syntax error|constraint|stack|at [\w.]+ \(|node_modules|SELECT |INSERT /i;
 
@@ -155,6 +164,9 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 				secrets: { app_secret: SECRETS.whatsapp, verify_token: 'hostile-verify-token' },
 			},
 			upload: { provider: 'upload', ...small, allowed_mime_types: ['image/png', 'image/jpeg', 'application/pdf'] },
+			zoom: { provider: 'zoom', secrets: { secret_token: SECRETS.zoom } },
+			calcom: { provider: 'calcom', secrets: { signing_secret: SECRETS.calcom } },
+			calendly: { provider: 'calendly', secrets: { signing_key: SECRETS.calendly } },
 		};
 
 		for (const [name, fields] of Object.entries(definitions))
@@ -217,6 +229,16 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 				headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', c.sign.secret ?? SECRETS.whatsapp)
 					.update(body)
 					.digest('hex')}`;
+			} else if (c.sign.scheme === 'zoom') {
+				headers['x-zm-request-timestamp'] = String(signedAt);
+
+				headers['x-zm-signature'] =
+					`v0=${hex(c.sign.secret ?? SECRETS.zoom, Buffer.concat([Buffer.from(`v0:${signedAt}:`), body]))}`;
+			} else if (c.sign.scheme === 'calcom') {
+				headers['x-cal-signature-256'] = hex(c.sign.secret ?? SECRETS.calcom, body);
+			} else if (c.sign.scheme === 'calendly') {
+				const mac = hex(c.sign.secret ?? SECRETS.calendly, Buffer.concat([Buffer.from(`${signedAt}.`), body]));
+				headers['calendly-webhook-signature'] = `t=${signedAt},v1=${mac}`;
 			} else if (c.sign.scheme === 'twilio') {
 				headers['x-twilio-signature'] = twilioSignature(c.sign.secret ?? SECRETS.twilio, url.toString(), [
 					...new URLSearchParams(body.toString('utf8')),
@@ -270,6 +292,7 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 		}
 
 		const before = await counts();
+		const lastRefusal = Number((await instance.db(REFUSALS_TABLE).max({ id: 'id' }).first())?.['id'] ?? 0);
 		const reply = replay ? await replay() : await send(c);
 		const allowed = Array.isArray(c.expect) ? c.expect : [c.expect];
 		expect(allowed, `${c.why}: got ${reply.status} ${reply.text.slice(0, 300)}`).toContain(reply.status);
@@ -277,6 +300,32 @@ describe.each(vendors())('hostile input on %s', (vendor) => {
 		expect(reply.status).toBeLessThan(500);
 		expect(reply.text).not.toMatch(LEAK);
 		expect(await counts()).toEqual(before);
+
+		// The refusal log: one entry, written in the batch after the reply, for a channel that exists.
+		const logged = () => instance.db(REFUSALS_TABLE).where('id', '>', lastRefusal).orderBy('id');
+		const channelExists = !c.path && reply.status !== 431;
+
+		if (!channelExists) {
+			await new Promise((resolve) => setTimeout(resolve, REFUSAL_LOG_FLUSH_MS + 300));
+			expect(await logged()).toEqual([]);
+			return;
+		}
+
+		await expect.poll(async () => (await logged()).length, { timeout: 5000, interval: 50 }).toBeGreaterThan(0);
+
+		const code = (JSON.parse(reply.text) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions
+			.code;
+
+		const entries = await logged();
+
+		expect(entries).toEqual([
+			expect.objectContaining({ channel: channels[c.channel]!.id, status: reply.status, reason: code }),
+		]);
+
+		// Never the body, the key or a signature: the entry has no column that could hold them.
+		expect(Object.keys(entries[0]!).sort()).toEqual(
+			['channel', 'content_length', 'id', 'provider', 'reason', 'refused_at', 'remote_address', 'status'].sort(),
+		);
 	});
 
 	it('stores SQL and HTML in free-text fields verbatim, as data', async () => {

@@ -307,6 +307,8 @@ describe.each(vendors())('ingest on %s', (vendor) => {
 			JSON.stringify({
 				...email,
 				MessageID: `big-${extra.length}`,
+				// Its own RFC 5322 id: the fixture's is the first test's message, one activity across channels.
+				Headers: [{ Name: 'Message-ID', Value: `<big-${extra.length}@mail.acme.example>` }],
 				Attachments: [
 					{
 						Name: 'big.pdf',

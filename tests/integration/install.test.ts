@@ -2,6 +2,7 @@
 // unpacked from the release tarball into ./extensions, and `directus start` — the bundle installs itself, additively,
 // once per cluster; upgrades a 0.1.0 database; waits for `directus activity-hub install` when auto-install is off;
 // adopts a team's own `contacts` or refuses a clash before writing anything.
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { AI_FLOW_ID } from '../../migrations/z0004-activity-hub-ai-flow.js';
@@ -29,6 +30,29 @@ const BUNDLE = [
 ];
 
 const RECORD = 'activity_hub_install';
+
+/** Every install step is a file in migrations/; the 0.1.0 fixture ran the first six as Directus migrations. */
+const STEP_COUNT = readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) =>
+	/^z\d{4}-.*\.js$/.test(f),
+).length;
+
+const STEPS_OF_0_1_0 = 6;
+
+/** Tables the bundle owns outside Directus's collections: the refusal log and the search index (z0014, z0015). */
+const DATABASE_ONLY: Record<string, string[]> = {
+	sqlite: [
+		'activity_hub_refusals',
+		'activity_hub_search',
+		'activity_hub_search_config',
+		'activity_hub_search_content',
+		'activity_hub_search_data',
+		'activity_hub_search_docsize',
+		'activity_hub_search_idx',
+		'activity_hub_search_keys',
+	],
+	pg: ['activity_hub_activity_search', 'activity_hub_note_search', 'activity_hub_refusals'],
+};
+
 const INSTALLED = /Activity Hub: installed 0\.2\.0 in (\d+) ms/;
 
 /** Prints how long the install took (for the README and the closing notes), and returns the log line's match. */
@@ -174,7 +198,11 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 
 	it('installs itself as Directus starts: collections, agent role and policy, flow, dashboard, record', async () => {
 		expect(installTime(server.output(), `fresh install on ${vendor}`)).toBeDefined();
-		expect(await userCollections(project)).toEqual([...BUNDLE, RECORD, 'products'].sort());
+
+		expect(await userCollections(project)).toEqual(
+			[...BUNDLE, RECORD, ...(DATABASE_ONLY[vendor] ?? []), 'products'].sort(),
+		);
+
 		expect((await project.api('GET', `/roles/${AGENT_ROLE_ID}`)).data.name).toBe('Activity Agent');
 
 		expect((await project.api('GET', `/flows/${AI_FLOW_ID}`)).data).toMatchObject({
@@ -186,11 +214,14 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 			(await project.api('GET', `/dashboards/${DASHBOARD_ID}?fields=name,panels.type`)).data.panels
 				.map((p: { type: string }) => p.type)
 				.sort(),
-		).toEqual(['activity-hub-dual-timeline', 'activity-hub-queue-health']);
+		).toEqual(['activity-hub-dual-timeline', 'activity-hub-duplicates', 'activity-hub-queue-health']);
 
 		const record = await project.db(RECORD).select('key', 'value');
 		expect(record.find((r) => r.key === 'version')?.value).toBe('0.2.0');
-		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(Array(12).fill('applied'));
+
+		expect(record.filter((r) => r.key.startsWith('step:')).map((r) => r.value)).toEqual(
+			Array(STEP_COUNT).fill('applied'),
+		);
 	});
 
 	it('serves the Studio entries from the unpacked package', async () => {
@@ -374,12 +405,32 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 		try {
 			expect(installTime(server.output(), `upgrade of a 0.1.0 database on ${vendor}`)).toBeDefined();
 			expect(errors(server.output())).toEqual([]);
-			expect(await snapshot()).toEqual(before);
+			// Every row and value kept; the upgrade adds columns (null on old rows) and rewires only the AI flow it
+			// seeded (z0013: transcribe before summarising).
+			const after = await snapshot();
+
+			const kept = (rows: Record<string, unknown>[], like: Record<string, unknown>[]) =>
+				rows.map((row, i) => Object.fromEntries(Object.keys(like[i] ?? row).map((key) => [key, row[key]])));
+
+			const withoutAiFlow = (rows: Record<string, unknown>[]) => rows.filter((row) => row['id'] !== AI_FLOW_ID);
+
+			for (const table of tables) {
+				const old: Record<string, unknown>[] = before[table] ?? [];
+				const now: Record<string, unknown>[] = after[table] ?? [];
+				if (table === 'directus_flows')
+					expect(kept(withoutAiFlow(now), withoutAiFlow(old))).toEqual(withoutAiFlow(old));
+				else expect(kept(now, old)).toEqual(old);
+			}
+
+			expect(after['directus_flows'].find((flow: { id: string }) => flow.id === AI_FLOW_ID)?.description).toMatch(
+				/transcribes recordings/,
+			);
+
 			const steps = await project.db(RECORD).where('key', 'like', 'step:%').select('value');
 
 			expect(steps.map((s) => s.value).sort()).toEqual([
-				...Array(6).fill('applied'),
-				...Array(6).fill('applied by 0.1.0'),
+				...Array(STEP_COUNT - STEPS_OF_0_1_0).fill('applied'),
+				...Array(STEPS_OF_0_1_0).fill('applied by 0.1.0'),
 			]);
 
 			const reply = await call(`${project.url}/ingest/${channel.id}`, {
@@ -390,6 +441,12 @@ describe.each(vendors())('upgrading a 0.1.0 database on %s', (vendor) => {
 
 			expect(reply.status).toBe(202);
 			await expectStudioLayout(project);
+
+			// Step z0015 indexed what 0.1.0 stored: the old activity and its note are found; new rows by the triggers.
+			const found = await project.api('GET', `/activity-hub/search?q=${encodeURIComponent('called back')}`);
+			expect(found.data.results.map((r: { kind: string }) => r.kind)).toEqual(['note']);
+			expect((await project.api('GET', '/activity-hub/search?q=hi')).data.results[0].id).toBe(activity.id);
+			expect((await project.api('GET', '/activity-hub/search?q=upgrade')).data.results[0].id).toBe(reply.body.data.id);
 		} finally {
 			await server.stop();
 		}

@@ -9,7 +9,7 @@ import { type McpClient, mcpClient, tool } from '../harness/mcp.js';
 import { seedActivities } from '../harness/seed.js';
 
 const QUEUE_TOOLS = ['claim_activities', 'heartbeat', 'complete_activity', 'fail_activity'];
-const READ_WRITE_TOOLS = ['get_activity', 'contact_timeline', 'create_note', 'link_contact', 'reply'];
+const READ_WRITE_TOOLS = ['get_activity', 'contact_timeline', 'create_note', 'link_contact', 'search', 'reply'];
 
 describe.each(vendors())('MCP on %s', (vendor) => {
 	let instance: Instance;
@@ -205,7 +205,7 @@ describe.each(vendors())('MCP on %s', (vendor) => {
 		await tool(agent, 'complete_activity', {
 			id: reply,
 			lease_token: item.lease_token,
-			processed_data: { summary: 'Chasing the quote', transcript: 'n/a' },
+			processed_data: { summary: 'Chasing the quote', transcript: [{ start: 0, end: 1.5, text: 'n/a' }] },
 		});
 
 		const { data } = await tool(agent, 'get_activity', { id: reply });

@@ -1,10 +1,23 @@
 // What the /activity-hub routes and the MCP tools do, once: each action checks its caller, validates its input and
 // returns what the HTTP API puts under `data`. The route files parse the request and reply; src/mcp calls the
 // same functions with a tool's arguments, so both doors share one code path, one set of checks and one set of codes.
-import { HubError, InvalidPayloadError, NoContactError, NotFoundError, NotResolvableError } from '../shared/errors.js';
+import {
+	ConfirmationRequiredError,
+	ForbiddenError,
+	HubError,
+	InvalidPayloadError,
+	NoContactError,
+	NotFailedError,
+	NotFoundError,
+	NotResolvableError,
+} from '../shared/errors.js';
+import { deliveryQueue, QUEUE_STATES } from '../queue/index.js';
+import { contactScope } from '../contacts/scope.js';
+import { mergeContacts as merge } from '../contacts/merge.js';
+import { eraseContact as erase } from '../contacts/erase.js';
+import { findDuplicates } from '../contacts/duplicates.js';
 import { emitCreated } from '../runtime/events.js';
 import { isAgentUser } from '../runtime/agents.js';
-import { deliveryQueue } from '../queue/index.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import {
 	type Author,
@@ -20,19 +33,24 @@ import { plainText } from '../shared/display.js';
 import { contactSource } from '../shared/matching.js';
 import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM } from '../shared/limits.js';
 import { readConfig } from '../shared/config.js';
+import { transcriptProblem } from '../shared/transcript.js';
 import {
 	type CallerScope,
 	searchContacts as findContacts,
 	linkActivity as linkToContact,
 } from '../runtime/contact-links.js';
 import type { HubContext } from '../runtime/context.js';
+import { search } from '../runtime/search.js';
+import { type SearchKind, searchParams } from '../shared/search.js';
 import {
 	activityId,
 	type Caller,
 	existsOr404,
 	leaseSeconds,
 	leaseToken,
+	mayRead,
 	queueFor,
+	requireAdmin,
 	requireAgent,
 	requirePermission,
 	requireUser,
@@ -45,6 +63,9 @@ const validateCompletion = (body: any) => {
 	const { processed_data: processed, note } = body;
 	if (processed !== undefined && (typeof processed !== 'object' || processed === null || Array.isArray(processed)))
 		throw new InvalidPayloadError('processed_data must be an object');
+	// A transcript has one shape whoever writes it: utterances { start, end, text, speaker? } in seconds.
+	const transcript = processed && 'transcript' in processed ? transcriptProblem(processed.transcript) : null;
+	if (transcript) throw new InvalidPayloadError(`processed_data.${transcript}`);
 	if (note !== undefined && note !== null && typeof note !== 'string')
 		throw new InvalidPayloadError('note must be a string');
 	return {
@@ -148,6 +169,31 @@ export async function failActivity(db: Db, caller: Caller, rawId: unknown, body:
 	return { id, ...result };
 }
 
+/** An admin's retry of a failed activity (404 for an unknown one, NOT_FAILED for one that is not failed). */
+export async function retryActivity(db: Db, caller: Caller, rawId: unknown) {
+	requireAdmin(caller.accountability);
+	const id = activityId(rawId);
+
+	if ((await retryActivities(db, caller, [id])).length === 0) {
+		await existsOr404(db, id);
+		throw new NotFailedError();
+	}
+
+	return { id, status: QUEUE_STATES.queued };
+}
+
+/** Retries failed activities (admins); answers the ids that were failed and are queued now, the others unchanged. */
+export async function retryActivities(db: Db, caller: Caller, ids: string[]) {
+	requireAdmin(caller.accountability);
+	return queueFor(db, caller).retryMany(ids);
+}
+
+/** Completed or failed activities back to the queue to be worked again (admins); never a leased one. */
+export async function requeueActivities(db: Db, caller: Caller, ids: string[]) {
+	requireAdmin(caller.accountability);
+	return queueFor(db, caller).requeueMany(ids);
+}
+
 const services = (ctx: HubContext, caller: Caller) => {
 	const { ItemsService } = ctx.services;
 	const options = { schema: caller.schema, accountability: caller.accountability };
@@ -213,16 +259,16 @@ export async function linkActivity(
 	if (addAddress !== undefined && typeof addAddress !== 'boolean')
 		throw new InvalidPayloadError('add_address must be a boolean');
 
-	return linkToContact(contactScope(ctx, caller), id, contact as string | number, addAddress === true);
+	return linkToContact(callerScope(ctx, caller), id, contact as string | number, addAddress === true);
 }
 
 /** Contacts the caller may read whose name, e-mail or phone matches `query` (Studio's contact picker). */
 export async function searchContacts(ctx: HubContext, caller: Caller, query: unknown) {
 	requireUser(caller.accountability);
-	return findContacts(contactScope(ctx, caller), typeof query === 'string' ? query.slice(0, 200) : '');
+	return findContacts(callerScope(ctx, caller), typeof query === 'string' ? query.slice(0, 200) : '');
 }
 
-const contactScope = (ctx: HubContext, caller: Caller): CallerScope => ({
+const callerScope = (ctx: HubContext, caller: Caller): CallerScope => ({
 	services: ctx.services,
 	database: ctx.database,
 	schema: caller.schema,
@@ -230,6 +276,87 @@ const contactScope = (ctx: HubContext, caller: Caller): CallerScope => ({
 	source: contactSource(ctx.env),
 	region: readConfig(ctx.env).defaultRegion,
 });
+
+type ContactId = number | string;
+
+const contactIdOf = (value: unknown, name: string): ContactId => {
+	if (typeof value === 'number' && Number.isInteger(value)) return value;
+	if (typeof value === 'string' && value.trim() && value.length <= 64) return value.trim();
+	throw new InvalidPayloadError(`${name} must be a contact id`);
+};
+
+/**
+ * Merges the contacts `from` into `into` (their activities, notes, attachments, identities and match candidates; the
+ * e-mail and phone lists joined; the merged contacts deleted). The caller must be allowed to update and delete
+ * contacts and to update activities and notes; `dry_run` answers the counts only.
+ */
+export async function mergeContacts(ctx: HubContext, caller: Caller, body: any) {
+	requireUser(caller.accountability);
+	const into = contactIdOf(body?.into, 'into');
+	const from = body?.from;
+	if (!Array.isArray(from) || from.length === 0 || from.length > 100)
+		throw new InvalidPayloadError('from must be a list of 1 to 100 contact ids');
+	const dryRun = body?.dry_run ?? false;
+	if (typeof dryRun !== 'boolean') throw new InvalidPayloadError('dry_run must be a boolean');
+	const ids = from.map((id: unknown) => contactIdOf(id, 'from'));
+	if (ids.some((id: ContactId) => String(id) === String(into)))
+		throw new InvalidPayloadError('from must not contain into');
+	const source = contactSource(ctx.env).collection;
+
+	for (const [action, collection] of [
+		['update', source],
+		['delete', source],
+		['update', 'activities'],
+		['update', 'contact_notes'],
+	] as const)
+		await requirePermission(ctx.database, caller, action, collection);
+
+	return merge(await contactScope(ctx, caller.schema), into, ids, dryRun);
+}
+
+/** Contacts likely to be the same person, in groups (shared address, or same normalised name and company). */
+export async function duplicateContacts(ctx: HubContext, caller: Caller) {
+	requireUser(caller.accountability);
+	return findDuplicates(await contactScope(ctx, caller.schema), caller.accountability);
+}
+
+/** Erases a contact and everything about it (admins; `confirm: true`); 409 while one of its activities is leased. */
+export async function eraseContact(ctx: HubContext, caller: Caller, rawId: unknown, body: any) {
+	requireAdmin(caller.accountability);
+	const id = contactIdOf(rawId, 'id');
+	if (body?.confirm !== true) throw new ConfirmationRequiredError();
+	return erase(await contactScope(ctx, caller.schema), id, caller.accountability.user);
+}
+
+/**
+ * Search across everything the caller may read: activities (with read on activities) and notes (with read on
+ * contact_notes) — the Core tier's permissions are per collection, so that is the whole rule — ranked, with
+ * highlights; `after` is the previous page's `next`.
+ */
+export async function searchEverything(ctx: HubContext, caller: Caller, input: Record<string, unknown>) {
+	requireUser(caller.accountability);
+	const params = searchParams(input);
+	const db = ctx.database;
+
+	const kinds = (
+		await Promise.all(
+			(['activity', 'note'] as const).map(async (kind) =>
+				(await mayRead(db, caller, kind === 'activity' ? 'activities' : 'contact_notes')) ? [kind] : [],
+			),
+		)
+	).flat() as SearchKind[];
+
+	if (!kinds.length) throw new ForbiddenError('You may not read activities or notes');
+
+	if (params.contact !== null) {
+		const type = caller.schema.collections['activities']?.fields['contact']?.type;
+
+		const pattern = ({ uuid: UUID, integer: /^-?\d{1,15}$/ } as Record<string, RegExp>)[type ?? ''];
+		if (pattern && !pattern.test(params.contact)) throw new InvalidPayloadError('contact must be a contact id');
+	}
+
+	return search(db, params, { kinds });
+}
 
 /**
  * Who may send: admins, users whose Directus permissions allow creating activities, and agents (whose messages

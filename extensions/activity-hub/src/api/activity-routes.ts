@@ -1,21 +1,33 @@
 // /activity-hub/activities/:id/* — what people do to one activity: retry, convert to a note, link to a contact
-// (optionally adding its sender's address to the contact); and /activity-hub/contacts/search, the contact picker's.
+// (optionally adding its sender's address to the contact); /activity-hub/activities/bulk, the same over a filter;
+// and /activity-hub/contacts/search, the contact picker's.
 // What the note and link routes do is in actions.ts, which the MCP tools call too.
-import { NotFailedError } from '../shared/errors.js';
-import { QUEUE_STATES } from '../queue/index.js';
-import { linkActivity, noteFromActivity, searchContacts } from './actions.js';
-import { activityId, type ApiScope, existsOr404, queueFor, requireAdmin, route } from './http.js';
+import { linkActivity, noteFromActivity, retryActivity, searchContacts } from './actions.js';
+import { type ApiScope, route } from './http.js';
+import { bulkActivities, cancelBulk, listenForCancels } from './bulk.js';
 
 export function registerActivityRoutes({ router, ctx, db }: ApiScope) {
+	// Before /activities/:id/*: bulk actions over a filter (a dry run first), and their cancel.
+	listenForCancels().catch((error) => ctx.logger.warn(error, 'Activity Hub: bulk cancels are not heard'));
+
+	router.post(
+		'/activities/bulk',
+		route(async (req, res) => {
+			// A caller that goes away cancels the run after its current batch.
+			const gone = new AbortController();
+			res.on('close', () => res.writableFinished || gone.abort());
+			res.json({ data: await bulkActivities(ctx, req, req.body, gone.signal) });
+		}),
+	);
+
+	router.post(
+		'/activities/bulk/cancel',
+		route(async (req, res) => res.json({ data: await cancelBulk(req, req.body?.job) })),
+	);
+
 	router.post(
 		'/activities/:id/retry',
-		route(async (req, res) => {
-			requireAdmin(req.accountability);
-			const id = activityId(req.params['id']);
-			await existsOr404(db, id);
-			if (!(await queueFor(db, req).retry(id))) throw new NotFailedError();
-			res.json({ data: { id, status: QUEUE_STATES.queued } });
-		}),
+		route(async (req, res) => res.json({ data: await retryActivity(db, req, req.params['id']) })),
 	);
 
 	router.post(

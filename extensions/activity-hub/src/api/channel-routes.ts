@@ -16,6 +16,7 @@ import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { type ApiScope, eventContext, requireAdmin, requirePermission, route, UUID } from './http.js';
 import type { Request } from 'express';
 import { readConfig } from '../shared/config.js';
+import { refusalSummary } from '../runtime/refusals.js';
 
 export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 	const findChannel = async (req: Request) => {
@@ -85,6 +86,16 @@ export function registerChannelRoutes({ router, context, ctx, db }: ApiScope) {
 			requireAdmin(req.accountability);
 			const { id } = await findChannel(req);
 			res.json({ data: await ingestPipeline(context).channels.secretStatus(id) });
+		}),
+	);
+
+	// The setup's refusal log: the channel's last refused requests and a count per reason (never a body or key).
+	router.get(
+		'/channels/:id/refusals',
+		route(async (req, res) => {
+			requireAdmin(req.accountability);
+			const { id } = await findChannel(req);
+			res.json({ data: await refusalSummary(db, id) });
 		}),
 	);
 

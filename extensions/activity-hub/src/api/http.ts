@@ -84,7 +84,7 @@ export async function requireAgent(
 export const requirePermission = async (
 	db: HubContext['database'],
 	req: RequestScope,
-	action: 'create' | 'read',
+	action: 'create' | 'read' | 'update' | 'delete',
 	collection: string,
 ) => {
 	const { accountability } = req;
@@ -94,6 +94,16 @@ export const requirePermission = async (
 		await checkAccess({ accountability, action, collection }, { schema: req.schema, knex: db });
 	} catch {
 		throw new ForbiddenError(`You may not ${action} ${collection}`);
+	}
+};
+
+/** Whether the caller's Directus permissions allow reading `collection` (admins always). */
+export const mayRead = async (db: HubContext['database'], req: RequestScope, collection: string) => {
+	try {
+		await requirePermission(db, req, 'read', collection);
+		return true;
+	} catch {
+		return false;
 	}
 };
 

@@ -3,8 +3,10 @@
 import { defineEndpoint } from '@directus/extensions-sdk';
 import { registerActivityRoutes } from './activity-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
+import { registerInsightRoutes } from './insight-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
+import { registerContactRoutes } from './contact-routes.js';
 import { registerMcpRoutes } from '../mcp/index.js';
 
 export default defineEndpoint({
@@ -15,6 +17,8 @@ export default defineEndpoint({
 		registerChannelRoutes(scope);
 		registerQueueRoutes(scope);
 		registerActivityRoutes(scope);
+		registerContactRoutes(scope);
+		registerInsightRoutes(scope);
 		registerMessageRoutes(scope);
 		registerMcpRoutes(scope);
 	},

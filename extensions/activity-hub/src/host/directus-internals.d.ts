@@ -26,3 +26,12 @@ declare module '@directus/api/cache' {
 	/** Clears the system (schema, permissions) and data caches on every instance (through the bus). */
 	export function flushCaches(forced?: boolean): Promise<void>;
 }
+
+declare module '@directus/api/bus/index' {
+	/** Directus's message bus: Redis pub/sub across instances when REDIS is set, in-process otherwise. */
+	export function useBus(): {
+		publish<T = unknown>(channel: string, payload: T): Promise<void>;
+		subscribe<T = unknown>(channel: string, callback: (payload: T) => void): Promise<void>;
+		unsubscribe<T = unknown>(channel: string, callback: (payload: T) => void): Promise<void>;
+	};
+}

@@ -2,7 +2,15 @@
 // where it imports them and behave as it relies on. Run against every Directus release the package's host range names.
 import { describe, expect, it } from 'vitest';
 import emitter from '@directus/api/emitter';
-import { checkAccess, emitItemAction, flushHostCaches } from './directus.js';
+import { register } from 'prom-client';
+import {
+	checkAccess,
+	emitItemAction,
+	flushHostCaches,
+	hostPromClient,
+	publishToCluster,
+	subscribeToCluster,
+} from './directus.js';
 
 describe('Directus host adapter', () => {
 	it('emits item actions on the emitter Directus itself listens to', async () => {
@@ -36,5 +44,24 @@ describe('Directus host adapter', () => {
 
 	it('flushes the host caches', async () => {
 		await expect(flushHostCaches()).resolves.toBeUndefined();
+	});
+
+	it('takes the prom-client Directus imports, whose global register its /metrics serves', async () => {
+		const prom = hostPromClient();
+		expect(prom.register).toBe(register);
+		new prom.Counter({ name: 'activity_hub_host_probe_total', help: 'probe' });
+
+		try {
+			expect(await register.metrics()).toContain('activity_hub_host_probe_total 0');
+		} finally {
+			register.removeSingleMetric('activity_hub_host_probe_total');
+		}
+	});
+
+	it('carries messages on Directus’s bus (in-process without Redis)', async () => {
+		const heard: unknown[] = [];
+		await subscribeToCluster('activity-hub:probe', (message) => void heard.push(message));
+		await publishToCluster('activity-hub:probe', { job: 'j1' });
+		await expect.poll(() => heard).toEqual([{ job: 'j1' }]);
 	});
 });

@@ -5,10 +5,12 @@
 // path reads.
 import type { Request, Response } from 'express';
 import { installedContacts } from '../install/status.js';
+import { contactIndex } from '../contacts/matching.js';
 import { type Channel, ChannelStore } from '../runtime/channels.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { readConfig } from '../shared/config.js';
 import { FileStore } from '../runtime/files.js';
+import { RefusalLog } from '../runtime/refusals.js';
 import { ActivityWriter, type DraftWithFiles, type WriteResult } from '../runtime/writer.js';
 import { answerHandshake } from './handshake.js';
 import { createIngestHandler } from './ingest-request.js';
@@ -17,6 +19,7 @@ import type { PipelineParts } from './parts.js';
 import { afterCommit } from './post-commit.js';
 import { channelRateLimit } from './rate-limit.js';
 import { testEventIds, writeTestEvent } from './test-event.js';
+import { createUpdater } from './updates.js';
 
 export interface IngestPipeline {
 	/** The channels and their secrets, cached briefly: write secrets and key hashes through it. */
@@ -31,6 +34,8 @@ export interface IngestPipeline {
 	writeTestEvent(channelId: string): Promise<WriteResult>;
 	/** The ids of a channel's test events, and of nothing else. */
 	testEventIds(channelId: string): Promise<string[]>;
+	/** Refused requests of known channels, written in batches off the request's path. */
+	refusals: RefusalLog;
 	/** Directus Files under the channel's rules (sniffed, generated names): the mailbox sync stores attachments here. */
 	files: FileStore;
 	/** Drafts a channel produced without a request (the mailbox sync) into the same group-commit writer. */
@@ -56,6 +61,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 	const writer = new ActivityWriter(database, {
 		region: config.defaultRegion,
 		matching: config.matching,
+		settleIndex: () => contactIndex({ database, env, logger, getSchema }).settle(),
 		// A team's own contacts collection has its own shape: the bundle creates contacts only in its own.
 		get createContacts() {
 			return installedContacts()?.owned === true;
@@ -72,16 +78,20 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 		schema: cachedSchema(() => getSchema()),
 	};
 
-	writer.onCommit(afterCommit({ ...parts, fetchMedia: createMediaFetcher(parts) }));
-	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config) });
+	const fetchMedia = createMediaFetcher(parts);
+	writer.onCommit(afterCommit({ ...parts, fetchMedia }));
+	const updater = createUpdater(parts, fetchMedia);
+	const refusals = new RefusalLog(database, (error, message) => logger.warn(error, message));
+	const ingest = createIngestHandler({ ...parts, rateLimit: channelRateLimit(config), updater, refusals });
 
 	return {
 		channels,
 		ingestWebhook: (req, res, channelId) => ingest(req, res, channelId, false),
 		ingestAuthenticated: (req, res, channelId) => ingest(req, res, channelId, true),
-		answerHandshake: (req, res) => answerHandshake(channels, req, res),
+		answerHandshake: (req, res) => answerHandshake(channels, refusals, req, res),
 		writeTestEvent: (channelId) => writeTestEvent(channels, writer, channelId),
 		testEventIds: (channelId) => testEventIds(database, channelId),
+		refusals,
 		files,
 		write: (channel, drafts) => writer.write(channel, drafts),
 	};

@@ -1,6 +1,9 @@
 // One ingest request, start to answer: channel, rate limit, key, body, the provider adapter (signature, parse),
 // attachments, the group-commit writer. Nothing is stored for a refused request: files it stored are removed.
-import { ChannelNotFoundError } from '../shared/errors.js';
+import { ChannelNotFoundError, HubError } from '../shared/errors.js';
+import { hubMetrics } from '../metrics/index.js';
+import type { RefusalLog } from '../runtime/refusals.js';
+import { declaredLength, storableAddress } from '../shared/refusal-buffer.js';
 import type { Request, Response } from 'express';
 import { type Channel, channelSettings } from '../runtime/channels.js';
 import type { DraftWithFiles } from '../runtime/writer.js';
@@ -8,6 +11,7 @@ import { MEDIA_HOSTS } from '../shared/node/media.js';
 import {
 	adapters,
 	assertDraftStorable,
+	assertUpdateStorable,
 	bodyKind,
 	IngestError,
 	type IngestRequest,
@@ -18,13 +22,16 @@ import { checkIngestionKey, takeIngestionKey } from './key-check.js';
 import type { PipelineParts } from './parts.js';
 import type { RateLimit } from './rate-limit.js';
 import { storeInlineFiles } from './storage.js';
+import type { Updater } from './updates.js';
 import { deliveryQueue } from '../queue/index.js';
 
 /** `authenticated`: Directus already authenticated the caller (Studio upload), so no ingestion key is asked for. */
 export type IngestHandler = (req: Request, res: Response, channelId: string, authenticated: boolean) => Promise<void>;
 
-export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimit }): IngestHandler {
-	const { database, config, logger, channels, files, writer, rateLimit } = parts;
+export function createIngestHandler(
+	parts: PipelineParts & { rateLimit: RateLimit; updater: Updater; refusals: RefusalLog },
+): IngestHandler {
+	const { database, config, logger, channels, files, writer, rateLimit, updater, refusals } = parts;
 
 	return async (req, res, channelId, authenticated) => {
 		res.setHeader('Cache-Control', 'no-store');
@@ -72,6 +79,7 @@ export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimi
 
 			const drafts: DraftWithFiles[] = [];
 			for (const draft of parsed.activities) assertDraftStorable(draft, MEDIA_HOSTS[channel.provider]);
+			for (const update of parsed.updates ?? []) assertUpdateStorable(update, MEDIA_HOSTS[channel.provider]);
 			for (const draft of parsed.activities) drafts.push(await storeInlineFiles(files, channel, draft, stored));
 
 			const results = drafts.length ? await writer.write(channel, drafts) : [];
@@ -84,7 +92,10 @@ export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimi
 			}
 
 			stored.length = 0; // committed (or handed to the writer's duplicate clean-up)
+			// Changes to stored activities (a transcription, a moved booking), each in its own transaction.
+			if (parsed.updates?.length) results.push(...(await updater.apply(channel, parsed.updates)));
 			const allDuplicates = results.length > 0 && results.every((r) => r.duplicate);
+			hubMetrics().webhook(channel.id, channel.provider, allDuplicates ? 'duplicate' : 'accepted');
 			if (parsed.reply) return void res.status(200).type(parsed.reply.contentType).send(parsed.reply.body);
 
 			res
@@ -102,8 +113,22 @@ export function createIngestHandler(parts: PipelineParts & { rateLimit: RateLimi
 					.catch(() => {});
 
 			sendFailure(res, error, channel, logger);
+			const reason = error instanceof HubError ? error.code : 'INTERNAL';
+			hubMetrics().webhook(channel?.id ?? null, channel?.provider ?? null, reason);
+			if (channel) refusals.record(refusalOf(req, channel, res.statusCode, reason));
 		} finally {
 			if (!req.complete) req.resume();
 		}
 	};
 }
+
+/** What the refusal log keeps of a refused request: never its body, key or signature. */
+export const refusalOf = (req: Request, channel: Channel, status: number, reason: string) => ({
+	channel: channel.id,
+	provider: channel.provider,
+	status,
+	reason,
+	remote_address: storableAddress(req.ip ?? req.socket?.remoteAddress),
+	content_length: declaredLength(req.headers['content-length']),
+	refused_at: new Date(),
+});

@@ -1,13 +1,20 @@
-// Provider media (Twilio MediaUrlN and RecordingUrl, WhatsApp media ids) into Directus Files, after the activity is
-// committed and in the background; what cannot be fetched is recorded on the activity's metadata.
-import { text } from 'node:stream/consumers';
+// Provider media (Twilio MediaUrlN and RecordingUrl, WhatsApp media ids, Zoom recordings) into Directus Files, after
+// the activity is committed and in the background; what cannot be fetched is recorded on the activity's metadata.
+// A Zoom transcript (WebVTT) is also parsed into `processed_data.transcript`.
+import { Readable } from 'node:stream';
+import { buffer, text } from 'node:stream/consumers';
 import type { Channel } from '../runtime/channels.js';
 import { emitUpdated } from '../runtime/events.js';
 import { openMedia } from '../runtime/media.js';
 import { isPublicAddress, MEDIA_HOSTS, mediaUrlRefusal, whatsappMediaUrl } from '../shared/node/media.js';
+import type { UpdateMedia } from '../shared/node/providers/index.js';
+import { parseVtt } from '../shared/transcript.js';
+import { mergeProcessedData } from '../runtime/transcripts.js';
 import type { PipelineParts } from './parts.js';
+import { hubMetrics } from '../metrics/index.js';
 
-export type MediaFetcher = (row: Record<string, unknown>) => Promise<void>;
+/** Fetches `items`, by default the media a committed activity row lists in `payload.media`. */
+export type MediaFetcher = (row: Record<string, unknown>, items?: UpdateMedia[]) => Promise<void>;
 
 /** Fetches the media a committed activity row lists in `payload.media`. */
 export function createMediaFetcher({
@@ -17,11 +24,11 @@ export function createMediaFetcher({
 	logger,
 	schema,
 }: Pick<PipelineParts, 'database' | 'channels' | 'files' | 'logger' | 'schema'>): MediaFetcher {
-	return async function fetchMedia(row: Record<string, unknown>) {
+	return async function fetchMedia(row: Record<string, unknown>, items?: UpdateMedia[]) {
 		const channel = await channels.get(String(row['channel']));
 		const hosts = channel ? MEDIA_HOSTS[channel.provider] : undefined;
 		if (!channel || !hosts) return;
-		const payload = row['payload'] as { media: Array<{ url: string; contentType?: string }>; AccountSid?: string };
+		const payload = (row['payload'] ?? {}) as { media?: UpdateMedia[]; AccountSid?: string };
 
 		const policy = {
 			refuse: (url: string) => mediaUrlRefusal(url, hosts),
@@ -35,9 +42,10 @@ export function createMediaFetcher({
 		const errors: Array<{ url: string; error: string }> = [];
 		let stored = 0;
 
-		for (const item of payload.media) {
+		for (const item of items ?? payload.media ?? []) {
 			try {
 				let source = item.url;
+				const credentials = item.authorization ? { authorization: item.authorization } : headers;
 
 				if (channel.provider === 'whatsapp') {
 					if (!headers['authorization']) throw new Error('the channel has no WhatsApp access_token to download media');
@@ -46,9 +54,19 @@ export function createMediaFetcher({
 					if (!source) throw new Error('the Graph API gave no media URL');
 				}
 
-				const { body, contentType } = await openMedia(source, policy, headers);
-				const sniffed = await files.sniff(body, item.contentType ?? contentType);
-				const name = `${row['type']}-${new URL(item.url).pathname.split('/').pop() || 'media'}.${sniffed.extension}`;
+				const { body, contentType } = await openMedia(source, policy, credentials);
+				let stream: Readable = body;
+
+				if (item.kind === 'transcript') {
+					const bytes = await buffer(body);
+					const utterances = parseVtt(bytes.toString('utf8'));
+					await mergeProcessedData(database, String(row['id']), { transcript: utterances, transcript_source: 'zoom' });
+					stream = Readable.from([bytes]);
+				}
+
+				const sniffed = await files.sniff(stream, item.contentType ?? contentType);
+				const base = item.name ?? `${row['type']}-${new URL(item.url).pathname.split('/').pop() || 'media'}`;
+				const name = item.name ? base : `${base}.${sniffed.extension}`;
 				const saved = await files.store(channel, sniffed.stream, name, sniffed.type, sniffed.extension);
 				await database('activity_files').insert({ activities_id: row['id'], directus_files_id: saved.id });
 				stored++;
@@ -58,6 +76,8 @@ export function createMediaFetcher({
 		}
 
 		if (errors.length) {
+			hubMetrics().mediaFetchFailed(channel.provider, errors.length);
+
 			logger.warn(
 				`Activity Hub: ${errors.length} media file(s) of activity ${row['id']} not fetched: ${errors.map((e) => e.error).join('; ')}`,
 			);

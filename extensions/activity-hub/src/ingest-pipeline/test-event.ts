@@ -8,9 +8,10 @@ import { parseJson } from '../runtime/context.js';
 import type { ActivityWriter, WriteResult } from '../runtime/writer.js';
 import { ChannelNotFoundError } from '../shared/errors.js';
 import { draftDefaults } from '../shared/node/providers/index.js';
+import { TEST_SENDER } from '../shared/activity.js';
 
-/** Who a test event comes from: a reserved (.invalid) address no provider delivers from. */
-export const TEST_SENDER = 'test@activity-hub.invalid';
+/** Who a test event comes from (shared/activity.ts: the bulk requeue leaves these out too). */
+export { TEST_SENDER };
 
 export async function writeTestEvent(
 	channels: ChannelStore,

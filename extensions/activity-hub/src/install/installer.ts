@@ -15,7 +15,7 @@ import {
 	recordStep,
 	recordVersion,
 } from './record.js';
-import { BUNDLE_SNAPSHOT, INSTALL_STEPS, legacyVersionOf } from './steps.js';
+import { applySearchLanguage, BUNDLE_SNAPSHOT, INSTALL_STEPS, legacyVersionOf } from './steps.js';
 import { readConfig } from '../shared/config.js';
 
 export interface InstallHost {
@@ -54,8 +54,10 @@ const asDirectus = (snapshot: Snapshot) => snapshot as unknown as DirectusSnapsh
 const BUNDLE_JSON = JSON.stringify(BUNDLE_SNAPSHOT);
 
 function fingerprint(env: Record<string, unknown>) {
-	const { settings } = readConfig(env).contacts;
-	return createHash('sha256').update(BUNDLE_JSON).update(settings).digest('hex').slice(0, 32);
+	const { contacts, searchLanguage } = readConfig(env);
+	// The default search language adds nothing, so installs made before the setting existed stay up to date.
+	const language = searchLanguage === 'simple' ? '' : `\nACTIVITY_HUB_SEARCH_LANGUAGE=${searchLanguage}`;
+	return createHash('sha256').update(BUNDLE_JSON).update(contacts.settings).update(language).digest('hex').slice(0, 32);
 }
 
 /** Steps 0.1.0 ran as Directus migrations (it kept no record of its own). */
@@ -187,7 +189,7 @@ export async function install(host: InstallHost, version: string): Promise<Insta
 
 				try {
 					await database.transaction(async (trx) => {
-						await step.up(trx);
+						await step.up(trx, env);
 						await recordStep(trx, step.id, 'applied');
 					});
 				} catch (error) {
@@ -196,6 +198,10 @@ export async function install(host: InstallHost, version: string): Promise<Insta
 
 				applied.push(step.id);
 			}
+
+			const language = readConfig(env).searchLanguage;
+			if (await database.transaction((trx) => applySearchLanguage(trx, language)))
+				log(`search documents rebuilt with the text search configuration "${language}"`);
 
 			await recordVersion(database, version);
 			await host.flushCaches();

@@ -14,13 +14,18 @@ import * as dashboardLayout from '../../../../migrations/z0008-activity-hub-dash
 import * as studioMeta from '../../../../migrations/z0009-activity-hub-studio-meta.js';
 import * as studioLayout from '../../../../migrations/z0010-activity-hub-studio-layout.js';
 import * as messageThreads from '../../../../migrations/z0011-activity-hub-message-threads.js';
+import * as duplicatesPanel from '../../../../migrations/z0012-activity-hub-duplicates-panel.js';
+import * as transcribeFlow from '../../../../migrations/z0013-activity-hub-transcribe-flow.js';
+import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-log.js';
+import * as search from '../../../../migrations/z0015-activity-hub-search.js';
 import * as outboundIndexes from '../../../../migrations/z0016-activity-hub-outbound-indexes.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
 	/** Recorded once applied; 0.1.0 ran the same steps as Directus migrations, recorded by the part before the first '-'. */
 	id: string;
-	up: (knex: Knex) => Promise<void>;
+	/** Directus's env is passed for the steps whose result depends on the configuration (z0015: the search language). */
+	up: (knex: Knex, env: Record<string, unknown>) => Promise<void>;
 }
 
 export const BUNDLE_SNAPSHOT = bundleSnapshot as unknown as Snapshot;
@@ -38,7 +43,15 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0009-activity-hub-studio-meta', up: studioMeta.up },
 	{ id: 'z0010-activity-hub-studio-layout', up: studioLayout.up },
 	{ id: 'z0011-activity-hub-message-threads', up: messageThreads.up },
+	{ id: 'z0012-activity-hub-duplicates-panel', up: duplicatesPanel.up },
+	{ id: 'z0013-activity-hub-transcribe-flow', up: transcribeFlow.up },
+	{ id: 'z0014-activity-hub-refusal-log', up: refusalLog.up },
+	{ id: 'z0015-activity-hub-search', up: search.up },
 	{ id: 'z0016-activity-hub-outbound-indexes', up: outboundIndexes.up },
 ];
+
+/** After the steps: documents rebuilt when ACTIVITY_HUB_SEARCH_LANGUAGE changed since they were built. */
+export const applySearchLanguage = (knex: Knex, language: string): Promise<boolean> =>
+	search.setLanguage(knex, language);
 
 export const legacyVersionOf = (step: InstallStep) => step.id.split('-')[0]!;

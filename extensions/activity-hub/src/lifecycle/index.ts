@@ -11,14 +11,16 @@ import { readConfig } from '../shared/config.js';
 import { InvalidPayloadError, InvalidSecretsError } from '../shared/errors.js';
 import { readMailboxSettings } from '../shared/mailbox.js';
 import { mailboxes } from '../mailbox/index.js';
-import { emitUpdated } from '../runtime/events.js';
-import { matchActivity, reindexContacts, rematchOrphans } from '../runtime/identities.js';
+import { matchActivity } from '../runtime/identities.js';
+import { contactIndex } from '../contacts/matching.js';
+import { applyRetention } from '../contacts/retention.js';
 import { isAgentUser } from '../runtime/agents.js';
 import { activityQueue, QUEUE_STATES } from '../queue/index.js';
-import { KeyBatcher } from '../shared/batcher.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 import { registerNoteOwnership } from './note-ownership.js';
+import { pruneRefusals } from '../runtime/refusals.js';
+import { REFUSAL_LOG_PRUNE_CRON } from '../shared/limits.js';
 import { outboundSender } from '../outbound/sender.js';
 
 type Payload = Record<string, any>;
@@ -31,7 +33,6 @@ export default defineHook(({ filter, action, init, schedule }, context) => {
 	const config = readConfig(ctx.env);
 	const region = config.defaultRegion;
 	const source = contactSource(ctx.env);
-	const warn = (message: string) => ctx.logger.warn(message);
 	const schema = cachedSchema(() => ctx.getSchema());
 	// The ingest pipeline's channel store: a secret written here invalidates the cache the webhook path reads.
 	const channelStore = () => ingestPipeline(context).channels;
@@ -102,41 +103,19 @@ export default defineHook(({ filter, action, init, schedule }, context) => {
 		keys?.forEach((key) => channelStore().invalidate(String(key))),
 	);
 
-	// Identity index and re-matching, after the contact is committed.
-	const onContactsChanged = async (keys: Array<string | number>) => {
-		if (keys.length === 0) return;
-
-		const collection = (await schema()).collections[source.collection];
-
-		source.primaryKey = collection?.primary ?? source.primaryKey;
-		const identities = await reindexContacts(ctx.database, source, keys, region, warn);
-		if (identities.length === 0) return;
-		const changed = await rematchOrphans(ctx.database, region, identities);
-
-		if (changed.length) {
-			const current = await schema();
-			for (const change of changed)
-				emitUpdated(
-					'activities',
-					[change.id],
-					{ contact: change.contact, match_status: change.match_status },
-					{ database: ctx.database, schema: current, accountability: null },
-				);
-		}
-	};
-
-	const changedContacts = new KeyBatcher<string | number>((keys) =>
-		onContactsChanged(keys).catch((error) => ctx.logger.error(error, 'Activity Hub: identity index update failed')),
-	);
-
-	action(`${source.collection}.items.create`, ({ key }: ItemMeta) => changedContacts.add(key == null ? [] : [key]));
-	action(`${source.collection}.items.update`, ({ keys }: ItemMeta) => changedContacts.add(keys ?? []));
+	// Identity index and re-matching, after the contact is committed (bounded batches; src/contacts/matching.ts).
+	const index = contactIndex(context);
+	action(`${source.collection}.items.create`, ({ key }: ItemMeta) => index.changed(key == null ? [] : [key]));
+	action(`${source.collection}.items.update`, ({ keys }: ItemMeta) => index.changed(keys ?? []));
 
 	// Activities created through REST or Studio get the same defaults and matching as ingested ones.
 	filter<Payload>('activities.items.create', async (payload, _meta, { database }) => {
 		payload.status ??= QUEUE_STATES.queued;
 		payload.available_at ??= new Date().toISOString();
 		if (payload.contact == null && payload.direction !== undefined) {
+			// Read-your-writes, as on the webhook path (not inside a caller's transaction: the index has its own).
+			if (!(database as { isTransaction?: boolean }).isTransaction) await index.idleIndex();
+
 			const match = await matchActivity(
 				database,
 				{
@@ -174,5 +153,22 @@ export default defineHook(({ filter, action, init, schedule }, context) => {
 		const reaped = await activityQueue({ database: ctx.database, schema, accountability: null }).reap();
 		if (reaped.length === 0) return;
 		ctx.logger.info(`Activity Hub: returned ${reaped.length} expired lease(s)`);
+	});
+
+	// The once-per-cluster sweep: every orphan the identity index resolves is linked, whatever was missed on the way.
+	schedule(config.sweepCron, async () => {
+		if (!isInstalled()) return;
+		ctx.logger.debug(`Activity Hub: sweep tick ${Math.floor(Date.now() / 1000)}`);
+		const linked = await index.sweep();
+		if (linked.length) ctx.logger.info(`Activity Hub: the sweep re-matched ${linked.length} activit(y/ies)`);
+		const cleared = await applyRetention(ctx.database);
+		if (cleared) ctx.logger.info(`Activity Hub: cleared the payload of ${cleared} activit(y/ies) past retention`);
+	});
+
+	// The refusal log to its per-channel cap and age: once per tick across the cluster, as the reaper.
+	schedule(REFUSAL_LOG_PRUNE_CRON, async () => {
+		if (!isInstalled()) return;
+		const removed = await pruneRefusals(ctx.database);
+		if (removed) ctx.logger.debug(`Activity Hub: pruned ${removed} refusal-log entries`);
 	});
 });

@@ -106,7 +106,7 @@ describe('tools', () => {
 		}
 	});
 
-	it('are the queue tools and the read and write tools (search and reply come with their issues)', () => {
+	it('are the queue tools and the read, search and write tools (reply comes with its issue)', () => {
 		expect(TOOLS.filter((t) => t.queue).map((t) => t.name)).toEqual([
 			'claim_activities',
 			'heartbeat',
@@ -117,6 +117,7 @@ describe('tools', () => {
 		expect(TOOLS.filter((t) => !t.queue).map((t) => t.name)).toEqual([
 			'get_activity',
 			'contact_timeline',
+			'search',
 			'create_note',
 			'link_contact',
 			'reply',

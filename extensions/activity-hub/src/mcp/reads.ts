@@ -2,6 +2,7 @@
 // thread, and a page of a contact's dual timeline. Both are ItemsService reads under the caller's permissions, with
 // the query the Studio timeline sends (shared/display.ts), so a model sees what the person or agent may see.
 import { InvalidPayloadError, NotFoundError } from '../shared/errors.js';
+import { transcriptText } from '../shared/transcript.js';
 import { nextPage, TIMELINE_FIELDS, TIMELINE_PAGE, timelineQuery } from '../shared/display.js';
 import { activityId, type Caller } from '../api/http.js';
 import type { Query } from '@directus/types';
@@ -100,11 +101,11 @@ export async function readActivity(ctx: HubContext, caller: Caller, rawId: unkno
 		.catch(() => null);
 
 	if (!activity) throw new NotFoundError('No such activity');
-	const transcript = activity.processed_data?.transcript;
 
 	return {
 		...withLinks(ctx, activity),
-		transcript: typeof transcript === 'string' ? transcript : null,
+		// Utterances as lines (`Speaker: text`), what a model reads best; none: null.
+		transcript: transcriptText(activity.processed_data?.transcript) || null,
 		thread: await threadOf(items, activity),
 	};
 }

@@ -3,6 +3,7 @@
 import { InvalidPayloadError } from '../shared/errors.js';
 import { ACTIVITY_TYPES } from '../shared/activity.js';
 import { MAX_CLAIM, MAX_LEASE_SECONDS } from '../shared/node/queue.js';
+import { MAX_SEARCH_PAGE, MAX_SEARCH_QUERY, SEARCH_PAGE } from '../shared/limits.js';
 import type { HubContext } from '../runtime/context.js';
 import type { Caller } from '../api/http.js';
 import {
@@ -13,6 +14,7 @@ import {
 	linkActivity,
 	noteFromActivity,
 	replyToActivity,
+	searchEverything,
 } from '../api/actions.js';
 import { requireUser } from '../api/http.js';
 import { readActivity, readTimeline } from './reads.js';
@@ -113,7 +115,8 @@ export const TOOLS: Tool[] = [
 		queue: true,
 		description:
 			'Mark a claimed activity as processed. Put what you extracted in processed_data (for example ' +
-			'{"summary": "…", "sentiment": "…", "intent": "…", "transcript": "…"}); it is shown on the activity in the ' +
+			'{"summary": "…", "sentiment": "…", "intent": "…"}, and a call\'s transcript as utterances in seconds: ' +
+			'"transcript": [{"start": 0, "end": 4.2, "text": "…", "speaker": "…"}]); it is shown on the activity in the ' +
 			"timeline. Give a note to add it to the contact's notes (skipped when the activity has no contact). Fails " +
 			'with LEASE_LOST if your lease expired or another worker holds it: nothing is changed then.',
 		inputSchema: {
@@ -184,6 +187,42 @@ export const TOOLS: Tool[] = [
 		},
 		annotations: { readOnlyHint: true },
 		run: (args, { ctx, caller }) => readTimeline(ctx, caller, args),
+	},
+	{
+		name: 'search',
+		title: 'Search activities and notes',
+		description:
+			'Full-text search across every activity (subject, content, sender, recipient, summary, call transcript) and ' +
+			'every note you may read, best match first, each with highlights: the matching words in their context. All ' +
+			'words are required; "quoted words" find a phrase, "or" between two words finds either, -word excludes. ' +
+			'Narrow to a contact, an activity type or a channel (type and channel find activities only). Pass next as ' +
+			'after for more results; it is null on the last page. Read a found activity in full with get_activity.',
+		inputSchema: {
+			type: 'object',
+			properties: {
+				q: {
+					type: 'string',
+					minLength: 1,
+					maxLength: MAX_SEARCH_QUERY,
+					description: 'What to look for, e.g. invoice 1042',
+				},
+				contact: { type: ['integer', 'string'], description: "Only this contact's activities and notes" },
+				type: { type: 'string', enum: [...ACTIVITY_TYPES], description: 'Only activities of this type' },
+				channel: { type: 'string', format: 'uuid', description: 'Only activities from this ingestion channel' },
+				limit: {
+					type: 'integer',
+					minimum: 1,
+					maximum: MAX_SEARCH_PAGE,
+					default: SEARCH_PAGE,
+					description: 'Results per page',
+				},
+				after: { type: 'string', description: 'next from the previous page' },
+			},
+			required: ['q'],
+			...closed,
+		},
+		annotations: { readOnlyHint: true },
+		run: (args, { ctx, caller }) => searchEverything(ctx, caller, args),
 	},
 	{
 		name: 'create_note',

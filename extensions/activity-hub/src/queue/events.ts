@@ -14,7 +14,8 @@ export type Transition =
 	  }
 	| { kind: 'failed'; id: string; status: QueueState; lastError: string }
 	| { kind: 'expired'; id: string; status: QueueState }
-	| { kind: 'retried'; id: string };
+	| { kind: 'retried'; id: string }
+	| { kind: 'annotated'; id: string; processedData: Record<string, unknown> };
 
 export interface ItemEvent {
 	action: 'create' | 'update';
@@ -72,5 +73,7 @@ export function transitionEvents(transition: Transition): ItemEvent[] {
 			return [activityUpdate(transition.id, { status: transition.status, last_error: LEASE_EXPIRED_ERROR })];
 		case 'retried':
 			return [activityUpdate(transition.id, { status: QUEUE_STATES.queued, attempts: 0 })];
+		case 'annotated':
+			return [activityUpdate(transition.id, { processed_data: transition.processedData })];
 	}
 }

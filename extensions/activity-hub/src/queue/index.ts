@@ -7,9 +7,11 @@ import type { Accountability } from '../runtime/context.js';
 import { type EventSink, type Transition, transitionEvents } from './events.js';
 import { directusSink } from './sink.js';
 import * as statements from './statements.js';
+import { hubMetrics } from '../metrics/index.js';
 
 export { type Completion, type CompletionResult, LeaseLost } from './statements.js';
 export { QUEUE_STATES, type QueueState } from './states.js';
+import { QUEUE_STATES } from './states.js';
 export { directusSink } from './sink.js';
 export { deliveryQueue, type LeasedMessage } from './delivery.js';
 
@@ -40,10 +42,17 @@ export function activityQueue(scope: QueueScope) {
 		note: noteId != null && item.note ? { id: noteId, content: item.note } : null,
 	});
 
+	const retryMany = async (ids: string[]) => {
+		const retried = await statements.retryFailed(database, ids);
+		await emit(retried.map((id): Transition => ({ kind: 'retried', id })));
+		return retried;
+	};
+
 	return {
 		/** Activities with their plaintext lease tokens: the only time a token is seen. */
 		async claim(options: ClaimOptions) {
 			const activities = await statements.claim(database, options);
+			hubMetrics().claimed(activities.length);
 			await emit(activities.map((activity) => ({ kind: 'claimed', activity })));
 			return activities;
 		},
@@ -55,6 +64,10 @@ export function activityQueue(scope: QueueScope) {
 		async completeMany(items: statements.Completion[]) {
 			const results = await statements.completeMany(database, items);
 
+			hubMetrics().completed(
+				results.flatMap((result) => ('error' in result ? [] : [statements.receivedAtOf.get(result) ?? null])),
+			);
+
 			await emit(
 				results.flatMap((result, index) => ('error' in result ? [] : [completed(items[index]!, result.note)])),
 			);
@@ -65,13 +78,24 @@ export function activityQueue(scope: QueueScope) {
 		/** Throws LeaseLost when the lease expired or belongs to another worker. */
 		async complete(id: string, token: string, processedData: unknown, note: string | null) {
 			const result = await statements.complete(database, id, token, processedData, note);
+			hubMetrics().completed([result.receivedAt]);
 			await emit([completed({ id, lease_token: token, processed_data: processedData, note }, result.noteId)]);
 			return result;
+		},
+
+		/** processed_data merged under the lease, which stays held; throws LeaseLost as complete does. */
+		async annotate(id: string, token: string, patch: Record<string, unknown>) {
+			const processedData = await statements.annotate(database, id, token, patch);
+			await emit([{ kind: 'annotated', id, processedData }]);
+			return processedData;
 		},
 
 		/** Throws LeaseLost when the lease expired or belongs to another worker. */
 		async fail(id: string, token: string, error: string, retry: boolean) {
 			const result = await statements.fail(database, id, token, error, retry);
+			const dead = result.status === QUEUE_STATES.failed;
+			hubMetrics().failed(dead ? 'failed' : 'retry');
+			if (dead) hubMetrics().deadLettered(1);
 			await emit([{ kind: 'failed', id, status: result.status, lastError: error }]);
 			return result;
 		},
@@ -79,15 +103,23 @@ export function activityQueue(scope: QueueScope) {
 		/** Expired leases back to raw, or to failed at max_attempts. */
 		async reap() {
 			const reaped = await statements.reap(database);
+			hubMetrics().leaseExpired(reaped.length);
+			hubMetrics().deadLettered(reaped.filter((row) => row.status === QUEUE_STATES.failed).length);
 			await emit(reaped.map((row) => ({ kind: 'expired', id: String(row.id), status: row.status })));
 			return reaped;
 		},
 
 		/** A failed activity back to raw; false when it was not failed. */
-		async retry(id: string) {
-			const retried = await statements.retryFailed(database, id);
-			if (retried) await emit([{ kind: 'retried', id }]);
-			return retried;
+		retry: async (id: string) => (await retryMany([id])).length > 0,
+
+		/** Failed activities back to raw; answers those that were failed (the others are left alone). */
+		retryMany,
+
+		/** Completed or failed activities back to raw, to be worked again; never a leased one. */
+		async requeueMany(ids: string[]) {
+			const requeued = await statements.requeue(database, ids);
+			await emit(requeued.map((id): Transition => ({ kind: 'retried', id })));
+			return requeued;
 		},
 	};
 }

@@ -64,6 +64,10 @@ describe('transitionEvents', () => {
 				{ kind: 'retried', id: ID },
 				[{ action: 'update', collection: 'activities', key: ID, payload: { status: 'raw', attempts: 0 } }],
 			],
+			[
+				{ kind: 'annotated', id: ID, processedData: { transcript: [] } },
+				[{ action: 'update', collection: 'activities', key: ID, payload: { processed_data: { transcript: [] } } }],
+			],
 		];
 
 		for (const [transition, events] of cases) {
@@ -99,8 +103,10 @@ describe('activityQueue on SQLite', () => {
 			t.string('lease_token');
 			t.bigInteger('lease_expires_at');
 			t.text('processed_data');
+			t.text('transcript_text');
 			t.text('last_error');
 			t.bigInteger('completed_at');
+			t.bigInteger('date_created');
 			t.bigInteger('date_updated');
 		});
 

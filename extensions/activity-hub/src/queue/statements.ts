@@ -10,10 +10,12 @@ import {
 	inClaimOrder,
 	preparedPostgres,
 } from '../shared/node/queue.js';
-import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
+import { activityFromRow, dbTime, dialectOf, toIso } from '../runtime/context.js';
 import { groupCommit, perDatabase } from './group.js';
 import { QUEUE_STATES } from './states.js';
 import { LeaseLost } from '../shared/errors.js';
+import { transcriptText } from '../shared/transcript.js';
+import { mergedProcessedData } from '../runtime/transcripts.js';
 
 const { queued: RAW, processing: PROCESSING, completed: COMPLETED, failed: FAILED } = QUEUE_STATES;
 
@@ -147,6 +149,12 @@ export type CompletionResult =
 	| { id: string; error: 'LEASE_LOST' };
 
 /**
+ * When each completed activity was received (ISO), for the metrics' received → completed histogram; kept beside the
+ * results (never in them: they are the API's reply) and read by queue/index.ts.
+ */
+export const receivedAtOf = new WeakMap<CompletionResult, string | null>();
+
+/**
  * Complete many activities with one fenced statement: each row changes only while its own lease token is current
  * and unexpired; the others are reported as LEASE_LOST and change nothing. Notes, when asked for, are written in
  * the same transaction (one note per activity).
@@ -200,10 +208,16 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 		// PostgreSQL: the completions as one JSON parameter, so the statement's text (prepared once per connection)
 		// is the same for any number of them. SQLite: one SELECT per completion.
 		const source = postgres
-			? `SELECT * FROM json_to_recordset(?::json) AS r(id uuid, token text, processed json)`
+			? `SELECT * FROM json_to_recordset(?::json) AS r(id uuid, token text, processed json, transcript text)`
 			: items
-					.map((_, i) => (i === 0 ? `SELECT ? AS id, ? AS token, ? AS processed` : `SELECT ?, ?, ?`))
+					.map((_, i) =>
+						i === 0 ? `SELECT ? AS id, ? AS token, ? AS processed, ? AS transcript` : `SELECT ?, ?, ?, ?`,
+					)
 					.join(' UNION ALL ');
+
+		// The transcript's plain text beside it, for the timeline's search.
+		const plain = (item: Completion) =>
+			transcriptText((item.processed_data as { transcript?: unknown } | undefined)?.transcript) || null;
 
 		const values = postgres
 			? [
@@ -212,16 +226,22 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 							id: item.id,
 							token: leaseTokenHash(item.lease_token),
 							processed: item.processed_data ?? {},
+							transcript: plain(item),
 						})),
 					),
 				]
-			: items.flatMap((item) => [item.id, leaseTokenHash(item.lease_token), JSON.stringify(item.processed_data ?? {})]);
+			: items.flatMap((item) => [
+					item.id,
+					leaseTokenHash(item.lease_token),
+					JSON.stringify(item.processed_data ?? {}),
+					plain(item),
+				]);
 
-		const sql = `UPDATE activities SET status = '${COMPLETED}', processed_data = v.processed, completed_at = ?, lease_token = NULL,
+		const sql = `UPDATE activities SET status = '${COMPLETED}', processed_data = v.processed, transcript_text = v.transcript, completed_at = ?, lease_token = NULL,
 			   lease_expires_at = NULL, last_error = NULL, date_updated = ?
 			 FROM (${source}) AS v
 			 WHERE activities.id = v.id AND activities.status = '${PROCESSING}' AND activities.lease_token = v.token AND activities.lease_expires_at > ?
-			 RETURNING activities.id, activities.contact`;
+			 RETURNING activities.id, activities.contact, activities.date_created`;
 
 		const bindings = [t, t, ...values, t];
 
@@ -230,9 +250,10 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 			postgres && !withNotes
 				? await preparedQuery(db, preparedPostgres(sql, bindings, 'activity_hub_complete'))
 				: rowsOf(await db.raw(sql, bindings as any[]))
-		) as Array<{ id: string; contact: number | string | null }>;
+		) as Array<{ id: string; contact: number | string | null; date_created: unknown }>;
 
 		const contactOf = new Map(updated.map((row) => [String(row.id), row.contact]));
+		const receivedOf = new Map(updated.map((row) => [String(row.id), toIso(row.date_created)]));
 		const notes = new Map<string, number | string | null>();
 
 		const noteRows = items
@@ -262,12 +283,16 @@ async function completeNow(database: Knex, items: Completion[], now: Date): Prom
 		return items.map((item): CompletionResult => {
 			if (!contactOf.has(item.id)) return { id: item.id, error: 'LEASE_LOST' };
 			const skipped = item.note && contactOf.get(item.id) == null ? 'activity has no contact' : undefined;
-			return {
+
+			const result: CompletionResult = {
 				id: item.id,
 				status: COMPLETED,
 				note: notes.get(item.id) ?? null,
 				...(skipped ? { note_skipped: skipped } : {}),
 			};
+
+			receivedAtOf.set(result, receivedOf.get(item.id) ?? null);
+			return result;
 		});
 	};
 
@@ -285,7 +310,38 @@ export async function complete(
 ) {
 	const [result] = await completeMany(database, [{ id, lease_token: token, processed_data: processedData, note }], now);
 	if (!result || 'error' in result) throw new LeaseLost();
-	return { noteId: result.note, noteSkipped: Boolean(result.note_skipped) };
+	return {
+		noteId: result.note,
+		noteSkipped: Boolean(result.note_skipped),
+		receivedAt: receivedAtOf.get(result) ?? null,
+	};
+}
+
+/**
+ * Merges `patch` into a leased activity's processed_data while the lease stays held (a Transcribe recording step
+ * before the summary); the processed_data written comes back. Throws LeaseLost as any fenced transition does.
+ */
+export async function annotate(
+	database: Knex,
+	id: string,
+	token: string,
+	patch: Record<string, unknown>,
+	now = new Date(),
+): Promise<Record<string, unknown>> {
+	const tokenHash = leaseTokenHash(token);
+
+	return database.transaction(async (trx) => {
+		const query = fenced(trx('activities').select('processed_data'), id, tokenHash, now, trx);
+		const row = await (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).first();
+		if (!row) throw new LeaseLost();
+		const { processed, transcriptText: plain } = mergedProcessedData(row.processed_data, patch);
+
+		await trx('activities')
+			.where({ id, lease_token: tokenHash })
+			.update({ processed_data: JSON.stringify(processed), transcript_text: plain, date_updated: dbTime(trx, now) });
+
+		return processed;
+	});
 }
 
 export async function fail(database: Knex, id: string, token: string, error: string, retry: boolean, now = new Date()) {
@@ -328,18 +384,35 @@ export async function reap(database: Knex, now = new Date()) {
 	return rows as Array<{ id: string; status: typeof RAW | typeof FAILED }>;
 }
 
-/** An admin's retry: a failed activity back to raw with its attempts reset. */
-export async function retryFailed(database: Knex, id: string, now = new Date()) {
-	const changed = await database('activities')
-		.where({ id, status: FAILED })
-		.update({
+/**
+ * An admin's retry: failed activities back to raw with their attempts reset; answers the ids that were failed (only
+ * those change — a leased, queued or completed one is left as it is).
+ */
+export async function retryFailed(database: Knex, ids: string[], now = new Date()) {
+	return backToQueue(database, ids, [FAILED], now);
+}
+
+/** Requeue: completed or failed activities back to raw (attempts reset) to be worked again; never a leased one. */
+export async function requeue(database: Knex, ids: string[], now = new Date()) {
+	return backToQueue(database, ids, [COMPLETED, FAILED], now);
+}
+
+async function backToQueue(database: Knex, ids: string[], from: string[], now: Date): Promise<string[]> {
+	if (ids.length === 0) return [];
+	const t = dbTime(database, now);
+
+	const rows = await database('activities').whereIn('id', ids).whereIn('status', from).update(
+		{
 			status: RAW,
 			attempts: 0,
-			available_at: dbTime(database, now),
+			available_at: t,
 			lease_token: null,
 			lease_expires_at: null,
-			date_updated: dbTime(database, now),
-		});
+			completed_at: null,
+			date_updated: t,
+		},
+		['id'],
+	);
 
-	return changed > 0;
+	return (rows as Array<{ id: string }>).map((row) => String(row.id));
 }

@@ -23,6 +23,8 @@ export const SECRET_NAMES = [
 	'verify_token',
 	'access_token',
 	'webhook_secret',
+	'secret_token',
+	'signing_secret',
 	'password',
 	'account_sid',
 ] as const;

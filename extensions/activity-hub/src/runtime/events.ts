@@ -20,3 +20,8 @@ export function emitUpdated(
 	if (keys.length === 0) return;
 	emitItemAction('update', collection, { keys, payload }, context);
 }
+
+export function emitDeleted(collection: string, keys: Array<string | number>, context: Record<string, unknown>) {
+	if (keys.length === 0) return;
+	emitItemAction('delete', collection, { keys, payload: keys }, context);
+}

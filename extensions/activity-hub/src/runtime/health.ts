@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { QUEUE_STATES } from '../queue/states.js';
 import { dbTime, toIso } from './context.js';
 import type { QueueHealth } from '../shared/queue-health.js';
+import type { QueueGauges } from '../metrics/index.js';
 
 const { queued: QUEUED, failed: FAILED } = QUEUE_STATES;
 
@@ -65,5 +66,31 @@ export async function queueHealth(database: Knex, now = new Date()): Promise<Que
 			failed_at: toIso(row['date_updated']),
 		})),
 		measured_at: now.toISOString(),
+	};
+}
+
+/**
+ * The metrics' gauges: activities per status and the age of the oldest queued one. Each count is served by the
+ * partial index of its status (queued, leased, failed, completed), the oldest by the queued index's order.
+ */
+export async function queueGauges(database: Knex, now = new Date()): Promise<QueueGauges> {
+	const count = async (status: string) =>
+		Number((await database('activities').where({ status }).count({ n: '*' }).first())?.['n'] ?? 0);
+
+	const statuses = Object.values(QUEUE_STATES);
+
+	const [counts, oldest] = await Promise.all([
+		Promise.all(statuses.map(count)),
+		database('activities')
+			.where({ status: QUEUED })
+			.orderBy('available_at', 'asc')
+			.first('available_at', 'date_created'),
+	]);
+
+	const waitingSince = oldest ? toIso(oldest.available_at ?? oldest.date_created) : null;
+
+	return {
+		byStatus: Object.fromEntries(statuses.map((status, index) => [status, counts[index]!])),
+		oldestQueuedSeconds: waitingSince ? Math.max(0, (now.getTime() - Date.parse(waitingSince)) / 1000) : 0,
 	};
 }

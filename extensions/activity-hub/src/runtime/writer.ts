@@ -6,8 +6,16 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/node/providers/index.js';
 import { type Identity, identityKey } from '../shared/identity.js';
-import { contactForUnknownSender, counterpartyIdentities, matchFrom, type MatchResult } from '../shared/matching.js';
+import {
+	attendeeIdentities,
+	contactForUnknownSender,
+	counterpartyIdentities,
+	matchAttendees,
+	matchFrom,
+	type MatchResult,
+} from '../shared/matching.js';
 import { lookupIdentities } from './identities.js';
+import { lockContacts } from './contact-lock.js';
 import { activityFromRow, dbTime } from './context.js';
 import type { Channel } from './channels.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../shared/limits.js';
@@ -51,7 +59,14 @@ export class ActivityWriter {
 
 	constructor(
 		private database: Knex,
-		private options: { region?: string; maxBatch?: number; matching?: boolean; createContacts?: boolean },
+		private options: {
+			region?: string;
+			maxBatch?: number;
+			matching?: boolean;
+			createContacts?: boolean;
+			/** Read-your-writes: null when the identity index is current, else a promise of its catching up. */
+			settleIndex?: () => Promise<void> | null;
+		},
 	) {}
 
 	/** Subscribe to committed batches; returns the unsubscribe function. */
@@ -72,6 +87,10 @@ export class ActivityWriter {
 
 		try {
 			while (this.queue.length > 0) {
+				// Contacts written before these requests arrived are indexed before they are matched: wait until nothing is
+				// pending, then take the batch without yielding, so no write can slip in between.
+				const settle = this.options.matching === false ? undefined : this.options.settleIndex;
+				for (let settling = settle?.(); settling; settling = settle!()) await settling;
 				const batch = this.queue.splice(0, this.options.maxBatch ?? 256);
 
 				try {
@@ -92,6 +111,8 @@ export class ActivityWriter {
 		const orphanFileIds: string[] = [];
 
 		const outcomes = await this.database.transaction(async (trx) => {
+			// A merge or erasure in progress finishes first; one waiting lets this batch commit first (contact-lock.ts).
+			await lockContacts(trx, 'shared');
 			const now = new Date();
 
 			const entries = jobs.flatMap((job, jobIndex) =>
@@ -137,22 +158,29 @@ export class ActivityWriter {
 			const fresh = entries.filter((e) => !e.result);
 
 			// Matching: one index lookup for the whole batch.
-			const identities = fresh.map((e) =>
-				this.options.matching === false ? [] : counterpartyIdentities(e.draft, this.options.region),
-			);
+			const identities = fresh.map((e) => {
+				if (this.options.matching === false) return [];
+				// A meeting is matched on every external attendee, any other activity on its counterparty.
+				if (e.draft.attendees) return attendeeIdentities(e.draft.attendees, this.options.region);
+				return counterpartyIdentities(e.draft, this.options.region);
+			});
 
 			const contactsByIdentity = await lookupIdentities(trx, identities.flat());
 			const rows: Record<string, unknown>[] = [];
 
 			for (const [index, entry] of fresh.entries()) {
 				const own = identities[index]!;
-				let match: MatchResult = matchFrom(contactsByIdentity, own);
+
+				let match: MatchResult = entry.draft.attendees
+					? matchAttendees(contactsByIdentity, own)
+					: matchFrom(contactsByIdentity, own);
 
 				if (
 					match.match_status === 'unmatched' &&
 					this.options.createContacts !== false &&
 					entry.job.channel.createUnknownContacts &&
 					entry.draft.direction === 'inbound' &&
+					!entry.draft.attendees &&
 					own.length === 1
 				) {
 					const contact = await this.createContact(trx, entry.draft, own[0]!, now, createdContacts);

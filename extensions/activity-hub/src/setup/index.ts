@@ -12,6 +12,7 @@ import { setInstallStatus, unavailableReason } from '../install/status.js';
 import { readConfig } from '../shared/config.js';
 import { errorBody } from '../shared/errors.js';
 import { indexAllContacts } from '../runtime/identities.js';
+import { enableHostMetrics } from '../metrics/host.js';
 import type { ContactPlan } from '../shared/install-plan.js';
 
 const GATED = /^\/(?:ingest|activity-hub)(?:\/|$)/;
@@ -31,6 +32,8 @@ export default defineHook(({ init }, { database, env, logger, services, getSchem
 	const config = readConfig(env);
 	const { autoInstall } = config;
 	for (const problem of config.problems) logger.warn(`Activity Hub: ${problem}`);
+	// Directus's METRICS_ENABLED: the bundle's activity_hub_* series join Directus's registry, served on its /metrics.
+	if (config.directus.metrics) enableHostMetrics(database);
 
 	init('app.before', async () => {
 		const started = Date.now();

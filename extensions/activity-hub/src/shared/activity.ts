@@ -11,6 +11,9 @@ export const PROVIDERS = [
 	'sendgrid',
 	'whatsapp',
 	'upload',
+	'zoom',
+	'calcom',
+	'calendly',
 	'imap',
 ] as const;
 /** Providers whose activities are e-mails: each stores a message_id and a thread_key (shared/threads.ts). */
@@ -48,6 +51,8 @@ export const isMailboxProvider = (value: unknown): value is (typeof MAILBOX_PROV
 export const isProvider = (value: unknown): value is Provider =>
 	typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
 
+/** Who the channel setup's test events come from: a reserved (.invalid) address no provider delivers from. */
+export const TEST_SENDER = 'test@activity-hub.invalid';
 /**
  * Where an outbound message is (activities.delivery_status; null on inbound activities). `queued` waits for the
  * sender, `sending` holds its lease, `unknown` is a send that may or may not have reached the provider (a crash or a

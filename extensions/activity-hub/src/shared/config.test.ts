@@ -15,14 +15,17 @@ describe('readConfig', () => {
 			},
 			rateLimitPerMinute: 6000,
 			reaperCron: '*/10 * * * * *',
+			sweepCron: '0 * * * * *',
 			matching: true,
 			llm: { url: '', model: 'gpt-4o-mini', apiKey: null, timeoutMs: 60_000 },
+			transcribe: { url: '', model: 'whisper-1', apiKey: null, timeoutMs: 300_000 },
+			searchLanguage: 'simple',
 			outbound: {
 				twilioApiUrl: 'https://api.twilio.com',
 				whatsappApiUrl: 'https://graph.facebook.com',
 				timeoutMs: 15_000,
 			},
-			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local' },
+			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local', metrics: false },
 			problems: [],
 		});
 	});
@@ -51,6 +54,7 @@ describe('readConfig', () => {
 		['a rate limit as number', { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: 120 }, (c) => c.rateLimitPerMinute, 120],
 		['a rate limit as text', { ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '120' }, (c) => c.rateLimitPerMinute, 120],
 		['a cron', { ACTIVITY_HUB_REAPER_CRON: '*/2 * * * * *' }, (c) => c.reaperCron, '*/2 * * * * *'],
+		['a sweep cron', { ACTIVITY_HUB_SWEEP_CRON: '*/5 * * * * *' }, (c) => c.sweepCron, '*/5 * * * * *'],
 		[
 			'a cron Directus split at its comma',
 			{ ACTIVITY_HUB_REAPER_CRON: [0, '30 * * * * *'] },
@@ -61,6 +65,16 @@ describe('readConfig', () => {
 		['an LLM model', { ACTIVITY_HUB_LLM_MODEL: 'local' }, (c) => c.llm.model, 'local'],
 		['an LLM key', { ACTIVITY_HUB_LLM_API_KEY: 'sk-1' }, (c) => c.llm.apiKey, 'sk-1'],
 		['an LLM timeout', { ACTIVITY_HUB_LLM_TIMEOUT_MS: 500 }, (c) => c.llm.timeoutMs, 500],
+		[
+			'a transcription URL',
+			{ ACTIVITY_HUB_TRANSCRIBE_URL: 'http://127.0.0.1:9/v1/' },
+			(c) => c.transcribe.url,
+			'http://127.0.0.1:9/v1',
+		],
+		['a transcription model', { ACTIVITY_HUB_TRANSCRIBE_MODEL: 'large-v3' }, (c) => c.transcribe.model, 'large-v3'],
+		['a transcription key', { ACTIVITY_HUB_TRANSCRIBE_API_KEY: 'sk-2' }, (c) => c.transcribe.apiKey, 'sk-2'],
+		['no transcription URL', {}, (c) => c.transcribe.url, ''],
+		['a search language', { ACTIVITY_HUB_SEARCH_LANGUAGE: 'German' }, (c) => c.searchLanguage, 'german'],
 		[
 			'a Twilio API URL',
 			{ ACTIVITY_HUB_TWILIO_API_URL: 'http://127.0.0.1:9/' },
@@ -78,6 +92,8 @@ describe('readConfig', () => {
 		['Redis', { REDIS: 'redis://127.0.0.1:6379' }, (c) => c.directus.redis, 'redis://127.0.0.1:6379'],
 		['storage locations as text', { STORAGE_LOCATIONS: 's3, local' }, (c) => c.directus.storageLocation, 's3'],
 		['storage locations as list', { STORAGE_LOCATIONS: ['s3', 'local'] }, (c) => c.directus.storageLocation, 's3'],
+		['metrics on (as Directus casts it)', { METRICS_ENABLED: true }, (c) => c.directus.metrics, true],
+		['metrics on (as text)', { METRICS_ENABLED: 'true' }, (c) => c.directus.metrics, true],
 	] satisfies Array<[string, Record<string, unknown>, (c: ReturnType<typeof readConfig>) => unknown, unknown]>)(
 		'reads %s',
 		(_, env, pick, expected) => {
@@ -92,6 +108,7 @@ describe('readConfig', () => {
 		['ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE', 0, (c) => c.rateLimitPerMinute, 6000],
 		['ACTIVITY_HUB_LLM_TIMEOUT_MS', -1, (c) => c.llm.timeoutMs, 60_000],
 		['ACTIVITY_HUB_LLM_TIMEOUT_MS', 2.5, (c) => c.llm.timeoutMs, 60_000],
+		['ACTIVITY_HUB_SEARCH_LANGUAGE', "english'; DROP TABLE x", (c) => c.searchLanguage, 'simple'],
 		['ACTIVITY_HUB_TWILIO_API_URL', 'ftp://x', (c) => c.outbound.twilioApiUrl, 'https://api.twilio.com'],
 		['ACTIVITY_HUB_AUTO_INSTALL', 'maybe', (c) => c.autoInstall, true],
 		['ACTIVITY_HUB_MATCHING', 0, (c) => c.matching, true],

@@ -13,11 +13,17 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_CONTACT_PHONE_FIELDS: ['phones'],
 	ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: 6000,
 	ACTIVITY_HUB_REAPER_CRON: '*/10 * * * * *',
+	ACTIVITY_HUB_SWEEP_CRON: '0 * * * * *',
 	ACTIVITY_HUB_MATCHING: true,
 	ACTIVITY_HUB_LLM_URL: undefined,
 	ACTIVITY_HUB_LLM_MODEL: 'gpt-4o-mini',
 	ACTIVITY_HUB_LLM_API_KEY: undefined,
 	ACTIVITY_HUB_LLM_TIMEOUT_MS: 60_000,
+	ACTIVITY_HUB_TRANSCRIBE_URL: undefined,
+	ACTIVITY_HUB_TRANSCRIBE_MODEL: 'whisper-1',
+	ACTIVITY_HUB_TRANSCRIBE_API_KEY: undefined,
+	ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS: 300_000,
+	ACTIVITY_HUB_SEARCH_LANGUAGE: 'simple',
 	ACTIVITY_HUB_TWILIO_API_URL: 'https://api.twilio.com',
 	ACTIVITY_HUB_WHATSAPP_API_URL: 'https://graph.facebook.com',
 	ACTIVITY_HUB_SEND_TIMEOUT_MS: 15_000,
@@ -26,7 +32,7 @@ export const CONFIG_DEFAULTS = {
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
 
 /** Directus's own variables the bundle reads (their defaults are Directus's). */
-export const DIRECTUS_VARIABLES = ['PUBLIC_URL', 'SECRET', 'REDIS', 'STORAGE_LOCATIONS'] as const;
+export const DIRECTUS_VARIABLES = ['PUBLIC_URL', 'SECRET', 'REDIS', 'STORAGE_LOCATIONS', 'METRICS_ENABLED'] as const;
 
 /** The contact settings that decide the install (ACTIVITY_HUB_CONTACTS_COLLECTION and its fields). */
 export const CONTACT_SETTINGS = [
@@ -50,8 +56,18 @@ export interface HubConfig {
 	};
 	rateLimitPerMinute: number;
 	reaperCron: string;
+	/** The once-per-cluster maintenance sweep: orphans the identity index resolves, payload retention. */
+	sweepCron: string;
 	matching: boolean;
 	llm: {
+		/** Without a trailing slash; empty when unset. */
+		url: string;
+		model: string;
+		apiKey: string | null;
+		timeoutMs: number;
+	};
+	/** An OpenAI-compatible speech-to-text API (POST {url}/audio/transcriptions), for the Transcribe recording step. */
+	transcribe: {
 		/** Without a trailing slash; empty when unset. */
 		url: string;
 		model: string;
@@ -70,7 +86,11 @@ export interface HubConfig {
 		redis: string | null;
 		/** The first of STORAGE_LOCATIONS, where the bundle stores every file. */
 		storageLocation: string;
+		/** METRICS_ENABLED: Directus serves /metrics, and the bundle's metrics are registered into it. */
+		metrics: boolean;
 	};
+	/** PostgreSQL's text search configuration for the search index (`simple`, `english`, `german`, …). */
+	searchLanguage: string;
 	/** Values that could not be used (their defaults apply instead), as messages for the log. */
 	problems: string[];
 }
@@ -103,7 +123,11 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 	};
 
 	const count = (
-		name: 'ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE' | 'ACTIVITY_HUB_LLM_TIMEOUT_MS' | 'ACTIVITY_HUB_SEND_TIMEOUT_MS',
+		name:
+			| 'ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'
+			| 'ACTIVITY_HUB_LLM_TIMEOUT_MS'
+			| 'ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS'
+			| 'ACTIVITY_HUB_SEND_TIMEOUT_MS',
 	) => {
 		const value = env[name];
 		if (isBlank(value)) return CONFIG_DEFAULTS[name];
@@ -134,6 +158,14 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return fields.length ? fields : null;
 	};
 
+	const language = text('ACTIVITY_HUB_SEARCH_LANGUAGE');
+	const searchLanguage = language && /^[a-z_][a-z0-9_]*$/i.test(language) ? language.toLowerCase() : undefined;
+	if (language && !searchLanguage)
+		refuse(
+			'ACTIVITY_HUB_SEARCH_LANGUAGE',
+			`a text search configuration name; ${CONFIG_DEFAULTS.ACTIVITY_HUB_SEARCH_LANGUAGE} applies`,
+		);
+
 	/** An http(s) base URL without its trailing slash; the default when it is not one. */
 	const baseUrl = (name: 'ACTIVITY_HUB_TWILIO_API_URL' | 'ACTIVITY_HUB_WHATSAPP_API_URL') => {
 		const value = text(name);
@@ -159,6 +191,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		},
 		rateLimitPerMinute: count('ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE'),
 		reaperCron: text('ACTIVITY_HUB_REAPER_CRON') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_REAPER_CRON,
+		sweepCron: text('ACTIVITY_HUB_SWEEP_CRON') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_SWEEP_CRON,
 		matching: flag('ACTIVITY_HUB_MATCHING'),
 		llm: {
 			url: (text('ACTIVITY_HUB_LLM_URL') ?? '').replace(/\/$/, ''),
@@ -166,6 +199,13 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			apiKey: text('ACTIVITY_HUB_LLM_API_KEY') ?? null,
 			timeoutMs: count('ACTIVITY_HUB_LLM_TIMEOUT_MS'),
 		},
+		transcribe: {
+			url: (text('ACTIVITY_HUB_TRANSCRIBE_URL') ?? '').replace(/\/$/, ''),
+			model: text('ACTIVITY_HUB_TRANSCRIBE_MODEL') ?? CONFIG_DEFAULTS.ACTIVITY_HUB_TRANSCRIBE_MODEL,
+			apiKey: text('ACTIVITY_HUB_TRANSCRIBE_API_KEY') ?? null,
+			timeoutMs: count('ACTIVITY_HUB_TRANSCRIBE_TIMEOUT_MS'),
+		},
+		searchLanguage: searchLanguage ?? CONFIG_DEFAULTS.ACTIVITY_HUB_SEARCH_LANGUAGE,
 		outbound: {
 			twilioApiUrl: baseUrl('ACTIVITY_HUB_TWILIO_API_URL'),
 			whatsappApiUrl: baseUrl('ACTIVITY_HUB_WHATSAPP_API_URL'),
@@ -178,6 +218,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			storageLocation: (Array.isArray(storage)
 				? storage.map(String)
 				: String(storage ?? 'local').split(','))[0]!.trim(),
+			metrics: env['METRICS_ENABLED'] === true || env['METRICS_ENABLED'] === 'true',
 		},
 		problems,
 	};

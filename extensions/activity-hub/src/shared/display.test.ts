@@ -67,6 +67,7 @@ describe('timelineFilter', () => {
 							{ content: { _icontains: 'quote' } },
 							{ sender: { _icontains: 'quote' } },
 							{ recipient: { _icontains: 'quote' } },
+							{ transcript_text: { _icontains: 'quote' } },
 						],
 					},
 				],
@@ -103,6 +104,7 @@ describe('matchesFilters', () => {
 		subject: null,
 		content: 'Move the CALL to 3pm',
 		sender: '+4479',
+		processed_data: { transcript: [{ start: 0, end: 2, text: 'The renewal is due in March', speaker: 'Ana' }] },
 	};
 
 	it.each([
@@ -115,7 +117,12 @@ describe('matchesFilters', () => {
 		['a search hit, any case', { search: 'call' }, true],
 		['a search hit in the sender', { search: '+44' }, true],
 		['a search miss', { search: 'invoice' }, false],
+		['a search hit in the transcript of a live row', { search: 'renewal' }, true],
+		['a search hit in a stored transcript text', { search: 'budget' }, false],
 	])('%s', (_label, filters, expected) => expect(matchesFilters(row, filters)).toBe(expected));
+
+	it('reads transcript_text when a row has it', () =>
+		expect(matchesFilters({ transcript_text: 'budget talk' }, { search: 'BUDGET' })).toBe(true));
 });
 
 describe('elapsed', () => {

@@ -2,6 +2,7 @@
 // phone numbers, durations and local times, and the timeline query for a page and for live rows.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalisePhone } from './identity.js';
+import { transcriptText } from './transcript.js';
 import { uiLocale } from './messages.js';
 
 /** Email bodies may be HTML: reduce to text (scripts and styles dropped, tags removed, common entities decoded). */
@@ -153,7 +154,8 @@ export interface TimelineFilters {
 
 /** Filters that match a field exactly, and the fields the text search looks in (server query and live rows alike). */
 const EXACT_FILTERS = ['type', 'status', 'channel', 'owner'] as const;
-const SEARCHED_FIELDS = ['subject', 'content', 'sender', 'recipient'] as const;
+/** What the timeline's search reads; `transcript_text` is the plain text of `processed_data.transcript`. */
+const SEARCHED_FIELDS = ['subject', 'content', 'sender', 'recipient', 'transcript_text'] as const;
 
 /** The Directus filter for one timeline page: served by the (contact, occurred_at) index for a contact's page. */
 export function timelineFilter(filters: TimelineFilters): Record<string, unknown> {
@@ -243,7 +245,13 @@ export function matchesFilters(row: Record<string, unknown>, filters: TimelineFi
 	const terms = searchTerms(filters.search).map((term) => term.toLowerCase());
 	if (terms.length)
 		return SEARCHED_FIELDS.some((field) => {
-			const value = String(row[field] ?? '').toLowerCase();
+			// Live rows carry processed_data, not the hidden plain-text column.
+			const raw =
+				field === 'transcript_text'
+					? (row[field] ?? transcriptText((row['processed_data'] as { transcript?: unknown } | null)?.transcript))
+					: row[field];
+
+			const value = String(raw ?? '').toLowerCase();
 			return terms.some((term) => value.includes(term));
 		});
 	return true;

@@ -34,6 +34,12 @@ export const UnauthenticatedError = createHubError('UNAUTHENTICATED', 'Log in or
 export const ForbiddenError = createHubError('FORBIDDEN', 'You may not do this', 403);
 export const NotFoundError = createHubError('NOT_FOUND', 'Not found', 404);
 export const NotFailedError = createHubError('NOT_FAILED', 'Only failed activities can be retried', 409);
+export const ContactLeasedError = createHubError(
+	'CONTACT_LEASED',
+	'An activity of this contact is being processed (leased); try again once its lease ends',
+	409,
+);
+export const ConfirmationRequiredError = createHubError('CONFIRMATION_REQUIRED', 'Send { "confirm": true }', 400);
 export const NoContactError = createHubError('NO_CONTACT', 'Link the activity to a contact first', 422);
 export const NotAnUploadChannelError = createHubError(
 	'NOT_AN_UPLOAD_CHANNEL',

@@ -39,6 +39,44 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Minutes after which other agents may take an owner's queued work (agent_preferences' default). */
 export const DEFAULT_STALE_MINUTES = 15;
 
+/** A transcript (`processed_data.transcript`): at most this many utterances, each at most this many characters. */
+export const MAX_UTTERANCES = 20_000;
+export const MAX_UTTERANCE_CHARS = 10_000;
+/** Transcripts longer than this many utterances show collapsed in the timeline. */
+export const TRANSCRIPT_COLLAPSED_UTTERANCES = 6;
+/**
+ * The identity index's batching: a contact write waits at most this long (from the first key of a batch, never
+ * restarted by later writes) before its addresses are indexed; a batch this large is indexed at once. An ingest on
+ * the same instance does not wait at all: it has the pending contacts indexed before it matches.
+ */
+export const INDEX_MAX_WAIT_MS = 50;
+export const INDEX_MAX_BATCH = 2000;
+/** A second re-match pass this long after an index change, for activities other instances committed meanwhile. */
+export const REMATCH_FOLLOW_UP_MS = 1000;
+/** The refusal log (refused webhooks, per channel): entries kept per channel, and for how long. */
+export const REFUSAL_LOG_PER_CHANNEL = 1000;
+export const REFUSAL_LOG_MAX_AGE_DAYS = 30;
+/** Refusals waiting for their batched write, at most; more are dropped (and counted by the metrics). */
+export const REFUSAL_LOG_MAX_PENDING = 2000;
+/** A channel's refusals written per batch (every REFUSAL_LOG_FLUSH_MS) at most: a flood is sampled, not mirrored. */
+export const REFUSAL_LOG_PER_CHANNEL_PER_FLUSH = 10;
+export const REFUSAL_LOG_FLUSH_MS = 250;
+/** When the refusal log is pruned (one instance per tick; Directus's schedule is synchronised across the cluster). */
+export const REFUSAL_LOG_PRUNE_CRON = '0 * * * * *';
+/** The channel setup's list of the last refusals. */
+export const REFUSAL_LOG_RECENT = 20;
+
+/** Bulk actions: activities per batch (one selection, one statement), and at most this many per run (`more` says if any remain). */
+export const BULK_BATCH = 100;
+export const BULK_MAX_ITEMS = 5000;
+/** Search results per page when the caller names no limit, the most one page may hold, and the longest query. */
+export const SEARCH_PAGE = 20;
+export const MAX_SEARCH_PAGE = 50;
+export const MAX_SEARCH_QUERY = 200;
+
+/** Analytics: the days a report covers when the caller names no range, and the most it may cover. */
+export const ANALYTICS_DAYS = 30;
+export const MAX_ANALYTICS_DAYS = 366;
 /** Outbound messages: how long the sender waits for a provider, and how long its lease on one message lasts. */
 /** The sender's lease on one message outlasts its longest send twice over, so a live sender never loses it. */
 export const sendLeaseSeconds = (timeoutMs: number) => Math.ceil(timeoutMs / 1000) * 2 + 5;

@@ -9,6 +9,19 @@ describe('chatRequest', () => {
 		expect(body.messages[1]!.content).toContain('From: +1');
 	});
 
+	it('summarises a call with its transcript', () => {
+		const body = chatRequest(
+			{
+				type: 'call',
+				content: 'Call recording (9 s)',
+				processed_data: { transcript: [{ start: 0, end: 2, text: 'Please call me back', speaker: 'Ana' }] },
+			},
+			'm',
+		);
+
+		expect(body.messages[1]!.content).toContain('Transcript:\nAna: Please call me back');
+	});
+
 	it('bounds long content', () => {
 		expect(chatRequest({ content: 'x'.repeat(50_000) }, 'm', 100).messages[1]!.content.length).toBeLessThan(200);
 	});

@@ -1,4 +1,6 @@
 // Summaries from any OpenAI-compatible chat-completions API: the request we send and how we read the answer.
+import { transcriptText } from './transcript.js';
+
 export interface ActivityForSummary {
 	type?: string;
 	direction?: string;
@@ -6,6 +8,8 @@ export interface ActivityForSummary {
 	content?: string | null;
 	sender?: string | null;
 	recipient?: string | null;
+	/** A call's or meeting's transcript (a Transcribe recording step before the summary) is summarised with it. */
+	processed_data?: { transcript?: unknown } | null;
 }
 
 export interface Summary {
@@ -26,6 +30,9 @@ export function chatRequest(activity: ActivityForSummary, model: string, maxCont
 		'',
 		(activity.content ?? '').slice(0, maxContent),
 	].filter((line) => line !== null);
+
+	const transcript = transcriptText(activity.processed_data?.transcript);
+	if (transcript) lines.push('', 'Transcript:', transcript.slice(0, maxContent));
 
 	return {
 		model,

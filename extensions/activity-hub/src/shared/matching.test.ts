@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+	attendeeIdentities,
 	contactForUnknownSender,
 	contactSource,
 	counterpartyIdentities,
+	matchAttendees,
 	matchFrom,
 	resolveMatch,
 	withIdentity,
@@ -129,4 +131,44 @@ describe('withIdentity', () => {
 		expect(withIdentity('["ANA@acme.example"]', email)).toBeNull();
 		expect(withIdentity('someone@else.example', email)).toBeNull();
 	});
+});
+
+describe('matchAttendees', () => {
+	const identities = attendeeIdentities([
+		'Ana <ana@x.example>',
+		'ben@x.example',
+		'ANA@x.example',
+		'shared@x.example',
+		'nobody',
+	]);
+
+	const found = (entries: Record<string, Array<number | string>>) =>
+		new Map(Object.entries(entries).map(([email, contacts]) => [`email:${email}`, contacts]));
+
+	it('takes every attendee once, in order', () =>
+		expect(identities.map((identity) => identity.value)).toEqual([
+			'ana@x.example',
+			'ben@x.example',
+			'shared@x.example',
+		]));
+
+	it.each([
+		['no contact', {}, { contact: null, match_status: 'unmatched', match_candidates: null }],
+		['one contact', { 'ben@x.example': [7] }, { contact: 7, match_status: 'matched', match_candidates: null }],
+		[
+			'several: linked to the first attendee, all listed',
+			{ 'ben@x.example': [7], 'ana@x.example': [3] },
+			{ contact: 3, match_status: 'matched', match_candidates: [3, 7] },
+		],
+		[
+			'an address of two contacts links neither but lists them',
+			{ 'ana@x.example': [3, 4], 'ben@x.example': [7] },
+			{ contact: 7, match_status: 'matched', match_candidates: [3, 4, 7] },
+		],
+		[
+			'only such an address: ambiguous',
+			{ 'shared@x.example': [3, 4] },
+			{ contact: null, match_status: 'ambiguous', match_candidates: [3, 4] },
+		],
+	])('%s', (_label, entries, expected) => expect(matchAttendees(found(entries), identities)).toEqual(expected));
 });

@@ -99,3 +99,35 @@ export function withIdentity(value: unknown, identity: Identity, defaultRegion?:
 	const key = identity.kind === 'email' ? 'email' : 'number';
 	return [...list, strings ? identity.value : { [key]: identity.value, type: 'other' }];
 }
+
+/** A meeting's attendees as identities, in the provider's order, each once. */
+export function attendeeIdentities(addresses: string[], defaultRegion?: string): Identity[] {
+	const seen = new Map<string, Identity>();
+
+	for (const address of addresses) {
+		const identity = identityOf(address, defaultRegion);
+		if (identity && !seen.has(identityKey(identity))) seen.set(identityKey(identity), identity);
+	}
+
+	return [...seen.values()];
+}
+
+/**
+ * A meeting is matched on every external attendee, and stays one activity: linked to the first attendee (in the
+ * provider's order) who is exactly one contact, with every contact found listed in match_candidates when there are
+ * several. An attendee address shared by several contacts links none of them (never a guess) but lists them; when
+ * no attendee is exactly one contact and several were found, the meeting is ambiguous as any activity would be.
+ */
+export function matchAttendees(found: Map<string, Array<number | string>>, identities: Identity[]): MatchResult {
+	const all: Array<number | string> = [];
+	let first: number | string | null = null;
+
+	for (const identity of identities) {
+		const contacts = [...new Set(found.get(identityKey(identity)) ?? [])];
+		if (first === null && contacts.length === 1) first = contacts[0]!;
+		for (const contact of contacts) if (!all.includes(contact)) all.push(contact);
+	}
+
+	if (first === null) return resolveMatch(all);
+	return { contact: first, match_status: 'matched', match_candidates: all.length > 1 ? all : null };
+}

@@ -30,6 +30,8 @@ describe('setupGuide', () => {
 				'verify_token',
 				'access_token',
 				'webhook_secret',
+				'secret_token',
+				'signing_secret',
 				'password',
 			]).toContain(secret);
 	});

@@ -98,6 +98,40 @@ export function setupGuide(provider: Provider, webhookUrl: string, key: string |
 				],
 				secrets: ['verify_token', 'app_secret', 'access_token'],
 			};
+		case 'zoom':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'Zoom App Marketplace → Develop → your app (General app or Webhook only) → Features → Access → Event Subscription.',
+					'Enter the app’s Secret Token below as secret_token first: Zoom validates the URL (endpoint.url_validation) with it when you save, and every event’s x-zm-signature is then checked.',
+					'Event notification endpoint URL: the URL above. Add the events "End Meeting" (meeting.ended) and "All Recordings have completed" (recording.completed); turn on "Include a download token" so recordings and the transcript can be fetched.',
+					'Zoom revalidates the URL every 72 hours; nothing to do while the secret token stays the same.',
+					keyNote,
+				],
+				secrets: ['secret_token'],
+			};
+		case 'calcom':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'Cal.com → Settings → Developer → Webhooks → New (or an event type → Webhooks).',
+					'Subscriber URL: the URL above. Triggers: Booking created, Booking rescheduled, Booking cancelled; payload template left empty.',
+					'Type a secret in Cal.com and the same text below as signing_secret: X-Cal-Signature-256 is then checked.',
+					keyNote,
+				],
+				secrets: ['signing_secret'],
+			};
+		case 'calendly':
+			return {
+				url: withQueryKey(webhookUrl, k),
+				steps: [
+					'Calendly API: POST https://api.calendly.com/webhook_subscriptions with your personal access token, url = the URL above, events ["invitee.created", "invitee.canceled"], scope organization (or user).',
+					'Pass a signing_key in that request and enter the same value below as signing_key: Calendly-Webhook-Signature (t=…, v1=…) is then checked, within 3 minutes of its time.',
+					'A reschedule arrives as a cancellation plus a new invitee naming the old one; the meeting is moved in place.',
+					keyNote,
+				],
+				secrets: ['signing_key'],
+			};
 		case 'upload':
 			return {
 				url: webhookUrl,

@@ -6,6 +6,8 @@ import { BlockList, isIP } from 'node:net';
 export const MEDIA_HOSTS: Record<string, string[]> = {
 	twilio: ['api.twilio.com', 'mms.twiliocdn.com', 'media.twiliocdn.com'],
 	whatsapp: ['graph.facebook.com', 'lookaside.fbsbx.com'],
+	// Cloud recordings: https://zoom.us/rec/download/… and regional hosts such as us02web.zoom.us.
+	zoom: ['zoom.us'],
 };
 
 /** WhatsApp media ids resolve in two steps: the Graph API answers {url, mime_type}; that url is downloaded. */

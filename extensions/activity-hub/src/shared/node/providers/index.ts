@@ -8,9 +8,12 @@ import { twilio } from './twilio.js';
 import type { ProviderAdapter } from './types.js';
 import { upload } from './upload.js';
 import { whatsapp } from './whatsapp.js';
+import { zoom } from './zoom.js';
+import { calcom } from './calcom.js';
+import { calendly } from './calendly.js';
 
 export * from './types.js';
-export { assertDraftStorable, parseForm, storableDraft } from './input-guards.js';
+export { assertDraftStorable, assertUpdateStorable, parseForm, storableDraft } from './input-guards.js';
 export { parseMailMessage, type MailSource, type SkippedPart } from './imap.js';
 
 export const adapters: Record<Provider, ProviderAdapter> = {
@@ -21,6 +24,9 @@ export const adapters: Record<Provider, ProviderAdapter> = {
 	sendgrid,
 	whatsapp,
 	upload,
+	zoom,
+	calcom,
+	calendly,
 	imap,
 };
 

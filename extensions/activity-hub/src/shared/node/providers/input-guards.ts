@@ -3,7 +3,7 @@
 // never legitimate in a message), and media URLs within the provider's policy. Each refusal is a 4xx.
 import { mediaUrlRefusal } from '../media.js';
 import { HubError as IngestError } from '../../errors.js';
-import type { ActivityDraft } from './types.js';
+import type { ActivityDraft, ActivityUpdate } from './types.js';
 
 export const MAX_JSON_DEPTH = 64;
 export const MAX_JSON_NODES = 20_000;
@@ -127,4 +127,16 @@ export function assertDraftStorable(draft: ActivityDraft, mediaHosts: string[] |
 		const refusal = mediaHosts ? mediaUrlRefusal(item.url, mediaHosts) : 'this provider has no media hosts';
 		if (refusal) throw new IngestError(422, 'MEDIA_URL_REFUSED', `Media URL refused: ${refusal}`);
 	}
+}
+
+/** The same refusals for a change to a stored activity: its text and its media URLs. */
+export function assertUpdateStorable(update: ActivityUpdate, mediaHosts: string[] | undefined): void {
+	const { otherwise, media, ...fields } = update;
+
+	assertDraftStorable(
+		{ ...(otherwise ?? {}), files: [], inlineFiles: [], media: media ?? [], ...fields } as unknown as ActivityDraft,
+		mediaHosts,
+	);
+
+	if (otherwise) assertDraftStorable(otherwise, mediaHosts);
 }

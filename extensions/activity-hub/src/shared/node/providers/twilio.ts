@@ -1,4 +1,6 @@
-// Twilio SMS/MMS, voice status callbacks and recording callbacks (application/x-www-form-urlencoded).
+// Twilio SMS/MMS, voice status callbacks, recording callbacks and transcribeCallback requests
+// (application/x-www-form-urlencoded). A transcription never creates an activity: it attaches its text to the
+// call's (the recording's, else the completed call's) as `processed_data.transcript`.
 // X-Twilio-Signature = base64(HMAC-SHA1(auth token, URL + Σ sorted(key + value))). As Twilio's own helper does,
 // the URL is tried with and without its port, and repeated keys contribute their values in sorted order.
 import { createHmac } from 'node:crypto';
@@ -71,7 +73,32 @@ export const twilio: ProviderAdapter = {
 		const messageSid = field(request, 'MessageSid') ?? field(request, 'SmsMessageSid');
 		const recordingSid = field(request, 'RecordingSid');
 		const callSid = field(request, 'CallSid');
+		const transcriptionSid = field(request, 'TranscriptionSid');
 		const messageStatus = field(request, 'MessageStatus');
+
+		if (transcriptionSid) {
+			if (!recordingSid && !callSid)
+				throw new IngestError(422, 'INVALID_FIELDS', 'A Twilio transcription without RecordingSid or CallSid');
+			const status = field(request, 'TranscriptionStatus') ?? 'unknown';
+			const transcript = text(field(request, 'TranscriptionText'));
+			const transcription = { sid: transcriptionSid.slice(0, 64), status: status.slice(0, 40), source: 'twilio' };
+
+			return {
+				activities: [],
+				updates: [
+					{
+						keys: [recordingSid, callSid ? `${callSid}:completed` : null].filter((k): k is string => !!k),
+						type: 'call',
+						processedData:
+							status === 'completed' && transcript
+								? { transcript: [{ start: 0, end: 0, text: transcript }], transcription }
+								: { transcription },
+						otherwise: null,
+					},
+				],
+				reply: { contentType: 'text/xml', body: EMPTY_TWIML },
+			};
+		}
 
 		// A status callback of a message we sent (StatusCallback): it updates that message, it is no activity.
 		if (messageSid && messageStatus && !recordingSid) {

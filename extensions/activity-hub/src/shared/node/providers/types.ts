@@ -45,6 +45,10 @@ export interface ChannelSecrets {
 	verify_token?: string | null;
 	access_token?: string | null;
 	webhook_secret?: string | null;
+	/** Zoom: the app's Secret Token (x-zm-signature, endpoint.url_validation). */
+	secret_token?: string | null;
+	/** Cal.com: the webhook's secret (X-Cal-Signature-256). */
+	signing_secret?: string | null;
 	/** A mailbox channel's login password (IMAP). */
 	password?: string | null;
 	/** Twilio's account SID, with auth_token the credentials of replies by SMS. */
@@ -71,10 +75,53 @@ export interface ActivityDraft {
 	message_id?: string | null;
 	/** The conversation: an e-mail's thread, an SMS/WhatsApp counterparty's (the writer derives the latter). */
 	thread_key?: string | null;
+	/**
+	 * Meetings: every external attendee's address, in the provider's order. Matched all (not the sender alone):
+	 * the activity is linked to the first attendee who is a contact and lists every contact found in match_candidates.
+	 */
+	attendees?: string[];
+}
+
+/** Remote media fetched for an update (Zoom recordings): credentials stay in memory, never in the stored row. */
+export interface UpdateMedia {
+	url: string;
+	contentType?: string;
+	/** `transcript`: a WebVTT file also parsed into `processed_data.transcript`. */
+	kind?: 'recording' | 'transcript';
+	/** Sent to the first host only (Zoom's download_token as a Bearer token). */
+	authorization?: string;
+	/** The file's name in Directus Files. */
+	name?: string;
+}
+
+/**
+ * A change to an activity already stored on the channel (a Twilio transcription, a rescheduled or cancelled
+ * booking, a Zoom recording for a meeting): never a new row unless `otherwise` says what to insert when none is
+ * found yet. With an `eventAt`, applied only when it is newer than the change last applied (`metadata.event_at`): out-of-order
+ * deliveries keep the newest state and a replay changes nothing.
+ */
+export interface ActivityUpdate {
+	/** The stored activity: its external_id or its `metadata.booking_uid`, the first key found wins. */
+	keys: string[];
+	/** Orders changes of one activity; none: the change is merged whenever it comes (merging the same twice is a no-op). */
+	eventAt?: Date | null;
+	/** Columns to set. */
+	set?: Partial<Pick<ActivityDraft, 'subject' | 'content' | 'occurred_at'>>;
+	/** Merged into the stored objects (top-level keys replaced). */
+	payload?: Record<string, unknown>;
+	metadata?: Record<string, unknown>;
+	processedData?: Record<string, unknown>;
+	media?: UpdateMedia[];
+	/** Inserted when no activity matches the keys; null: refused with 404 (a Twilio transcription of no stored call). */
+	otherwise: ActivityDraft | null;
+	/** What the stored activity must be, else the update is refused (a transcription attaches to a call only). */
+	type?: ActivityDraft['type'];
 }
 
 export interface AdapterResult {
 	activities: ActivityDraft[];
+	/** Changes to stored activities, applied in order after the new ones are written. */
+	updates?: ActivityUpdate[];
 	/** A provider-specific success reply (Twilio wants TwiML); default is our JSON. */
 	reply?: { contentType: string; body: string };
 	/** Status callbacks of outbound messages, by the provider's message id: they update, never create. */
