@@ -209,7 +209,7 @@ async function sqlite(knex) {
 
 const RECORD_TABLE = 'activity_hub_install';
 
-export const ANALYTICS_PANEL_ID = '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a93';
+export const ANALYTICS_PANEL_ID = '6f1b3e2a-9c4d-4e7f-8a1b-2c3d4e5f6a94';
 
 /** The Analytics panel on the seeded Activity Hub dashboard (if it is still there), below what it holds now. */
 async function analyticsPanel(knex) {

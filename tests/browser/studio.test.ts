@@ -219,15 +219,20 @@ describe('Studio', () => {
 			.poll(() => row.getByTestId('lease-holder').innerText(), { timeout: 2000 })
 			.toBe('held by browser-agent@example.com');
 
-		await agent(`/queue/${claimed.id}/complete`, {
+		const completed = await agent(`/queue/${claimed.id}/complete`, {
 			lease_token: claimed.lease_token,
 			processed_data: {
 				summary: 'Wants the call at 3pm',
 				facts: ['call moved to 15:00'],
-				transcript: 'Ana: can we move it?\nAgent: sure',
+				transcript: [
+					{ start: 0, end: 2, speaker: 'Ana', text: 'can we move it?' },
+					{ start: 2, end: 3, speaker: 'Agent', text: 'sure' },
+				],
 			},
 			note: 'Moved the call to 3pm',
 		});
+
+		expect(completed.status).toBe(200);
 
 		await expect
 			.poll(() => row.getByTestId('activity-status').innerText(), { timeout: 2000, interval: 50 })

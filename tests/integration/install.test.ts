@@ -214,7 +214,12 @@ describe.each(vendors())('a plain Directus project on %s', (vendor) => {
 			(await project.api('GET', `/dashboards/${DASHBOARD_ID}?fields=name,panels.type`)).data.panels
 				.map((p: { type: string }) => p.type)
 				.sort(),
-		).toEqual(['activity-hub-dual-timeline', 'activity-hub-duplicates', 'activity-hub-queue-health']);
+		).toEqual([
+			'activity-hub-analytics',
+			'activity-hub-dual-timeline',
+			'activity-hub-duplicates',
+			'activity-hub-queue-health',
+		]);
 
 		const record = await project.db(RECORD).select('key', 'value');
 		expect(record.find((r) => r.key === 'version')?.value).toBe('0.2.0');
