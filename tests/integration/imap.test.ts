@@ -14,6 +14,7 @@ const fixture = (name: string) =>
 
 const basic = (key: string) => `Basic ${Buffer.from(`postmark:${key}`).toString('base64')}`;
 const MB = 1024 * 1024;
+const METRICS_TOKEN = 'imap-metrics';
 let sequence = 0;
 const unique = (label: string) => `<${label}-${Date.now()}-${++sequence}@mail.acme.example>`;
 const bare = (id: string) => id.replace(/^<|>$/g, '');
@@ -51,7 +52,7 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 	const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 	beforeAll(async () => {
-		instance = await startInstance(vendor);
+		instance = await startInstance(vendor, { METRICS_ENABLED: 'true', METRICS_TOKENS: METRICS_TOKEN });
 	}, 120_000);
 
 	afterAll(() => instance?.stop());
@@ -288,6 +289,16 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 		const row = await channelRow(channel.id);
 		expect(row.sync_error).toMatch(/refused the user name or password/);
 		expect(row.sync_error).not.toContain('wrong');
+
+		// Counted on Directus's /metrics by channel and reason.
+		const scraped = await call(`${instance.url}/metrics`, { headers: { authorization: `Metrics ${METRICS_TOKEN}` } });
+
+		expect(scraped.text).toMatch(
+			new RegExp(
+				`^activity_hub_mailbox_sync_failures_total\\{channel="${channel.id}",reason="AUTH_FAILED"\\} [1-9]`,
+				'm',
+			),
+		);
 
 		// Another mailbox and the webhooks go on.
 		await dovecot.append(good, 'INBOX', [

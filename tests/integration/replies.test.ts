@@ -11,6 +11,7 @@ import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/p
 import { call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 
+const METRICS_TOKEN = 'replies-metrics';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A JSON column as read with knex: text on SQLite, parsed on PostgreSQL. */
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
@@ -126,6 +127,8 @@ describe.each(vendors())('replies on %s', (vendor) => {
 			ACTIVITY_HUB_TWILIO_API_URL: provider.url,
 			ACTIVITY_HUB_WHATSAPP_API_URL: provider.url,
 			ACTIVITY_HUB_SEND_TIMEOUT_MS: '1500',
+			METRICS_ENABLED: 'true',
+			METRICS_TOKENS: METRICS_TOKEN,
 		});
 
 		url = instance.url;
@@ -321,6 +324,22 @@ describe.each(vendors())('replies on %s', (vendor) => {
 		expect(retried.body.data).toEqual({ id: b, delivery_status: 'queued' });
 		await expect.poll(() => status(b), { timeout: 15_000 }).toBe('sent');
 		expect(provider.to(refused)).toHaveLength(2);
+
+		// Every attempt is counted on Directus's /metrics by channel and result.
+		const scraped = await call(`${url}/metrics`, { headers: { authorization: `Metrics ${METRICS_TOKEN}` } });
+		expect(scraped.status).toBe(200);
+
+		const sends = (result: string) =>
+			Number(
+				new RegExp(
+					`^activity_hub_outbound_sends_total\\{channel="${twilio.id}",result="${result}"\\} (\\d+)$`,
+					'm',
+				).exec(scraped.text)?.[1] ?? 0,
+			);
+
+		expect(sends('retry')).toBeGreaterThanOrEqual(1);
+		expect(sends('failed')).toBeGreaterThanOrEqual(1);
+		expect(sends('sent')).toBeGreaterThanOrEqual(2);
 	});
 
 	it('a timeout after the provider took the request: unknown, never re-sent; Mark as sent records it', async () => {

@@ -56,8 +56,22 @@ export async function resolveFolders(
 	};
 }
 
-/** What went wrong, in words a person can act on (never the password). */
-export function describeMailboxError(error: unknown, settings?: MailboxSettings): string {
+/** Why a sync failed, as the metrics label it (a few fixed values, never the server's words). */
+export type MailboxFailureReason =
+	| 'AUTH_FAILED'
+	| 'CONNECTION_REFUSED'
+	| 'HOST_UNKNOWN'
+	| 'TIMEOUT'
+	| 'TLS'
+	| 'CONNECTION_CLOSED'
+	| 'NO_FOLDER'
+	| 'OTHER';
+
+/** What went wrong: a reason for the metrics and words a person can act on (never the password). */
+export function classifyMailboxError(
+	error: unknown,
+	settings?: MailboxSettings,
+): { reason: MailboxFailureReason; message: string } {
 	const e = error as {
 		code?: string;
 		authenticationFailed?: boolean;
@@ -68,18 +82,35 @@ export function describeMailboxError(error: unknown, settings?: MailboxSettings)
 	};
 
 	const where = settings ? `${settings.host}:${settings.port}` : 'the mail server';
+	const code = e?.code;
+
 	if (e?.authenticationFailed || e?.serverResponseCode === 'AUTHENTICATIONFAILED')
-		return `The mail server refused the user name or password${e.responseText ? ` (${e.responseText})` : ''}.`;
-	if (e?.code === 'ECONNREFUSED') return `Nothing answers at ${where} (connection refused).`;
-	if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return `The host name ${settings?.host ?? ''} is unknown.`;
-	if (e?.code === 'ETIMEDOUT' || e?.code === 'CONNECT_TIMEOUT' || e?.code === 'GREETING_TIMEOUT')
-		return `${where} did not answer in time.`;
-	if (e?.code && /CERT|SSL|TLS|SELF_SIGNED/i.test(e.code))
-		return `The TLS certificate of ${where} was not accepted (${e.code}).`;
-	if (e?.code === 'NoConnection' || e?.code === 'EConnectionClosed' || e?.code === 'ECONNRESET')
-		return `${where} closed the connection.`;
-	if (e?.serverResponseCode === 'NONEXISTENT' || e?.code === 'MailboxDoesNotExist')
-		return `The folder ${e.path ?? ''} does not exist on the mail server.`.replace('  ', ' ');
+		return {
+			reason: 'AUTH_FAILED',
+			message: `The mail server refused the user name or password${e.responseText ? ` (${e.responseText})` : ''}.`,
+		};
+
+	if (code === 'ECONNREFUSED')
+		return { reason: 'CONNECTION_REFUSED', message: `Nothing answers at ${where} (connection refused).` };
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		return { reason: 'HOST_UNKNOWN', message: `The host name ${settings?.host ?? ''} is unknown.` };
+	if (code === 'ETIMEDOUT' || code === 'CONNECT_TIMEOUT' || code === 'GREETING_TIMEOUT')
+		return { reason: 'TIMEOUT', message: `${where} did not answer in time.` };
+	if (code && /CERT|SSL|TLS|SELF_SIGNED/i.test(code))
+		return { reason: 'TLS', message: `The TLS certificate of ${where} was not accepted (${code}).` };
+	if (code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ECONNRESET')
+		return { reason: 'CONNECTION_CLOSED', message: `${where} closed the connection.` };
+
+	if (e?.serverResponseCode === 'NONEXISTENT' || code === 'MailboxDoesNotExist')
+		return {
+			reason: 'NO_FOLDER',
+			message: `The folder ${e.path ?? ''} does not exist on the mail server.`.replace('  ', ' '),
+		};
+
 	const text = e?.responseText || e?.message || String(error);
-	return `The mailbox sync failed: ${text}`.slice(0, 1000);
+	return { reason: 'OTHER', message: `The mailbox sync failed: ${text}`.slice(0, 1000) };
 }
+
+/** What went wrong, in words a person can act on (never the password). */
+export const describeMailboxError = (error: unknown, settings?: MailboxSettings) =>
+	classifyMailboxError(error, settings).message;

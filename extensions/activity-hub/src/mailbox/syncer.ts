@@ -7,8 +7,9 @@ import type { Knex } from 'knex';
 import type { ChannelStore } from '../runtime/channels.js';
 import { dbTime } from '../runtime/context.js';
 import { backoffSeconds, type MailboxSettings, readMailboxSettings } from '../shared/mailbox.js';
-import { closeMailbox, describeMailboxError, openMailbox, resolveFolders } from './client.js';
+import { classifyMailboxError, closeMailbox, openMailbox, resolveFolders } from './client.js';
 import { type SyncDeps, syncMailbox, type SyncResult } from './sync.js';
+import { hubMetrics } from '../metrics/index.js';
 
 export interface SyncerDeps extends SyncDeps {
 	channels: ChannelStore;
@@ -94,7 +95,13 @@ export class MailboxSyncer {
 			return result;
 		} catch (error) {
 			this.failures++;
-			const message = error instanceof MailboxConfigError ? error.message : describeMailboxError(error, settings);
+
+			const { reason, message } =
+				error instanceof MailboxConfigError
+					? { reason: 'CONFIG', message: error.message }
+					: classifyMailboxError(error, settings);
+
+			hubMetrics().mailboxSyncFailed(this.channelId, reason);
 			const wait = Math.max(backoffSeconds(this.failures), 0);
 			this.deps.log.warn(`Activity Hub: mailbox ${this.channelId}: ${message} (retry in ${wait} s)`);
 			await this.record({ sync_error: message }).catch(() => {});

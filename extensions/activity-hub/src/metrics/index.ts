@@ -43,9 +43,9 @@ export interface HubMetrics {
 	deadLettered(count: number): void;
 	/** Provider media (Twilio, WhatsApp) that could not be fetched after the activity was stored. */
 	mediaFetchFailed(provider: string, count?: number): void;
-	/** A mailbox channel's sync attempt that failed (recorded by the mailbox channels, which land separately). */
+	/** A mailbox channel's sync attempt that failed, and why (mailbox/client.ts's reasons, or CONFIG). */
 	mailboxSyncFailed(channel: string, reason: string): void;
-	/** An outbound send and how it ended (recorded by the outbound senders, which land separately). */
+	/** An outbound send attempt and how it ended (the sender's decision: sent, queued again, failed, unknown). */
 	outboundSent(channel: string, result: 'sent' | 'failed' | (string & {})): void;
 	/** Refusal-log entries dropped because the write buffer was full (the reply never waits for the log). */
 	refusalsDropped(count: number): void;

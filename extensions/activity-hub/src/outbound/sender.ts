@@ -16,6 +16,7 @@ import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { isInstalled } from '../install/status.js';
 import { sendingChannel } from './channels.js';
 import { sendOne } from './transports.js';
+import { hubMetrics } from '../metrics/index.js';
 
 export class Sender {
 	private inflight = 0;
@@ -117,6 +118,11 @@ export class Sender {
 			// Whether the provider got it is not known: a person decides (Retry or Mark as sent).
 			decision = { status: 'unknown', error: `The send broke off: ${(error as Error).message}` };
 		}
+
+		hubMetrics().outboundSent(
+			String(activity['channel'] ?? ''),
+			decision.status === 'queued' ? 'retry' : decision.status,
+		);
 
 		// A lost lease (a reaper judged this sender dead) leaves the message as the reaper set it.
 		await this.queue.settle(id, token, decision);
