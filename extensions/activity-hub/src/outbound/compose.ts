@@ -15,7 +15,7 @@ import {
 } from '../shared/errors.js';
 import { whatsappWindowOpen } from '../shared/delivery.js';
 import { MAX_OUTBOUND_CONTENT, MAX_OUTBOUND_SUBJECT } from '../shared/limits.js';
-import type { WhatsAppTemplate } from '../shared/node/senders/whatsapp.js';
+import { templateProblem, type WhatsAppTemplate } from '../shared/reply.js';
 import { UUID } from '../shared/ids.js';
 import { outboundType, type SendingChannel, sendingChannel, setting } from './channels.js';
 import { newMessageId, replySubject, smtpSettings, threadHeaders } from '../shared/node/senders/email.js';
@@ -76,18 +76,7 @@ function template(body: any): WhatsAppTemplate | null {
 	const value = body?.template;
 	if (value === undefined || value === null) return null;
 
-	const valid =
-		typeof value === 'object' &&
-		typeof value.name === 'string' &&
-		/^[a-z0-9_]{1,512}$/.test(value.name) &&
-		typeof value.language === 'string' &&
-		/^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?$/.test(value.language) &&
-		(value.parameters === undefined ||
-			(Array.isArray(value.parameters) &&
-				value.parameters.length <= 20 &&
-				value.parameters.every((p: unknown) => typeof p === 'string' && p.length <= 1024)));
-
-	if (!valid)
+	if (templateProblem(value))
 		throw new InvalidPayloadError(
 			'template must be { name, language, parameters? } (a template name, a language code)',
 		);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advanceDelivery, type DeliveryStatus } from './activity.js';
-import { decideSend, retryDelayMs, smsSegments, whatsappWindowOpen } from './delivery.js';
+import { decideSend, retryDelayMs, smsCount, smsSegments, whatsappWindowOpen } from './delivery.js';
 
 describe('decideSend', () => {
 	it.each([
@@ -66,4 +66,30 @@ describe('smsSegments', () => {
 		['Grüße 😀', { encoding: 'UCS-2', segments: 1 }],
 		['ł'.repeat(71), { encoding: 'UCS-2', segments: 2 }],
 	] as const)('%s', (text, expected) => expect(smsSegments(text)).toEqual(expected));
+});
+
+describe('smsCount', () => {
+	it.each([
+		['', { encoding: 'GSM-7', units: 0, segments: 0, perSegment: 160, remaining: 160 }],
+		['Hello', { encoding: 'GSM-7', units: 5, segments: 1, perSegment: 160, remaining: 155 }],
+		['a'.repeat(160), { encoding: 'GSM-7', units: 160, segments: 1, perSegment: 160, remaining: 0 }],
+		['a'.repeat(161), { encoding: 'GSM-7', units: 161, segments: 2, perSegment: 153, remaining: 145 }],
+		['a'.repeat(306), { encoding: 'GSM-7', units: 306, segments: 2, perSegment: 153, remaining: 0 }],
+		['a'.repeat(307), { encoding: 'GSM-7', units: 307, segments: 3, perSegment: 153, remaining: 152 }],
+		// An escape pair at septets 153–154 starts the second segment instead of straddling it.
+		[
+			'a'.repeat(152) + '€' + 'a'.repeat(10),
+			{ encoding: 'GSM-7', units: 164, segments: 2, perSegment: 153, remaining: 141 },
+		],
+		['{}', { encoding: 'GSM-7', units: 4, segments: 1, perSegment: 160, remaining: 156 }],
+		['Grüße 😀', { encoding: 'UCS-2', units: 8, segments: 1, perSegment: 70, remaining: 62 }],
+		['ł'.repeat(70), { encoding: 'UCS-2', units: 70, segments: 1, perSegment: 70, remaining: 0 }],
+		['ł'.repeat(71), { encoding: 'UCS-2', units: 71, segments: 2, perSegment: 67, remaining: 63 }],
+		['ł'.repeat(134), { encoding: 'UCS-2', units: 134, segments: 2, perSegment: 67, remaining: 0 }],
+		// A surrogate pair at units 67–68 starts the second segment.
+		[
+			'ł'.repeat(66) + '😀' + 'ł'.repeat(5),
+			{ encoding: 'UCS-2', units: 73, segments: 2, perSegment: 67, remaining: 60 },
+		],
+	] as const)('%s', (text, expected) => expect(smsCount(text)).toEqual(expected));
 });

@@ -52,22 +52,64 @@ const GSM =
 
 const GSM_EXTENDED = '^{}\\[~]|€\f';
 
-/** How many SMS segments a text takes: GSM-7 160 (153 when split), else UCS-2 70 (67 when split). */
-export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number } {
-	let septets = 0;
-	let gsm = true;
+export interface SmsCount {
+	encoding: 'GSM-7' | 'UCS-2';
+	/** Septets (GSM-7; an extension character takes two) or UTF-16 code units (UCS-2; an emoji takes two). */
+	units: number;
+	segments: number;
+	/** What one segment holds now: 160 or 70 alone, 153 or 67 once split (the rest is the concatenation header). */
+	perSegment: number;
+	/** Units left in the last segment before another one starts. */
+	remaining: number;
+}
 
-	for (const char of text) {
-		if (GSM.includes(char)) septets += 1;
-		else if (GSM_EXTENDED.includes(char)) septets += 2;
-		else {
-			gsm = false;
-			break;
+/** Segments of `sizes` units each packed `per` to a segment, a character never split across two. */
+function pack(sizes: number[], single: number, per: number) {
+	const units = sizes.reduce((sum, size) => sum + size, 0);
+	if (units <= single) return { units, segments: units === 0 ? 0 : 1, perSegment: single, remaining: single - units };
+	let segments = 1;
+	let fill = 0;
+
+	for (const size of sizes) {
+		if (fill + size > per) {
+			segments += 1;
+			fill = 0;
 		}
+
+		fill += size;
 	}
 
-	if (gsm && septets <= 160) return { encoding: 'GSM-7', segments: septets === 0 ? 0 : 1 };
-	if (gsm) return { encoding: 'GSM-7', segments: Math.ceil(septets / 153) };
-	const units = [...text].reduce((sum, char) => sum + (char.codePointAt(0)! > 0xffff ? 2 : 1), 0);
-	return { encoding: 'UCS-2', segments: units <= 70 ? 1 : Math.ceil(units / 67) };
+	return { units, segments, perSegment: per, remaining: per - fill };
+}
+
+/**
+ * How an SMS text is sent: GSM-7 when every character is in the GSM 03.38 set (160 septets, 153 per segment once
+ * split), else UCS-2 (70 code units, 67 per segment). An escape pair or a surrogate pair never straddles segments.
+ */
+export function smsCount(text: string): SmsCount {
+	const chars = [...text];
+
+	if (chars.every((char) => GSM.includes(char) || GSM_EXTENDED.includes(char)))
+		return {
+			encoding: 'GSM-7',
+			...pack(
+				chars.map((char) => (GSM.includes(char) ? 1 : 2)),
+				160,
+				153,
+			),
+		};
+	return {
+		encoding: 'UCS-2',
+		...pack(
+			chars.map((char) => (char.codePointAt(0)! > 0xffff ? 2 : 1)),
+			70,
+			67,
+		),
+	};
+}
+
+/** How many SMS segments a text takes (smsCount without the details). */
+export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number } {
+	const { encoding, segments } = smsCount(text);
+	return { encoding, segments };
 }

@@ -210,6 +210,9 @@ export const TIMELINE_FIELDS = [
 	'metadata',
 	'match_status',
 	'match_candidates',
+	// Outbound messages: their delivery ticks, failure reason and Retry / Mark as sent follow these live.
+	'delivery_status',
+	'delivery_error',
 	'attachments.directus_files_id.id',
 	'attachments.directus_files_id.type',
 	'attachments.directus_files_id.filename_download',

@@ -93,3 +93,6 @@ export const WHATSAPP_WINDOW_HOURS = 24;
 /** The most characters of an outbound message's content and subject. */
 export const MAX_OUTBOUND_CONTENT = 20_000;
 export const MAX_OUTBOUND_SUBJECT = 998;
+/** A WhatsApp template's body parameters at most, and the characters of each. */
+export const MAX_TEMPLATE_PARAMETERS = 20;
+export const MAX_TEMPLATE_PARAMETER = 1024;

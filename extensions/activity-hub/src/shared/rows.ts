@@ -1,6 +1,6 @@
 // The rows the Studio components show, as the API returns them for the timeline's field lists (TIMELINE_FIELDS,
 // NOTE_FIELDS in display.ts): typed once instead of `any` in every component.
-import type { ActivityStatus, ActivityType, Direction, MatchStatus } from './activity.js';
+import type { ActivityStatus, ActivityType, DeliveryStatus, Direction, MatchStatus } from './activity.js';
 
 export type ItemId = string | number;
 
@@ -39,6 +39,9 @@ export interface ActivityRow {
 	metadata: Record<string, unknown> | null;
 	match_status: MatchStatus | null;
 	match_candidates: ItemId[] | null;
+	/** Outbound messages only (null on inbound activities): where the message is, and why it failed. */
+	delivery_status?: DeliveryStatus | null;
+	delivery_error?: string | null;
 	attachments?: Array<{ directus_files_id: FileRow | null }>;
 }
 

@@ -30,9 +30,8 @@ export function smtpSettings(settings: Record<string, unknown>): SmtpSettings | 
 	};
 }
 
-/** `Re: subject` once, however many replies deep. */
-export const replySubject = (subject: string | null) =>
-	subject && /^\s*re:/i.test(subject) ? subject : `Re: ${subject ?? ''}`.trim();
+/** `Re: subject` once (shared/reply.ts: Studio's reply box prefills the same). */
+export { replySubject } from '../../reply.js';
 
 /** A new Message-ID on the sender's domain (stored without brackets, as shared/threads.ts normalises them). */
 export function newMessageId(from: string) {

@@ -1,15 +1,11 @@
 // WhatsApp Cloud API: POST /{version}/{phone_number_id}/messages with the channel's access token (Bearer); a
 // free-form text inside the 24-hour window, a template otherwise. Statuses arrive on the channel's webhook.
 import type { DeliveryStatus } from '../../activity.js';
+import type { WhatsAppTemplate } from '../../reply.js';
 import type { HttpAnswer, HttpSend } from './http.js';
 
+export type { WhatsAppTemplate } from '../../reply.js';
 export const WHATSAPP_API_VERSION = 'v21.0';
-
-export interface WhatsAppTemplate {
-	name: string;
-	language: string;
-	parameters?: string[];
-}
 
 export interface WhatsAppMessage {
 	apiUrl: string;
