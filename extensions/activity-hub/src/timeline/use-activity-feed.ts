@@ -1,5 +1,5 @@
 // One timeline's activities: the first page for the current filters, keyset paging, live events applied in place,
-// and the row actions (retry, convert to a note, link to a contact). Newer loads win over older ones.
+// and the row actions (retry, convert to a note, link to a contact, Retry / Mark as sent an outbound message). Newer loads win over older ones.
 import { useApi } from '@directus/extensions-sdk';
 import { type Ref, ref } from 'vue';
 import {
@@ -92,5 +92,15 @@ export function useActivityFeed(filters: Ref<TimelineFilters>, onRows: (rows: Ac
 		}
 	}
 
-	return { activities, loading, more, error, announcement, load, loadMore, applyLive, act };
+	/** A person's decision on a failed or unknown outbound message (Retry, Mark as sent); the row follows live. */
+	async function resolve(activity: ActivityRow, action: 'retry' | 'mark_sent') {
+		try {
+			await api.post(`/activity-hub/messages/${activity.id}/resolve`, { action });
+			error.value = null;
+		} catch (e) {
+			error.value = errorMessage(e);
+		}
+	}
+
+	return { activities, loading, more, error, announcement, load, loadMore, applyLive, act, resolve };
 }
