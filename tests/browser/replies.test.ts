@@ -1,8 +1,10 @@
 // Replying from the dual timeline in a real browser (Debian chromium via the harness) against a real Directus whose
 // Twilio and WhatsApp API URLs point at a local HTTP server speaking their send APIs: a reply to an inbound SMS sent
 // with Ctrl+Enter shows *Sending*, then *Sent* and, once Twilio's signed status callback says so, *Delivered* — in a
-// second tab too; a provider's 400 shows *Failed* with its reason and Retry sends it; a refused reply keeps its draft;
-// a WhatsApp conversation outside the 24-hour window offers the template picker instead of free text.
+// second tab too; a provider's 400 shows *Failed* with its reason and Retry sends it; a provider that never answers
+// leaves the message *unknown* with Retry and Mark as sent (never re-sent); a refused reply keeps its draft; an e-mail
+// reply starts with `Re:`; a WhatsApp conversation outside the 24-hour window offers the template picker instead of
+// free text.
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +29,7 @@ interface Received {
 async function providerServer() {
 	const received: Received[] = [];
 	const behaviours = new Map<string, (attempt: number, res: ServerResponse) => void>();
+	const held: ServerResponse[] = [];
 	let sid = 0;
 
 	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -53,8 +56,10 @@ async function providerServer() {
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		behaviours,
+		held,
 		to: (number: string) => received.filter((r) => r.to === number),
 		close: () => {
+			for (const res of held) res.destroy();
 			server.closeAllConnections();
 			return new Promise<void>((resolve) => server.close(() => resolve()));
 		},
@@ -83,6 +88,7 @@ describe('Replies in Studio', () => {
 		instance = await startInstance('sqlite', {
 			ACTIVITY_HUB_TWILIO_API_URL: provider.url,
 			ACTIVITY_HUB_WHATSAPP_API_URL: provider.url,
+			ACTIVITY_HUB_SEND_TIMEOUT_MS: '6000',
 		});
 
 		twilio = await createChannel(instance, {
@@ -298,6 +304,60 @@ describe('Replies in Studio', () => {
 		expect(await row.getByTestId('delivery-error').count()).toBe(0);
 		expect(provider.to(to)).toHaveLength(2);
 		expect(await outbound(timeline).count()).toBe(1);
+	});
+
+	it('a provider that never answers leaves the message unknown: Retry and Mark as sent; Mark as sent sends nothing', async () => {
+		const to = '+12025550143';
+		const contact = await smsConversation('Cy', '+1 202 555 0143', 'Did you get my text?');
+		provider.behaviours.set(to, (_attempt, res) => void provider.held.push(res)); // takes it, never answers
+
+		const timeline = await openContact(contact);
+		await timeline.getByTestId('activity-row').first().getByTestId('reply').click();
+		await timeline.getByTestId('reply-content').locator('textarea').fill('Yes, thanks!');
+		await timeline.getByTestId('reply-content').locator('textarea').press('Control+Enter');
+		await expect.poll(() => outbound(timeline).count(), { timeout: 10_000 }).toBe(1);
+		const row = outbound(timeline).first();
+		await expect.poll(() => label(row), { timeout: 30_000 }).toBe('Not known whether sent');
+		expect(await row.getByTestId('delivery-error').innerText()).toContain('may have the message');
+		expect(await row.getByTestId('delivery-retry').isVisible()).toBe(true);
+		expect(await row.getByTestId('delivery-mark-sent').isVisible()).toBe(true);
+		await page.screenshot({ path: `${ARTIFACTS}/replies-unknown-light.png`, fullPage: true });
+
+		await row.getByTestId('delivery-mark-sent').click();
+		await expect.poll(() => label(row), { timeout: 10_000 }).toBe('Sent');
+		expect(await row.getByTestId('delivery-mark-sent').count()).toBe(0);
+		expect(provider.to(to)).toHaveLength(1);
+	});
+
+	it('an e-mail reply starts as Re: its subject; a channel that cannot send refuses it and the draft stays', async () => {
+		const contact = (
+			await admin(instance).post('/items/contacts', {
+				first_name: 'Dee',
+				emails: [{ email: 'dee@acme.example', type: 'work' }],
+			})
+		).body.data.id;
+
+		await expect.poll(async () => (await instance.db('contact_identities').where({ contact })).length).toBe(1);
+		const generic = await createChannel(instance, { name: 'Web form', provider: 'generic' });
+
+		const posted = await call(generic.webhook, {
+			method: 'POST',
+			headers: { 'x-ingestion-key': generic.key },
+			json: { type: 'email', sender: 'dee@acme.example', subject: 'Quote 1042', content: 'Please send it.' },
+		});
+
+		expect(posted.body.data.contact).toBe(contact);
+		const timeline = await openContact(contact);
+		await timeline.getByTestId('activity-row').first().getByTestId('reply').click();
+		const box = timeline.getByTestId('reply-box');
+		expect(await box.getByTestId('reply-subject').inputValue()).toBe('Re: Quote 1042');
+		expect(await box.getByTestId('sms-count').count()).toBe(0);
+		await box.getByTestId('reply-content').locator('textarea').fill('Attached.');
+		await box.getByTestId('reply-content').locator('textarea').press('Control+Enter');
+		await box.getByTestId('reply-error').waitFor({ timeout: 10_000 });
+		expect(await box.getByTestId('reply-error').innerText()).toContain('cannot send messages');
+		expect(await box.getByTestId('reply-content').locator('textarea').inputValue()).toBe('Attached.');
+		expect(await box.getByTestId('reply-subject').inputValue()).toBe('Re: Quote 1042');
 	});
 
 	it('a WhatsApp conversation outside the 24-hour window offers the template picker, and sends a template', async () => {
