@@ -6,70 +6,17 @@
 // reply starts with `Re:`; a WhatsApp conversation outside the 24-hour window offers the template picker instead of
 // free text.
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Instance, startInstance } from '../harness/instance.js';
+import { answer, providerServer } from '../harness/providers.js';
 import { openStudio } from '../harness/studio.js';
 
 const ARTIFACTS = 'test-artifacts';
 const OUR_NUMBER = '+12025550199';
 const AUTH_TOKEN = 'twilio-auth-token-browser-replies';
-
-interface Received {
-	to: string;
-	form: Record<string, string>;
-	json: any;
-}
-
-/** Twilio's Messages API and WhatsApp's Cloud API as documented; a recipient's behaviour is the test's to set. */
-async function providerServer() {
-	const received: Received[] = [];
-	const behaviours = new Map<string, (attempt: number, res: ServerResponse) => void>();
-	const held: ServerResponse[] = [];
-	let sid = 0;
-
-	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-
-		req.on('end', () => {
-			const text = Buffer.concat(chunks).toString('utf8');
-			const twilio = /^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.url ?? '');
-			const form = twilio ? Object.fromEntries(new URLSearchParams(text)) : {};
-			const json = twilio ? null : JSON.parse(text || 'null');
-			const to = twilio ? form['To']! : String(json?.to);
-			received.push({ to, form, json });
-			const attempt = received.filter((r) => r.to === to).length;
-			const behaviour = behaviours.get(to);
-			if (behaviour) return behaviour(attempt, res);
-			const id = twilio ? `SM${String(++sid).padStart(32, '0')}` : `wamid.BROWSER${++sid}`;
-			answer(res, twilio ? 201 : 200, twilio ? { sid: id, status: 'queued' } : { messages: [{ id }] });
-		});
-	});
-
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		behaviours,
-		held,
-		to: (number: string) => received.filter((r) => r.to === number),
-		close: () => {
-			for (const res of held) res.destroy();
-			server.closeAllConnections();
-			return new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
-
-function answer(res: ServerResponse, status: number, body: unknown) {
-	res.writeHead(status, { 'content-type': 'application/json' });
-	res.end(JSON.stringify(body));
-}
 
 describe('Replies in Studio', () => {
 	let instance: Instance;

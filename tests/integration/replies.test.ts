@@ -2,7 +2,6 @@
 // HTTP server speaking Twilio's Messages API and WhatsApp's Cloud API, retried on 5xx, failed on 4xx, `unknown`
 // (never re-sent) after a timeout or a SIGKILL once the provider had the request, and moved forward by status
 // callbacks whatever their order.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,78 +9,12 @@ import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
+import { answer, providerServer } from '../harness/providers.js';
 
 const METRICS_TOKEN = 'replies-metrics';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A JSON column as read with knex: text on SQLite, parsed on PostgreSQL. */
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
-
-interface Received {
-	path: string;
-	authorization: string;
-	form: Record<string, string>;
-	json: any;
-}
-
-type Behaviour = (attempt: number, res: ServerResponse, received: Received) => void;
-
-/** Twilio's and WhatsApp's send APIs as documented, answering per recipient as the test says. */
-async function providerServer() {
-	const received: Received[] = [];
-	const behaviours = new Map<string, Behaviour>();
-	const attempts = new Map<string, number>();
-	const held: ServerResponse[] = [];
-	let sid = 0;
-
-	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-
-		req.on('end', () => {
-			const text = Buffer.concat(chunks).toString('utf8');
-			const twilio = /^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.url ?? '');
-			const form = twilio ? Object.fromEntries(new URLSearchParams(text)) : {};
-			const json = twilio ? null : JSON.parse(text || 'null');
-
-			const entry: Received = {
-				path: req.url ?? '',
-				authorization: String(req.headers.authorization ?? ''),
-				form,
-				json,
-			};
-
-			received.push(entry);
-			const to = twilio ? form['To']! : String(json?.to);
-			const attempt = (attempts.get(to) ?? 0) + 1;
-			attempts.set(to, attempt);
-			const behaviour = behaviours.get(to);
-			if (behaviour) return behaviour(attempt, res, entry);
-			res.writeHead(twilio ? 201 : 200, { 'content-type': 'application/json' });
-			const id = twilio ? `SM${String(++sid).padStart(32, '0')}` : `wamid.TEST${++sid}`;
-			res.end(JSON.stringify(twilio ? { sid: id, status: 'queued' } : { messages: [{ id }] }));
-		});
-	});
-
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		received,
-		behaviours,
-		held,
-		to: (number: string) => received.filter((r) => (r.form['To'] ?? r.json?.to) === number),
-		close: () => {
-			for (const res of held) res.destroy();
-			server.closeAllConnections();
-			return new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
-
-const answer = (res: ServerResponse, status: number, body: unknown) => {
-	res.writeHead(status, { 'content-type': 'application/json' });
-	res.end(JSON.stringify(body));
-};
 
 describe.each(vendors())('replies on %s', (vendor) => {
 	let instance: Instance;
