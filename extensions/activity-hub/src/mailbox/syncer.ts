@@ -165,6 +165,10 @@ export class MailboxSyncer {
 				this.retryWatch();
 			});
 
+			// Mail that arrived before IDLE began (during the first pass, or while the watcher was down) announces
+			// nothing: one pass now takes it (a pass that finds nothing new costs one STATUS-like round trip).
+			void this.syncNow().catch(() => {});
+
 			// IDLE until the connection ends (imapflow renews it every maxIdleTime); a short pause between rounds.
 			while (this.watcher === client && !this.stopped) {
 				await client.idle();
