@@ -233,6 +233,8 @@ describe('Mailbox channels in Studio', () => {
 		await expect.poll(activityCount, { timeout: 15_000 }).toBe(3);
 		await expect.poll(() => setup.getByTestId('sync-error').count(), { timeout: 15_000 }).toBe(0);
 		expect(await setup.getByTestId('last-synced').innerText()).not.toBe('never');
+		// The channel's counters count mail like any delivery.
+		await expect.poll(() => setup.getByTestId('received-count').innerText(), { timeout: 15_000 }).toBe('3');
 		expect((await instance.db('ingestion_channels').where({ id: channelId }).first()).sync_error).toBeNull();
 		await screenshots('mailbox-setup', page, setup);
 	});
