@@ -6,6 +6,9 @@ const en = {
 	activityTimeline: 'Activity timeline',
 	notes: 'Notes',
 	saveFirst: 'Save the contact to see its timeline.',
+	contactGone:
+		'This contact no longer exists: it was deleted, erased or merged into another contact while this page was open. Its timeline is closed.',
+	backToContacts: 'Back to the contacts',
 	noActivities: 'No activities yet.',
 	noMatches: 'No activities match these filters.',
 	noNotes: 'No notes yet.',
@@ -265,6 +268,9 @@ const de: Record<MessageKey, string> = {
 	activityTimeline: 'Aktivitäten',
 	notes: 'Notizen',
 	saveFirst: 'Speichern Sie den Kontakt, um seine Zeitleiste zu sehen.',
+	contactGone:
+		'Diesen Kontakt gibt es nicht mehr: Er wurde gelöscht, getilgt oder mit einem anderen Kontakt zusammengeführt, während diese Seite offen war. Seine Zeitleiste ist geschlossen.',
+	backToContacts: 'Zurück zu den Kontakten',
 	noActivities: 'Noch keine Aktivitäten.',
 	noMatches: 'Keine Aktivitäten passen zu diesen Filtern.',
 	noNotes: 'Noch keine Notizen.',

@@ -6,6 +6,8 @@ export interface LiveSubscription {
 	collection: string;
 	query: Record<string, unknown>;
 	onMessage: (message: SubscriptionMessage) => void;
+	/** The events wanted (all three by default). */
+	events?: ReadonlyArray<'create' | 'update' | 'delete'>;
 }
 
 /** `onConnection(true)` once subscribed, `(false)` whenever the socket dropped and a reconnect is pending. */
@@ -29,7 +31,7 @@ export function connectLive(
 			onConnection(true);
 
 			subscriptions.forEach((subscription, index) => {
-				for (const event of ['create', 'update', 'delete']) {
+				for (const event of subscription.events ?? ['create', 'update', 'delete']) {
 					socket!.send(
 						JSON.stringify({
 							type: 'subscribe',
