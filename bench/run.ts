@@ -22,6 +22,7 @@ import { mcpBench } from './mcp.js';
 import { contactStreamBench } from './contact-stream.js';
 import { searchBench } from './search.js';
 import { imapBench } from './imap.js';
+import { repliesBench } from './replies.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -36,7 +37,8 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
 
 const SECTIONS = (
-	process.env['BENCH_ONLY'] ?? 'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics,imap'
+	process.env['BENCH_ONLY'] ??
+	'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics,imap,replies'
 ).split(',');
 
 const rows: string[][] = [];
@@ -799,6 +801,10 @@ if (SECTIONS.includes('search') || SECTIONS.includes('analytics'))
 
 // 8. Mailbox channels: a first IMAP sync against fetching and parsing alone, memory, IDLE to timeline (bench/imap.ts).
 if (SECTIONS.includes('imap')) await imapBench({ database, instance, row, N, root, adminToken: ADMIN.token });
+
+// 9. E-mail replies, API → sent through a local SMTP server, against nodemailer sending the same messages directly.
+if (SECTIONS.includes('replies'))
+	await repliesBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });

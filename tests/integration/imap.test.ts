@@ -1,8 +1,11 @@
 // Mailbox channels against a real IMAP server (Dovecot, tests/harness/dovecot.ts) and real Directus processes:
 // first and incremental sync (IDLE), Sent threads with its Inbox message, one activity per message across providers
 // and channels, UIDVALIDITY resets, a Directus killed mid-sync, a wrong password, limits, malformed MIME and
-// charsets; on PostgreSQL also two instances with Redis sharing the sync.
+// charsets; a reply sent over SMTP that the mailbox's Sent folder syncs later is the same activity; on PostgreSQL
+// also two instances with Redis sharing the sync.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from '../../scripts/lib/redis.mjs';
 import { admin, call, createChannel } from '../harness/api.js';
@@ -21,11 +24,42 @@ const bare = (id: string) => id.replace(/^<|>$/g, '');
 
 let dovecot: Dovecot;
 
+/** The team's outgoing mail server: a local SMTP server recording each message as received (envelope and raw). */
+const outgoing: Array<{ to: string[]; raw: string }> = [];
+let smtp: SMTPServer;
+let smtpPort = 0;
+
 beforeAll(async () => {
 	dovecot = await startDovecot();
+
+	smtp = new SMTPServer({
+		authOptional: true,
+		disabledCommands: ['STARTTLS', 'AUTH'],
+		logger: false,
+		disableReverseLookup: true,
+		onData(stream, session, done) {
+			const chunks: Buffer[] = [];
+			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+
+			stream.on('end', () => {
+				outgoing.push({
+					to: session.envelope.rcptTo.map((r) => r.address),
+					raw: Buffer.concat(chunks).toString('utf8'),
+				});
+
+				done();
+			});
+		},
+	});
+
+	await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+	smtpPort = (smtp.server.address() as AddressInfo).port;
 });
 
-afterAll(() => dovecot?.stop());
+afterAll(async () => {
+	await dovecot?.stop();
+	await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+});
 
 describe.each(vendors())('mailbox channels on %s', (vendor) => {
 	let instance: Instance;
@@ -173,6 +207,63 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 		});
 
 		expect(inbound.thread_key).toBe(bare(question));
+	});
+
+	it('a reply sent over SMTP is the same activity when the Sent folder syncs it; one outbound, in the thread', async () => {
+		const user = await newUser();
+		const question = unique('ask');
+
+		await dovecot.append(user, 'INBOX', [
+			message({
+				from: `Dana <dana-${vendor}@customer.example>`,
+				to: user.user,
+				subject: 'Invoice',
+				messageId: question,
+			}),
+		]);
+
+		const channel = await mailbox(user, {}, { smtp: { host: '127.0.0.1', port: smtpPort, secure: false } });
+		await sync(channel.id);
+		await expect.poll(() => count({ message_id: bare(question) }), { timeout: 20_000 }).toBe(1);
+		const [inbound] = await rows({ message_id: bare(question) });
+
+		const sent = await admin(instance).post(`/activity-hub/activities/${inbound.id}/reply`, {
+			content: 'Paid this morning.',
+		});
+
+		expect(sent.status).toBe(202);
+		const id = sent.body.data.id as string;
+
+		await expect
+			.poll(async () => (await instance.db('activities').where({ id }).first()).delivery_status, { timeout: 15_000 })
+			.toBe('sent');
+
+		const reply = (await instance.db('activities').where({ id }).first()) as Record<string, any>;
+		expect(reply).toMatchObject({ direction: 'outbound', type: 'email', subject: 'Re: Invoice', sender: user.user });
+		expect(reply.thread_key).toBe(bare(question));
+		const mail = outgoing.find((m) => m.raw.includes(`<${reply.message_id}>`));
+		expect(mail?.to).toEqual([`dana-${vendor}@customer.example`]);
+		expect(mail!.raw).toMatch(/^Message-ID: <[^>]+>$/im);
+		expect(mail!.raw).toContain(`In-Reply-To: ${question}`);
+
+		// What a mail server or client does with a sent message: the raw message it sent goes into Sent.
+		await dovecot.append(user, 'Sent', [mail!.raw]);
+
+		await expect
+			.poll(
+				async () => {
+					await sync(channel.id);
+					return json((await channelRow(channel.id)).sync_state)?.sent?.lastUid ?? 0;
+				},
+				{ timeout: 20_000, interval: 500 },
+			)
+			.toBeGreaterThanOrEqual(1);
+
+		expect(await count({ message_id: reply.message_id })).toBe(1);
+		const outbound = await rows({ channel: channel.id, direction: 'outbound' });
+		expect(outbound.map((r) => r.id)).toEqual([id]);
+		expect(outbound[0]).toMatchObject({ thread_key: bare(question), delivery_status: 'sent' });
+		expect(await count({ channel: channel.id })).toBe(2);
 	});
 
 	it('the same message by Postmark webhook and in the mailbox is one activity', async () => {

@@ -1,8 +1,6 @@
-// What a channel needs to send, read once per message: its provider and secrets (the ingest pipeline's channel
-// store, which holds them sealed) and its `settings` (from, messaging service, phone number id, SMTP relay).
-import type { Knex } from 'knex';
+// What a channel needs to send: its provider, secrets (the ingest pipeline's channel store, which holds them sealed)
+// and `settings` (from, messaging service, phone number id, SMTP relay), all from the store's short-lived cache.
 import type { Channel, ChannelStore } from '../runtime/channels.js';
-import { parseJson } from '../runtime/context.js';
 import { ChannelCannotSendError } from '../shared/errors.js';
 import type { ActivityType } from '../shared/activity.js';
 import { smtpSettings } from '../shared/node/senders/email.js';
@@ -12,17 +10,14 @@ export interface SendingChannel {
 	settings: Record<string, unknown>;
 }
 
+/** The channel and its settings, from the channel store's cache (one read per channel every few seconds). */
 export async function sendingChannel(
-	database: Knex,
 	store: ChannelStore,
 	id: string | null | undefined,
 ): Promise<SendingChannel | null> {
 	if (!id) return null;
 	const channel = await store.get(String(id));
-	if (!channel) return null;
-	const row = await database('ingestion_channels').where({ id: channel.id }).first();
-	const settings = parseJson(row?.settings);
-	return { channel, settings: settings && typeof settings === 'object' ? (settings as Record<string, unknown>) : {} };
+	return channel ? { channel, settings: channel.settings } : null;
 }
 
 export const setting = (settings: Record<string, unknown>, name: string) => {

@@ -241,7 +241,7 @@ export async function queueReply(
 	const tpl = template(body);
 	const original = await scope.database('activities').where({ id: activityId }).first();
 	if (!original) throw new NotFoundError('No such activity');
-	const target = await sendingChannel(scope.database, scope.channels, original.channel);
+	const target = await sendingChannel(scope.channels, original.channel);
 	if (!target || !target.channel.enabled) throw new ChannelCannotSendError('The activity has no channel to answer on');
 	const inbound = original.direction !== 'outbound';
 	const to = (inbound ? original.sender : original.recipient) as string | null;
@@ -273,7 +273,7 @@ export async function queueMessage(scope: OutboundScope, author: Author, body: a
 	const contact = body?.contact;
 	if (contact !== undefined && contact !== null && typeof contact !== 'string' && typeof contact !== 'number')
 		throw new InvalidPayloadError('contact must be a contact id');
-	const target = await sendingChannel(scope.database, scope.channels, channelId);
+	const target = await sendingChannel(scope.channels, channelId);
 	if (!target || !target.channel.enabled) throw new InvalidPayloadError('channel: no such enabled channel');
 
 	return queue(scope, author, key, {

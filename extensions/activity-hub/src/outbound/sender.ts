@@ -106,11 +106,7 @@ export class Sender {
 		let decision: SendDecision;
 
 		try {
-			const target = await sendingChannel(
-				this.context.database,
-				ingestPipeline(this.context).channels,
-				activity['channel'] as string | null,
-			);
+			const target = await sendingChannel(ingestPipeline(this.context).channels, activity['channel'] as string | null);
 
 			if (!target) decision = { status: 'failed', error: 'The channel was deleted or disabled' };
 			else decision = decideSend(await sendOne(this.config, target, activity), Number(activity['attempts']) || 1);

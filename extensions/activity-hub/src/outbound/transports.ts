@@ -5,8 +5,9 @@ import type { HttpAnswer, HttpSend } from '../shared/node/senders/http.js';
 import { twilioAnswer, twilioSend } from '../shared/node/senders/twilio.js';
 import { WHATSAPP_API_VERSION, whatsappAnswer, whatsappSend } from '../shared/node/senders/whatsapp.js';
 import type { HubConfig } from '../shared/config.js';
-import { createTransport } from 'nodemailer';
-import { smtpAttempt, smtpSettings } from '../shared/node/senders/email.js';
+import { createHash } from 'node:crypto';
+import { createTransport, type Transporter } from 'nodemailer';
+import { smtpAttempt, smtpSettings, smtpTransportOptions } from '../shared/node/senders/email.js';
 import { type SendingChannel, setting } from './channels.js';
 
 /** Errors of a request that never left this machine: nothing reached the provider, a retry is safe. */
@@ -135,15 +136,7 @@ async function smtpSend(
 	const payload = (row['payload'] && typeof row['payload'] === 'object' ? row['payload'] : {}) as Record<string, any>;
 	const headers = (payload['email'] ?? {}) as { inReplyTo?: string | null; references?: string[] };
 
-	const transport = createTransport({
-		host: smtp.host,
-		port: smtp.port,
-		secure: smtp.secure,
-		...(smtp.username ? { auth: { user: smtp.username, pass: channel.secrets.password ?? '' } } : {}),
-		connectionTimeout: timeoutMs,
-		greetingTimeout: timeoutMs,
-		socketTimeout: timeoutMs,
-	});
+	const transport = smtpTransport(channel.id, smtpTransportOptions(smtp, channel.secrets.password, timeoutMs));
 
 	try {
 		const info = await transport.sendMail({
@@ -159,7 +152,22 @@ async function smtpSend(
 		return { kind: 'response', status: 250, message: String(info.response ?? 'sent'), providerId: null };
 	} catch (error) {
 		return smtpAttempt(error);
-	} finally {
-		transport.close();
 	}
+}
+
+type SmtpOptions = ReturnType<typeof smtpTransportOptions>;
+
+/** Each channel's pooled SMTP transport, while its options (relay, username, password, timeout) stay the same. */
+const pools = new Map<string, { key: string; transport: Transporter }>();
+
+function smtpTransport(channelId: string, options: SmtpOptions): Transporter {
+	const key = createHash('sha256').update(JSON.stringify(options)).digest('hex');
+	const cached = pools.get(channelId);
+	if (cached?.key === key) return cached.transport;
+	const transport = createTransport(options);
+	pools.set(channelId, { key, transport });
+	// The channel's settings or password changed: the old pool closes its free connections now, busy ones once
+	// their message is sent (nodemailer's close()); nothing waits in its queue (at most SEND_CONCURRENCY in flight).
+	cached?.transport.close();
+	return transport;
 }

@@ -14,7 +14,7 @@ import {
 import { deriveKey, open, seal } from '../shared/node/secret-box.js';
 import { UUID } from '../shared/ids.js';
 import { DEFAULT_CHANNEL_LIMITS } from '../shared/limits.js';
-import { dbTime, toIso } from './context.js';
+import { dbTime, parseJson, toIso } from './context.js';
 
 export const SECRET_NAMES = [
 	'auth_token',
@@ -44,6 +44,8 @@ export interface Channel {
 	createUnknownContacts: boolean;
 	keyHash: string | null;
 	secrets: ChannelSecrets;
+	/** The channel's `settings` (a mailbox's IMAP and SMTP servers, a sender's from number, …); `{}` when none. */
+	settings: Record<string, unknown>;
 }
 
 /** What a provider adapter is told about the channel it parses for. */
@@ -92,6 +94,7 @@ export class ChannelStore {
 		let secrets: ChannelSecrets = {};
 		if (secretsRow?.secrets) secrets = JSON.parse(open(this.key, secretsRow.secrets));
 		let allowed: unknown = row.allowed_mime_types;
+		const settings = parseJson(row.settings);
 
 		if (typeof allowed === 'string') {
 			try {
@@ -116,6 +119,7 @@ export class ChannelStore {
 			createUnknownContacts: Boolean(row.create_unknown_contacts),
 			keyHash: secretsRow?.key_hash ?? null,
 			secrets,
+			settings: settings && typeof settings === 'object' ? (settings as Record<string, unknown>) : {},
 		};
 	}
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { messageIdList, normaliseMessageId } from '../../threads.js';
 import type { SendAttempt } from '../../delivery.js';
+import { SEND_CONCURRENCY } from '../../limits.js';
 
 export interface SmtpSettings {
 	host: string;
@@ -27,6 +28,27 @@ export function smtpSettings(settings: Record<string, unknown>): SmtpSettings | 
 		secure: smtp['secure'] === true,
 		username: typeof smtp['username'] === 'string' && smtp['username'] ? smtp['username'] : null,
 		from: typeof smtp['from'] === 'string' && smtp['from'] ? smtp['from'] : null,
+	};
+}
+
+/**
+ * nodemailer's SMTP transport options for a channel's relay: what the sender uses, and the bench's baseline. Pooled:
+ * a relay's connections (its greeting, TLS and AUTH) are reused for up to SEND_CONCURRENCY messages at once, and
+ * closed after `timeoutMs` idle. Never re-queued: nodemailer would send a message again on a new connection when
+ * the old one closed mid-send, after the relay may have accepted it — such a message is `unknown` instead.
+ */
+export function smtpTransportOptions(smtp: SmtpSettings, password: string | null | undefined, timeoutMs: number) {
+	return {
+		pool: true as const,
+		maxConnections: SEND_CONCURRENCY,
+		maxRequeues: 0,
+		host: smtp.host,
+		port: smtp.port,
+		secure: smtp.secure,
+		...(smtp.username ? { auth: { user: smtp.username, pass: password ?? '' } } : {}),
+		connectionTimeout: timeoutMs,
+		greetingTimeout: timeoutMs,
+		socketTimeout: timeoutMs,
 	};
 }
 
