@@ -23,6 +23,7 @@ import { contactStreamBench } from './contact-stream.js';
 import { searchBench } from './search.js';
 import { imapBench } from './imap.js';
 import { repliesBench } from './replies.js';
+import { mergeRuns, renderTable, SECTION_ORDER, type SectionRun } from './report.js';
 
 const [BENCH_BEGIN, BENCH_END] = ['<!-- bench:begin (npm run bench writes this) -->', '<!-- bench:end -->'];
 
@@ -36,16 +37,28 @@ const ADMIN = {
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const N = (full: number) => (QUICK ? Math.ceil(full / 10) : full);
 
-const SECTIONS = (
-	process.env['BENCH_ONLY'] ??
-	'ingest,matching,contact-stream,queue,upload,realtime,timeline,mcp,search,analytics,imap,replies'
-).split(',');
+const SECTIONS: string[] = process.env['BENCH_ONLY']?.split(',') ?? [...SECTION_ORDER];
+const MACHINE = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 
 const rows: string[][] = [];
+/** The blocks run so far, each with the rows it printed. */
+const blocks: SectionRun[] = [];
+
+/** Whether a block serving `names` runs (BENCH_ONLY); if so, the rows printed from now on are its own. */
+function runs(...names: string[]): boolean {
+	const sections = names.filter((name) => SECTIONS.includes(name));
+	if (!sections.length) return false;
+	const load = os.loadavg()[0]!;
+	const previous = blocks.at(-1);
+	if (previous?.load) previous.load[1] = load;
+	blocks.push({ sections, run: new Date().toISOString(), machine: MACHINE, load: [load, load], rows: [] });
+	return true;
+}
 
 /** One line of the table: what, the goal, the figure, the result against the baseline or goal, and how it was run. */
 const row = (measure: string, goal: string, figure: string, result: string, details: string) => {
 	rows.push([measure, goal, figure, result, details]);
+	blocks.at(-1)?.rows.push([measure, goal, figure, result, details]);
 	console.log([measure, goal, figure, result, details].join(' | '));
 };
 
@@ -107,7 +120,7 @@ async function channel(url: string) {
 }
 
 // 1. Ingest throughput against Directus's own item create, matching on.
-for (const vendor of SECTIONS.includes('ingest') ? (['sqlite', 'pg'] as const) : []) {
+for (const vendor of runs('ingest') ? (['sqlite', 'pg'] as const) : []) {
 	const { config, db } = await database(vendor, `ingest_${vendor}`);
 	const server = await instance(config, join(root, `ingest-${vendor}`));
 	const ch = await channel(server.url);
@@ -194,7 +207,7 @@ for (const vendor of SECTIONS.includes('ingest') ? (['sqlite', 'pg'] as const) :
 }
 
 // 2. Matching cost with 1,000,000 identities: the same ingest with matching on and off, sequential requests.
-if (SECTIONS.includes('matching')) {
+if (runs('matching')) {
 	const vendor = 'pg' as const;
 	const { config, db } = await database(vendor, 'matching');
 	const identities = N(1_000_000);
@@ -314,14 +327,14 @@ if (SECTIONS.includes('matching')) {
 }
 
 // 2b. Matching under a continuous contact stream, two instances (bench/contact-stream.ts).
-if (SECTIONS.includes('contact-stream'))
+if (runs('contact-stream'))
 	await contactStreamBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
 
 // 3. The queue. In process: claim + complete through the bundle's own queue functions (the path flows use) against
 // pg-boss fetch + complete, 8 workers on the same PostgreSQL, one and 50 jobs per fetch. Over HTTP: 8 agents
 // claiming and completing one at a time against the naive agent (GET the first raw activity, PATCH it completed, no
 // locking) on SQLite and PostgreSQL, and batches of 50 on PostgreSQL. Every pair alternates two rounds.
-if (SECTIONS.includes('queue')) {
+if (runs('queue')) {
 	const workers = 8;
 	const worker = '00000000-0000-4000-8000-000000000001';
 
@@ -563,7 +576,7 @@ if (SECTIONS.includes('queue')) {
 }
 
 // 4. Memory: a 200 MB multipart upload streamed to the upload channel; the server's RSS is sampled throughout.
-if (SECTIONS.includes('upload')) {
+if (runs('upload')) {
 	const { config, db } = await database('sqlite', 'upload');
 	const server = await instance(config, join(root, 'upload'));
 
@@ -640,7 +653,7 @@ if (SECTIONS.includes('upload')) {
 
 // 5. Realtime: webhook accepted → websocket event at a subscribed client, on one instance and across two instances
 // sharing PostgreSQL and Redis; the baseline is Directus's own item create observed by the same client.
-if (SECTIONS.includes('realtime')) {
+if (runs('realtime')) {
 	const redis = await startRedis();
 	const { config, db } = await database('pg', 'realtime');
 	const cluster = { REDIS: redis.url, SYNCHRONIZATION_STORE: 'redis' };
@@ -702,7 +715,7 @@ if (SECTIONS.includes('realtime')) {
 }
 
 // 6. Timeline first page: a contact with 10,000 activities among 1,000,000, through the exact query the UI sends.
-for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const) : []) {
+for (const vendor of runs('timeline') ? (['pg', 'sqlite'] as const) : []) {
 	const { config, db } = await database(vendor, `timeline_${vendor}`);
 	const server = await instance(config, join(root, `timeline-${vendor}`));
 	const total = N(1_000_000);
@@ -793,23 +806,24 @@ for (const vendor of SECTIONS.includes('timeline') ? (['pg', 'sqlite'] as const)
 }
 
 // 7. Claim + complete over MCP against the HTTP API, the same agents (bench/mcp.ts).
-if (SECTIONS.includes('mcp')) await mcpBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
+if (runs('mcp')) await mcpBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
 
 // 8. Search across everything and analytics over 1,000,000 activities (bench/search.ts).
-if (SECTIONS.includes('search') || SECTIONS.includes('analytics'))
+if (runs('search', 'analytics'))
 	await searchBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token, sections: SECTIONS });
 
 // 8. Mailbox channels: a first IMAP sync against fetching and parsing alone, memory, IDLE to timeline (bench/imap.ts).
-if (SECTIONS.includes('imap')) await imapBench({ database, instance, row, N, root, adminToken: ADMIN.token });
+if (runs('imap')) await imapBench({ database, instance, row, N, root, adminToken: ADMIN.token });
 
 // 9. E-mail replies, API → sent through a local SMTP server, against nodemailer sending the same messages directly.
-if (SECTIONS.includes('replies'))
-	await repliesBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
+if (runs('replies')) await repliesBench({ database, instance, channel, row, N, root, adminToken: ADMIN.token });
 
 await postgres.stop();
 rmSync(root, { recursive: true, force: true });
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}${QUICK ? ' (BENCH_QUICK: 1/10 sizes)' : ''}`;
+const lastBlock = blocks.at(-1);
+if (lastBlock?.load) lastBlock.load[1] = os.loadavg()[0]!;
+const machine = `${MACHINE}${QUICK ? ' (BENCH_QUICK: 1/10 sizes)' : ''}`;
 
 const table = [
 	'| measure | goal | figure | result | details |',
@@ -820,13 +834,17 @@ const table = [
 const report = `Machine: ${machine}\nRun: ${new Date().toISOString()}\n\n${table}\n`;
 writeFileSync(new URL('./last-run.md', import.meta.url), report);
 
-// A full run (every section, full sizes) becomes the README's performance table; docs.test.ts checks they agree.
-if (!QUICK && !process.env['BENCH_ONLY']) {
+// A full-size run of any sections replaces their rows in bench/results.json and the README's performance table
+// (docs.test.ts checks the two agree); quick runs change neither.
+if (!QUICK) {
+	const stored = new URL('./results.json', import.meta.url);
+	const runs = mergeRuns(JSON.parse(readFileSync(stored, 'utf8')) as SectionRun[], blocks);
+	writeFileSync(stored, `${JSON.stringify(runs, null, '\t')}\n`);
 	const readme = new URL('../README.md', import.meta.url);
 	const text = readFileSync(readme, 'utf8');
 	const [begin, end] = [text.indexOf(BENCH_BEGIN), text.indexOf(BENCH_END)];
 	if (begin < 0 || end < begin) throw new Error('README.md has no bench markers');
-	writeFileSync(readme, `${text.slice(0, begin + BENCH_BEGIN.length)}\n${report}${text.slice(end)}`);
+	writeFileSync(readme, `${text.slice(0, begin + BENCH_BEGIN.length)}\n${renderTable(runs)}\n${text.slice(end)}`);
 }
 
 console.log(`\n${report}`);

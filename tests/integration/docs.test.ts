@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, DIRECTUS_VARIABLES } from '../../extensions/activity-hub/src/shared/config.js';
+import { mergeRuns, renderTable, type SectionRun } from '../../bench/report.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -24,15 +25,53 @@ const TEST_DIRS = [
 	'extensions/activity-hub/src/shared/node/providers',
 ];
 
+describe('bench/report.ts', () => {
+	const run = (sections: string[], run = '2026-12-01T00:00:00.000Z'): SectionRun => ({
+		sections,
+		run,
+		machine: 'm',
+		load: [1, 2],
+		rows: [[sections.join('+'), 'g', 'f', 'r', 'd']],
+	});
+
+	it.each([
+		['adds a new section in section order', [['ingest'], ['imap']], [['queue']], ['ingest', 'queue', 'imap']],
+		['replaces a section measured again', [['ingest'], ['queue']], [['queue']], ['ingest', 'queue']],
+		[
+			'replaces a shared block when one of its sections is measured',
+			[['search', 'analytics']],
+			[['analytics']],
+			['analytics'],
+		],
+		['keeps unknown sections last', [['later'], ['ingest']], [['imap']], ['ingest', 'imap', 'later']],
+	])('%s', (_, stored, fresh, expected) => {
+		const merged = mergeRuns(
+			stored.map((s) => run(s)),
+			fresh.map((s) => run(s, '2026-12-02T00:00:00.000Z')),
+		);
+
+		expect(merged.map((r) => r.sections.join(','))).toEqual(expected);
+		for (const r of merged)
+			if (fresh.some((f) => f.join() === r.sections.join())) expect(r.run).toContain('2026-12-02');
+	});
+
+	it('lists each run with its date, machine and load under the table', () => {
+		const table = renderTable([run(['ingest']), { ...run(['queue']), load: null }]);
+		expect(table).toContain('| ingest | ingest | g | f | r | d |');
+		expect(table).toContain('- ingest: 2026-12-01 00:00 UTC, m, load 1.0 → 2.0');
+		expect(table).toContain('- queue: 2026-12-01 00:00 UTC, m, load not recorded');
+	});
+});
+
 describe('README', () => {
-	it('shows the table of the last full benchmark run', () => {
+	it('shows the table of every section’s last full-size benchmark run', () => {
 		const begin = readme.indexOf('<!-- bench:begin');
 		const end = readme.indexOf('<!-- bench:end -->');
 		expect(begin).toBeGreaterThan(0);
 		const embedded = readme.slice(readme.indexOf('\n', begin) + 1, end).trim();
-		const lastRun = readFileSync(join(ROOT, 'bench', 'last-run.md'), 'utf8').trim();
-		expect(lastRun).not.toMatch(/BENCH_QUICK/); // only a full run belongs in the README
-		expect(embedded).toBe(lastRun);
+		const runs = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as SectionRun[];
+		expect(embedded).toBe(renderTable(runs));
+		expect(embedded).not.toMatch(/BENCH_QUICK/); // only full-size runs belong in the README
 		for (const measure of [
 			'ingest vs POST /items/activities',
 			'claim + complete vs pg-boss',

@@ -7,6 +7,7 @@ import { type Instance, startInstance, vendors } from '../harness/instance.js';
 import { openSocket } from '../harness/websocket.js';
 import { type McpClient, mcpClient, tool } from '../harness/mcp.js';
 import { seedActivities } from '../harness/seed.js';
+import { startSmtpSink } from '../harness/smtp.js';
 
 const QUEUE_TOOLS = ['claim_activities', 'heartbeat', 'complete_activity', 'fail_activity'];
 const READ_WRITE_TOOLS = ['get_activity', 'contact_timeline', 'create_note', 'link_contact', 'search', 'reply'];
@@ -250,6 +251,76 @@ describe.each(vendors())('MCP on %s', (vendor) => {
 
 		const resource = await agent.readResource({ uri: `activity-hub://contacts/${bob}/timeline` });
 		expect(JSON.parse((resource.contents[0] as { text: string }).text).activities).toHaveLength(50);
+	});
+
+	it('reply: an agent answers an e-mail over the channel\u2019s SMTP relay, once per idempotency_key, marked as the agent\u2019s', async () => {
+		const smtp = await startSmtpSink();
+
+		try {
+			const postmark = await createChannel(instance, {
+				provider: 'postmark',
+				settings: { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'support@acme.example' } },
+			});
+
+			const inbound = await call(`${postmark.webhook}?key=${encodeURIComponent(postmark.key)}`, {
+				method: 'POST',
+				json: {
+					MessageID: `mcp-pm-${vendor}`,
+					From: 'ana@customer.example',
+					To: 'support@acme.example',
+					Subject: 'Delivery date',
+					TextBody: 'When does it ship?',
+					Headers: [{ Name: 'Message-ID', Value: `<ship-${vendor}@customer.example>` }],
+				},
+			});
+
+			expect(inbound.status).toBeLessThan(300);
+
+			const original = await instance
+				.db('activities')
+				.where({ message_id: `ship-${vendor}@customer.example` })
+				.first();
+
+			const args = { id: original.id, content: 'It ships on Monday.', idempotency_key: `ship-${vendor}` };
+			const first = await tool(agent, 'reply', args);
+			expect(first.error).toBeUndefined();
+			expect(first.data).toMatchObject({ id: expect.any(String), delivery_status: 'queued' });
+			// The same key again: the same message, not a second one.
+			expect((await tool(agent, 'reply', args)).data.id).toBe(first.data.id);
+
+			const sent = async () => (await instance.db('activities').where({ id: first.data.id }).first()).delivery_status;
+			await expect.poll(sent, { timeout: 15_000 }).toBe('sent');
+			const row = await instance.db('activities').where({ id: first.data.id }).first();
+
+			expect(row).toMatchObject({
+				direction: 'outbound',
+				subject: 'Re: Delivery date',
+				thread_key: original.thread_key,
+			});
+
+			expect(typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata).toMatchObject({
+				sent_by: 'agent',
+			});
+
+			expect(smtp.mails).toHaveLength(1);
+			expect(smtp.mails[0]!.raw).toContain(`In-Reply-To: <ship-${vendor}@customer.example>`);
+			expect(smtp.mails[0]!.raw).toContain('It ships on Monday.');
+
+			// The original's thread is its conversation: the reply, with its delivery status.
+			const thread = (await tool(agent, 'get_activity', { id: original.id })).data.thread;
+			expect(thread.by).toBe('thread_key');
+
+			expect(thread.activities).toMatchObject([{ id: first.data.id, direction: 'outbound', delivery_status: 'sent' }]);
+
+			// A channel that cannot send answers the API's code as a tool error; nothing is queued.
+			const before = await instance.db('activities').where({ direction: 'outbound' }).count({ n: '*' });
+			const generic = await ingest({ type: 'sms', sender: '+12025550177', content: 'no way back' });
+			const refused = await tool(agent, 'reply', { id: generic, content: 'hello?' });
+			expect(refused.error).toMatchObject({ code: 'CHANNEL_CANNOT_SEND' });
+			expect(await instance.db('activities').where({ direction: 'outbound' }).count({ n: '*' })).toEqual(before);
+		} finally {
+			await smtp.close();
+		}
 	});
 
 	it('the public gets 401 with WWW-Authenticate pointing at the OAuth metadata; an OAuth-less token gets in', async () => {

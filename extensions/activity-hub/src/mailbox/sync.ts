@@ -124,27 +124,33 @@ async function syncFolder(
 				sizes.set(message.uid, message.size ?? 0);
 		}
 
-		for (const batch of batches(uids, sizes)) {
-			const messages: Array<{ uid: number; raw: Buffer; internalDate: Date | null }> = [];
+		// The next batch is fetched while this one is parsed and stored (the server and the network work meanwhile);
+		// at most two batches are in memory.
+		const pending = [...batches(uids, sizes)];
 
-			for await (const message of client.fetch(
-				batch.join(','),
-				{ uid: true, source: true, internalDate: true },
-				{ uid: true },
-			)) {
-				if (!message.source) continue;
-				const internal = message.internalDate ? new Date(message.internalDate) : null;
-				messages.push({ uid: message.uid, raw: message.source, internalDate: internal });
+		const prefetch = (batch: number[]) => {
+			const fetching = fetchBatch(client, batch);
+			fetching.catch(() => {}); // awaited below; never an unhandled rejection while a store runs
+			return fetching;
+		};
+
+		let next = pending.length ? prefetch(pending[0]!) : null;
+
+		try {
+			for (const [index, batch] of pending.entries()) {
+				const messages = await next!;
+				next = index + 1 < pending.length ? prefetch(pending[index + 1]!) : null;
+				const written = await storeMessages(deps, channel, role, path, messages);
+				result.fetched += messages.length;
+				result.stored += written.stored;
+				result.duplicates += written.duplicates;
+				cursor.lastUid = Math.max(cursor.lastUid, ...batch);
+				await save();
+				deps.onBatch?.(path, { fetched: messages.length, ...written });
 			}
-
-			messages.sort((a, b) => a.uid - b.uid);
-			const written = await storeMessages(deps, channel, role, path, messages);
-			result.fetched += messages.length;
-			result.stored += written.stored;
-			result.duplicates += written.duplicates;
-			cursor.lastUid = Math.max(cursor.lastUid, ...batch);
-			await save();
-			deps.onBatch?.(path, { fetched: messages.length, ...written });
+		} finally {
+			// After a failed store the prefetch still finishes before the folder's lock is released.
+			await next?.catch(() => {});
 		}
 
 		// Older mail than the `since` window is left out on purpose: the folder is synced up to where it stood.
@@ -155,6 +161,25 @@ async function syncFolder(
 	} finally {
 		lock.release();
 	}
+}
+
+type FetchedMessage = { uid: number; raw: Buffer; internalDate: Date | null };
+
+/** One batch's sources, in UID order. */
+async function fetchBatch(client: ImapFlow, batch: number[]): Promise<FetchedMessage[]> {
+	const messages: FetchedMessage[] = [];
+
+	for await (const message of client.fetch(
+		batch.join(','),
+		{ uid: true, source: true, internalDate: true },
+		{ uid: true },
+	)) {
+		if (!message.source) continue;
+		const internal = message.internalDate ? new Date(message.internalDate) : null;
+		messages.push({ uid: message.uid, raw: message.source, internalDate: internal });
+	}
+
+	return messages.sort((a, b) => a.uid - b.uid);
 }
 
 function* batches(uids: number[], sizes: Map<number, number>): Generator<number[]> {
@@ -183,7 +208,7 @@ async function storeMessages(
 	channel: Channel,
 	role: FolderRole,
 	folder: string,
-	messages: Array<{ uid: number; raw: Buffer; internalDate: Date | null }>,
+	messages: FetchedMessage[],
 ): Promise<{ stored: number; duplicates: number }> {
 	if (messages.length === 0) return { stored: 0, duplicates: 0 };
 	const now = new Date();

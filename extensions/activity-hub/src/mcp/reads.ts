@@ -17,7 +17,18 @@ const ACTIVITY_FIELDS = [
 	'attachments.directus_files_id.filesize',
 ];
 
-const THREAD_FIELDS = ['id', 'type', 'direction', 'status', 'subject', 'sender', 'recipient', 'occurred_at'];
+const THREAD_FIELDS = [
+	'id',
+	'type',
+	'direction',
+	'status',
+	'delivery_status',
+	'subject',
+	'sender',
+	'recipient',
+	'occurred_at',
+];
+
 const THREAD_SIZE = 20;
 const NEIGHBOURS = 5;
 
@@ -52,15 +63,28 @@ function withLinks(ctx: HubContext, activity: Record<string, any>) {
 }
 
 /**
- * The activities that belong with this one. The schema has no thread field, so: the contact's other activities
- * whose subject contains this one's without reply prefixes, else (no subject) the contact's neighbours in time.
+ * The activities that belong with this one: its conversation (`thread_key`: the e-mail thread from its headers, or
+ * the SMS/WhatsApp conversation with that party on that channel) whatever the contact; without one, the contact's
+ * other activities whose subject contains this one's without reply prefixes, else the contact's neighbours in time.
  */
 async function threadOf(items: ReturnType<typeof reader>, activity: Record<string, any>) {
+	const others = { id: { _neq: activity['id'] } };
+	const activities = items('activities');
+
+	if (activity['thread_key'])
+		return {
+			by: 'thread_key',
+			activities: await activities.readByQuery({
+				filter: { _and: [others, { thread_key: { _eq: activity['thread_key'] } }] },
+				sort: ['-occurred_at', '-id'],
+				limit: THREAD_SIZE,
+				fields: THREAD_FIELDS,
+			}),
+		};
+
 	if (activity['contact'] == null) return { by: 'none', activities: [] };
 	const contact = { contact: { _eq: activity['contact'] } };
-	const others = { id: { _neq: activity['id'] } };
 	const subject = threadSubject(activity['subject']);
-	const activities = items('activities');
 
 	if (subject)
 		return {

@@ -162,8 +162,9 @@ export const TOOLS: Tool[] = [
 		description:
 			'Read one activity in full: its content, subject, sender and recipient, the transcript of a call when there ' +
 			'is one, its attachments as links (fetch them with the same credentials), what was already extracted ' +
-			"(processed_data), and its thread: the same contact's activities with the same subject (or, without a " +
-			"subject, the contact's activities just before and after it).",
+			'(processed_data), and its thread: the other messages of its conversation (the e-mail thread, or the SMS or ' +
+			"WhatsApp conversation with that person on that channel), else the same contact's activities with the same " +
+			"subject (or, without a subject, the contact's activities just before and after it).",
 		inputSchema: { type: 'object', properties: { id }, required: ['id'], ...closed },
 		annotations: { readOnlyHint: true },
 		run: ({ id }, { ctx, caller }) => readActivity(ctx, caller, id),
