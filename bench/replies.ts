@@ -3,10 +3,9 @@
 // it receives), until every reply's delivery_status is `sent`; against the same SMTP client (nodemailer, with the
 // transport options and the concurrency of the sender) sending the same 1,000 messages to the same server directly,
 // in the same run. The server must have received each reply exactly once.
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
+import { type SmtpSink, startSmtpSink } from '../tests/harness/smtp.js';
 import { SEND_CONCURRENCY } from '../extensions/activity-hub/src/shared/limits.js';
 import { newMessageId, smtpTransportOptions } from '../extensions/activity-hub/src/shared/node/senders/email.js';
 import { readConfig } from '../extensions/activity-hub/src/shared/config.js';
@@ -16,36 +15,8 @@ import type { BenchKit } from './mcp.js';
 const FROM = 'support@acme.example';
 const CONTENT = `Hello,\n\nthanks for your message. ${'We will get back to you with the details shortly. '.repeat(6)}\n\nRegards,\nSupport`;
 
-/** A local SMTP server that records what it receives: the Message-ID of each message, in order. */
-async function smtpSink() {
-	const received: string[] = [];
-
-	const server = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS', 'AUTH'],
-		logger: false,
-		disableReverseLookup: true,
-		maxClients: 1000,
-		onData(stream, _session, done) {
-			const chunks: Buffer[] = [];
-			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-
-			stream.on('end', () => {
-				const raw = Buffer.concat(chunks).toString('utf8');
-				received.push(/^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? '');
-				done();
-			});
-		},
-	});
-
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-
-	return {
-		port: (server.server.address() as AddressInfo).port,
-		received,
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-	};
-}
+/** The Message-ID of each message the local SMTP server received, in order. */
+const messageIds = (sink: SmtpSink) => sink.mails.map((mail) => /^Message-ID:\s*<([^>]+)>/im.exec(mail.raw)?.[1] ?? '');
 
 /** The same messages through nodemailer alone: one transport with the sender's options, SEND_CONCURRENCY at a time. */
 async function direct(port: number, total: number, label: string) {
@@ -81,7 +52,7 @@ async function direct(port: number, total: number, label: string) {
 
 export async function repliesBench({ database, instance, row, N, root, adminToken }: BenchKit) {
 	const total = N(1000);
-	const sink = await smtpSink();
+	const sink = await startSmtpSink();
 
 	try {
 		for (const vendor of ['pg', 'sqlite'] as const) {
@@ -162,7 +133,7 @@ export async function repliesBench({ database, instance, row, N, root, adminToke
 					const slice = originals.slice(round * half, Math.min(total, (round + 1) * half));
 					baseSeconds += await direct(sink.port, slice.length, `direct-${vendor}-${round}`);
 
-					sink.received.length = 0;
+					sink.mails.length = 0;
 					const started = performance.now();
 					let next = 0;
 
@@ -181,16 +152,16 @@ export async function repliesBench({ database, instance, row, N, root, adminToke
 
 					// The SMTP server's count first (no reads of the database meanwhile: SQLite has one writer), then the
 					// database until every reply is settled `sent`.
-					while (sink.received.length < slice.length || (await sent()) < done) {
+					while (sink.mails.length < slice.length || (await sent()) < done) {
 						if (performance.now() - started > 10 * 60_000) throw new Error('replies bench: replies were not sent');
-						await new Promise((resolve) => setTimeout(resolve, sink.received.length < slice.length ? 5 : 20));
+						await new Promise((resolve) => setTimeout(resolve, sink.mails.length < slice.length ? 5 : 20));
 					}
 
 					hubSeconds += (performance.now() - started) / 1000;
-					const ids = new Set(sink.received);
-					if (sink.received.length !== slice.length || ids.size !== slice.length)
+					const ids = new Set(messageIds(sink));
+					if (sink.mails.length !== slice.length || ids.size !== slice.length)
 						throw new Error(
-							`replies bench: the SMTP server received ${sink.received.length} messages (${ids.size} distinct) for ${slice.length} replies`,
+							`replies bench: the SMTP server received ${sink.mails.length} messages (${ids.size} distinct) for ${slice.length} replies`,
 						);
 				}
 

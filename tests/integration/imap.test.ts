@@ -4,13 +4,12 @@
 // charsets; a reply sent over SMTP that the mailbox's Sent folder syncs later is the same activity; on PostgreSQL
 // also two instances with Redis sharing the sync.
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from '../../scripts/lib/redis.mjs';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Dovecot, type MailUser, message, startDovecot } from '../harness/dovecot.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
+import { type SmtpSink, startSmtpSink } from '../harness/smtp.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../../extensions/activity-hub/src/shared/node/providers/fixtures/${name}`, import.meta.url));
@@ -25,40 +24,17 @@ const bare = (id: string) => id.replace(/^<|>$/g, '');
 let dovecot: Dovecot;
 
 /** The team's outgoing mail server: a local SMTP server recording each message as received (envelope and raw). */
-const outgoing: Array<{ to: string[]; raw: string }> = [];
-let smtp: SMTPServer;
-let smtpPort = 0;
+let smtp: SmtpSink;
 
 beforeAll(async () => {
 	dovecot = await startDovecot();
 
-	smtp = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS', 'AUTH'],
-		logger: false,
-		disableReverseLookup: true,
-		onData(stream, session, done) {
-			const chunks: Buffer[] = [];
-			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-
-			stream.on('end', () => {
-				outgoing.push({
-					to: session.envelope.rcptTo.map((r) => r.address),
-					raw: Buffer.concat(chunks).toString('utf8'),
-				});
-
-				done();
-			});
-		},
-	});
-
-	await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-	smtpPort = (smtp.server.address() as AddressInfo).port;
+	smtp = await startSmtpSink();
 });
 
 afterAll(async () => {
 	await dovecot?.stop();
-	await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+	await smtp?.close();
 });
 
 describe.each(vendors())('mailbox channels on %s', (vendor) => {
@@ -222,7 +198,7 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 			}),
 		]);
 
-		const channel = await mailbox(user, {}, { smtp: { host: '127.0.0.1', port: smtpPort, secure: false } });
+		const channel = await mailbox(user, {}, { smtp: { host: '127.0.0.1', port: smtp.port, secure: false } });
 		await sync(channel.id);
 		await expect.poll(() => count({ message_id: bare(question) }), { timeout: 20_000 }).toBe(1);
 		const [inbound] = await rows({ message_id: bare(question) });
@@ -241,7 +217,7 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 		const reply = (await instance.db('activities').where({ id }).first()) as Record<string, any>;
 		expect(reply).toMatchObject({ direction: 'outbound', type: 'email', subject: 'Re: Invoice', sender: user.user });
 		expect(reply.thread_key).toBe(bare(question));
-		const mail = outgoing.find((m) => m.raw.includes(`<${reply.message_id}>`));
+		const mail = smtp.mails.find((m) => m.raw.includes(`<${reply.message_id}>`));
 		expect(mail?.to).toEqual([`dana-${vendor}@customer.example`]);
 		expect(mail!.raw).toMatch(/^Message-ID: <[^>]+>$/im);
 		expect(mail!.raw).toContain(`In-Reply-To: ${question}`);

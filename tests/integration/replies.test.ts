@@ -2,14 +2,13 @@
 // HTTP server speaking Twilio's Messages API and WhatsApp's Cloud API, retried on 5xx, failed on 4xx, `unknown`
 // (never re-sent) after a timeout or a SIGKILL once the provider had the request, and moved forward by status
 // callbacks whatever their order.
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 import { answer, providerServer } from '../harness/providers.js';
+import { type SmtpSink, startSmtpSink } from '../harness/smtp.js';
 
 const METRICS_TOKEN = 'replies-metrics';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,33 +27,12 @@ describe.each(vendors())('replies on %s', (vendor) => {
 	const readerToken = `reply-reader-${vendor}`;
 	const OUR_NUMBER = '+12025550199';
 
-	const mails: Array<{ to: string[]; raw: string }> = [];
-	let smtp: SMTPServer;
-	let smtpPort = 0;
+	let smtp: SmtpSink;
 
 	beforeAll(async () => {
 		provider = await providerServer();
 
-		smtp = new SMTPServer({
-			authOptional: true,
-			disabledCommands: ['STARTTLS', 'AUTH'],
-			onData(stream, session, done) {
-				const chunks: Buffer[] = [];
-				stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-
-				stream.on('end', () => {
-					mails.push({
-						to: session.envelope.rcptTo.map((r) => r.address),
-						raw: Buffer.concat(chunks).toString('utf8'),
-					});
-
-					done();
-				});
-			},
-		});
-
-		await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-		smtpPort = (smtp.server.address() as AddressInfo).port;
+		smtp = await startSmtpSink();
 
 		instance = await startInstance(vendor, {
 			ACTIVITY_HUB_TWILIO_API_URL: provider.url,
@@ -85,7 +63,7 @@ describe.each(vendors())('replies on %s', (vendor) => {
 	afterAll(async () => {
 		await instance?.stop();
 		await provider?.close();
-		await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+		await smtp?.close();
 	});
 
 	/** Twilio posts a form signed with the auth token over the URL it called. */
@@ -349,7 +327,7 @@ describe.each(vendors())('replies on %s', (vendor) => {
 	it('an e-mail reply goes through the channel\u2019s SMTP relay with Message-ID, In-Reply-To, References and Re:', async () => {
 		const postmark = await createChannel(instance, {
 			provider: 'postmark',
-			settings: { smtp: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'support@acme.example' } },
+			settings: { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, from: 'support@acme.example' } },
 		});
 
 		const inboundMail = await call(
@@ -381,15 +359,15 @@ describe.each(vendors())('replies on %s', (vendor) => {
 		const stored = await row(id);
 		expect(stored).toMatchObject({ type: 'email', subject: 'Re: Quote', recipient: 'ana@customer.example' });
 		expect(stored.thread_key).toBe(original.thread_key);
-		expect(mails).toHaveLength(1);
-		const [mail] = mails;
+		expect(smtp.mails).toHaveLength(1);
+		const [mail] = smtp.mails;
 		expect(mail!.to).toEqual(['ana@customer.example']);
 		expect(mail!.raw).toMatch(/^Subject: Re: Quote$/m);
 		expect(mail!.raw).toContain(`In-Reply-To: <quote-${vendor}@customer.example>`);
 		expect(mail!.raw).toContain(`References: <quote-${vendor}@customer.example>`);
 		expect(mail!.raw).toContain(`Message-ID: <${stored.message_id}>`);
 		expect(mail!.raw).toContain('Yes, until Friday.');
-		mails.length = 0;
+		smtp.mails.length = 0;
 	});
 
 	it('permissions: public 401, a user without create on activities 403, a writer and an agent may (the agent marked)', async () => {
