@@ -2,6 +2,8 @@
 // Directus: signed fixtures built from each provider's documented payloads become one meeting activity per booking,
 // changed in place in event order and matched on every attendee; a transcription attaches to its call.
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { calcomSignature } from '../../extensions/activity-hub/src/shared/node/providers/calcom.js';
@@ -32,8 +34,47 @@ describe.each(vendors())('meetings and transcripts on %s', (vendor) => {
 	const activity = async (id: string) =>
 		(await admin(instance).get(`/items/activities/${id}?fields=*,attachments.directus_files_id.*`)).body.data;
 
+	/**
+	 * The egress gateway (ACTIVITY_HUB_MEDIA_GATEWAY_URL) in front of Zoom's download URLs: `/{host}{path}` answers
+	 * the recording's file only with the event's download token, as zoom.us does.
+	 */
+	const gatewayRequests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+	let gateway: Server;
+
+	const ZOOM_FILES: Record<string, { type: string; body: Buffer }> = {
+		'/example.zoom.us/rec/download/demo-audio': {
+			type: 'audio/mp4',
+			// An MP4 box header (ftyp M4A) and silence: enough for the file sniffer to call it audio/mp4.
+			body: Buffer.concat([
+				Buffer.from([0, 0, 0, 0x1c]),
+				Buffer.from('ftypM4A \0\0\0\0M4A mp42isom', 'latin1'),
+				Buffer.alloc(2048),
+			]),
+		},
+		'/example.zoom.us/rec/download/demo-transcript': {
+			type: 'text/vtt',
+			body: Buffer.from(
+				'WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.500\nBen: Shall we start with the numbers?\n\n' +
+					'2\n00:00:05.000 --> 00:00:09.000\nAna: Yes, invoice 1042 first.\n',
+			),
+		},
+	};
+
 	beforeAll(async () => {
-		instance = await startInstance(vendor);
+		gateway = createServer((request, response) => {
+			gatewayRequests.push({ path: request.url ?? '', headers: request.headers });
+			const file = ZOOM_FILES[request.url ?? ''];
+			if (!file) return void response.writeHead(404).end();
+			const token = JSON.parse(fixture('zoom-recording-completed.json').toString()).download_token;
+			if (request.headers.authorization !== `Bearer ${token}`) return void response.writeHead(401).end();
+			response.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length }).end(file.body);
+		});
+
+		await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+
+		instance = await startInstance(vendor, {
+			ACTIVITY_HUB_MEDIA_GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`,
+		});
 
 		ana = (
 			await admin(instance).post('/items/contacts', {
@@ -56,7 +97,10 @@ describe.each(vendors())('meetings and transcripts on %s', (vendor) => {
 		}
 	});
 
-	afterAll(() => instance?.stop());
+	afterAll(async () => {
+		await instance?.stop();
+		await new Promise((resolve) => gateway?.close(resolve));
+	});
 
 	it('Zoom: the URL validation, x-zm-signature, and meeting.ended with recording.completed as one meeting matched on its participants', async () => {
 		const secret = 'zoom_secret_token_demo';
@@ -121,25 +165,44 @@ describe.each(vendors())('meetings and transcripts on %s', (vendor) => {
 		expect(replay.status).toBe(200);
 		expect(replay.body.data).toMatchObject({ id, duplicate: true });
 
-		// The recording lands on the same meeting; its files are fetched with the event's download token, which is
-		// stored nowhere (example.zoom.us does not answer here: the attempt is recorded on the activity).
+		// The recording lands on the same meeting: its audio and its VTT transcript are fetched (through the egress
+		// gateway) with the event's download token, which is stored nowhere; the chat file is not kept.
 		const recorded = await post(fixture('zoom-recording-completed.json'));
 		expect(recorded.status).toBe(202);
 		expect(recorded.body.data).toMatchObject({ id, duplicate: false });
 		expect(await rows(channel.id)).toHaveLength(1);
 
-		await expect
-			.poll(async () => (await activity(id)).metadata?.media_errors?.length ?? 0, { timeout: 20_000 })
-			.toBe(2);
+		await expect.poll(async () => (await activity(id)).attachments?.length ?? 0, { timeout: 20_000 }).toBe(2);
 
 		const after = await activity(id);
 		expect(after.payload).toMatchObject({ status: 'ended', host: { email: 'host@crm.example.com' } });
 		expect(after.payload.recordings).toHaveLength(3);
+		expect(after.metadata?.media_errors).toBeUndefined();
 
-		expect(after.metadata.media_errors.map((e: { url: string }) => e.url)).toEqual([
-			'https://example.zoom.us/rec/download/demo-audio',
-			'https://example.zoom.us/rec/download/demo-transcript',
+		const files = after.attachments.map((a: { directus_files_id: Record<string, unknown> }) => a.directus_files_id);
+
+		expect(files.map((f: Record<string, unknown>) => [f['filename_download'], f['type']]).sort()).toEqual([
+			['meeting-audio_only.m4a', expect.stringMatching(/^audio\//)],
+			['meeting-audio_transcript.vtt', 'text/vtt'],
 		]);
+
+		expect(after.processed_data).toMatchObject({
+			transcript_source: 'zoom',
+			transcript: [
+				{ start: 1, end: 4.5, speaker: 'Ben', text: 'Shall we start with the numbers?' },
+				{ start: 5, end: 9, speaker: 'Ana', text: 'Yes, invoice 1042 first.' },
+			],
+		});
+
+		expect(gatewayRequests.map((r) => r.path).sort()).toEqual(Object.keys(ZOOM_FILES).sort());
+		expect(gatewayRequests.every((r) => r.headers.authorization?.startsWith('Bearer abJhbGci'))).toBe(true);
+
+		// The audio plays from Directus itself.
+		const audio = files.find((f: Record<string, unknown>) => String(f['type']).startsWith('audio/'));
+		const played = await call(`${instance.url}/assets/${audio.id}`, {
+			headers: { authorization: `Bearer ${instance.token}` },
+		});
+		expect(played.status).toBe(200);
 
 		expect(JSON.stringify(await instance.db('activities').where({ id }).first())).not.toContain('abJhbGci');
 	});

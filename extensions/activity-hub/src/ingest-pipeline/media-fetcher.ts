@@ -20,10 +20,11 @@ export type MediaFetcher = (row: Record<string, unknown>, items?: UpdateMedia[])
 export function createMediaFetcher({
 	database,
 	channels,
+	config,
 	files,
 	logger,
 	schema,
-}: Pick<PipelineParts, 'database' | 'channels' | 'files' | 'logger' | 'schema'>): MediaFetcher {
+}: Pick<PipelineParts, 'database' | 'channels' | 'config' | 'files' | 'logger' | 'schema'>): MediaFetcher {
 	return async function fetchMedia(row: Record<string, unknown>, items?: UpdateMedia[]) {
 		const channel = await channels.get(String(row['channel']));
 		const hosts = channel ? MEDIA_HOSTS[channel.provider] : undefined;
@@ -36,6 +37,7 @@ export function createMediaFetcher({
 			maxBytes: channel.maxFileBytes,
 			timeoutMs: 30_000,
 			maxRedirects: 3,
+			gateway: config.mediaGatewayUrl,
 		};
 
 		const headers = mediaCredentials(channel, payload);

@@ -21,6 +21,9 @@ beforeAll(async () => {
 				.end('hello');
 		if (req.url === '/redirect') return void res.writeHead(302, { location: '/photo' }).end();
 		if (req.url === '/elsewhere') return void res.writeHead(302, { location: 'http://localhost:1/photo' }).end();
+		if (req.url === '/media.example/photo?size=2') return void res.writeHead(200).end('via gateway');
+		if (req.url === '/media.example/moved')
+			return void res.writeHead(302, { location: 'https://elsewhere.example/photo' }).end();
 		if (req.url === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
 		if (req.url === '/big') return void res.writeHead(200, { 'content-length': '100000' }).end(Buffer.alloc(100000));
 
@@ -78,6 +81,31 @@ describe('openMedia', () => {
 		).rejects.toThrow('not allowed');
 
 		expect(seen.length).toBe(before);
+	});
+});
+
+describe('openMedia through an egress gateway', () => {
+	const gateway = (refuse: MediaPolicy['refuse']) => ({
+		...policy(refuse),
+		addressAllowed: isPublicAddress,
+		gateway: base,
+	});
+	const onlyMediaExample = (url: string) => (new URL(url).hostname === 'media.example' ? null : 'another host');
+
+	it('requests {gateway}/{host}{path}?{query} with the credentials, though the gateway is on loopback', async () => {
+		const media = await openMedia('https://media.example/photo?size=2', gateway(onlyMediaExample), {
+			authorization: 'Bearer t',
+		});
+
+		expect(await text(media.body)).toBe('via gateway');
+		expect(seen.at(-1)).toEqual({ url: '/media.example/photo?size=2', authorization: 'Bearer t' });
+	});
+
+	it('still checks the provider URL, and every redirect the gateway passes on', async () => {
+		const before = seen.length;
+		await expect(openMedia('https://evil.example/photo', gateway(onlyMediaExample))).rejects.toThrow('another host');
+		expect(seen.length).toBe(before);
+		await expect(openMedia('https://media.example/moved', gateway(onlyMediaExample))).rejects.toThrow('another host');
 	});
 });
 

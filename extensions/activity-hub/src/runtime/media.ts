@@ -1,5 +1,6 @@
 // Fetching provider media (Twilio MediaUrlN, RecordingUrl) into Directus Files, in the background, safely: the URL
-// policy (shared/media.ts) on every hop, the DNS answer checked at connect time, a byte cap, a timeout.
+// policy (shared/media.ts) on every hop, the DNS answer checked at connect time, a byte cap, a timeout; through
+// the operator's egress gateway when one is configured (a redirect it passes on is checked as the provider's).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -14,6 +15,13 @@ export interface MediaPolicy {
 	maxBytes: number;
 	timeoutMs: number;
 	maxRedirects: number;
+	/** An egress gateway every request goes through as `{gateway}/{host}{path}` (config.mediaGatewayUrl). */
+	gateway?: string | null;
+}
+
+/** The URL actually requested for a provider URL: itself, or its path on the gateway. */
+export function viaGateway(url: URL, gateway: string | null | undefined): URL {
+	return gateway ? new URL(`${gateway}/${url.host}${url.pathname}${url.search}`) : url;
 }
 
 export class MediaRefused extends Error {}
@@ -48,11 +56,13 @@ export async function openMedia(
 		const refusal = policy.refuse(current);
 		if (refusal) throw new MediaRefused(refusal);
 		const target = new URL(current);
+		const requested = viaGateway(target, policy.gateway);
 
 		const response = await new Promise<IncomingMessage>((resolve, reject) => {
-			const request = (target.protocol === 'https:' ? https : http).get(target, {
+			const request = (requested.protocol === 'https:' ? https : http).get(requested, {
 				headers: target.host === firstHost ? headers : {},
-				lookup: guardedLookup(policy.addressAllowed),
+				// The provider's host was checked above; the operator's gateway may well be a private address.
+				...(policy.gateway ? {} : { lookup: guardedLookup(policy.addressAllowed) }),
 				timeout: policy.timeoutMs,
 			});
 

@@ -25,6 +25,7 @@ describe('readConfig', () => {
 				whatsappApiUrl: 'https://graph.facebook.com',
 				timeoutMs: 15_000,
 			},
+			mediaGatewayUrl: null,
 			directus: { publicUrl: null, secret: '', redis: null, storageLocation: 'local', metrics: false },
 			problems: [],
 		});
@@ -88,6 +89,12 @@ describe('readConfig', () => {
 			'http://127.0.0.1:8',
 		],
 		['a send timeout', { ACTIVITY_HUB_SEND_TIMEOUT_MS: 2000 }, (c) => c.outbound.timeoutMs, 2000],
+		[
+			'a media gateway',
+			{ ACTIVITY_HUB_MEDIA_GATEWAY_URL: 'http://egress.internal:3128/media/' },
+			(c) => c.mediaGatewayUrl,
+			'http://egress.internal:3128/media',
+		],
 		['a public URL', { PUBLIC_URL: 'https://crm.example' }, (c) => c.directus.publicUrl, 'https://crm.example'],
 		['Redis', { REDIS: 'redis://127.0.0.1:6379' }, (c) => c.directus.redis, 'redis://127.0.0.1:6379'],
 		['storage locations as text', { STORAGE_LOCATIONS: 's3, local' }, (c) => c.directus.storageLocation, 's3'],
@@ -110,6 +117,7 @@ describe('readConfig', () => {
 		['ACTIVITY_HUB_LLM_TIMEOUT_MS', 2.5, (c) => c.llm.timeoutMs, 60_000],
 		['ACTIVITY_HUB_SEARCH_LANGUAGE', "english'; DROP TABLE x", (c) => c.searchLanguage, 'simple'],
 		['ACTIVITY_HUB_TWILIO_API_URL', 'ftp://x', (c) => c.outbound.twilioApiUrl, 'https://api.twilio.com'],
+		['ACTIVITY_HUB_MEDIA_GATEWAY_URL', 'egress:3128', (c) => c.mediaGatewayUrl, null],
 		['ACTIVITY_HUB_AUTO_INSTALL', 'maybe', (c) => c.autoInstall, true],
 		['ACTIVITY_HUB_MATCHING', 0, (c) => c.matching, true],
 		['ACTIVITY_HUB_DEFAULT_REGION', 49, (c) => c.defaultRegion, undefined],

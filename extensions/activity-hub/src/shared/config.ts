@@ -27,6 +27,7 @@ export const CONFIG_DEFAULTS = {
 	ACTIVITY_HUB_TWILIO_API_URL: 'https://api.twilio.com',
 	ACTIVITY_HUB_WHATSAPP_API_URL: 'https://graph.facebook.com',
 	ACTIVITY_HUB_SEND_TIMEOUT_MS: 15_000,
+	ACTIVITY_HUB_MEDIA_GATEWAY_URL: undefined,
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DEFAULTS;
@@ -80,6 +81,12 @@ export interface HubConfig {
 		whatsappApiUrl: string;
 		timeoutMs: number;
 	};
+	/**
+	 * Where provider media are fetched through when Directus reaches the internet only by an egress gateway:
+	 * `{gateway}/{host}{path}?{query}` (null: straight from the provider). The provider's URL is still checked
+	 * against its media hosts; the gateway itself is trusted, as the operator chose it.
+	 */
+	mediaGatewayUrl: string | null;
 	directus: {
 		publicUrl: string | null;
 		secret: string;
@@ -175,6 +182,11 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 		return CONFIG_DEFAULTS[name];
 	};
 
+	const gateway = text('ACTIVITY_HUB_MEDIA_GATEWAY_URL');
+	const mediaGatewayUrl = gateway && /^https?:\/\/[^/\s]+/.test(gateway) ? gateway.replace(/\/+$/, '') : null;
+	if (gateway && !mediaGatewayUrl)
+		refuse('ACTIVITY_HUB_MEDIA_GATEWAY_URL', 'an http(s) URL; media are fetched from the providers directly');
+
 	const region = env['ACTIVITY_HUB_DEFAULT_REGION'];
 	if (!isBlank(region) && typeof region !== 'string') refuse('ACTIVITY_HUB_DEFAULT_REGION', 'a region code');
 	const directusText = (name: (typeof DIRECTUS_VARIABLES)[number]) => (isBlank(env[name]) ? null : String(env[name]));
@@ -211,6 +223,7 @@ function parseConfig(env: Record<string, unknown>): HubConfig {
 			whatsappApiUrl: baseUrl('ACTIVITY_HUB_WHATSAPP_API_URL'),
 			timeoutMs: count('ACTIVITY_HUB_SEND_TIMEOUT_MS'),
 		},
+		mediaGatewayUrl,
 		directus: {
 			publicUrl: directusText('PUBLIC_URL'),
 			secret: directusText('SECRET') ?? '',
