@@ -21,7 +21,7 @@ export const SEARCH_KEYS = 'activity_hub_search_keys';
 export const FTS = 'activity_hub_search';
 export const LANGUAGE_KEY = 'search:language';
 
-const isPostgres = (knex) => !String(knex.client.config.client).startsWith('sqlite');
+export const isPostgres = (knex) => !String(knex.client.config.client).startsWith('sqlite');
 
 const validLanguage = (language) => (/^[a-z_][a-z0-9_]*$/i.test(language ?? '') ? language : 'simple');
 
@@ -55,7 +55,7 @@ async function postgresDocuments(knex, language) {
 		$$`);
 }
 
-const ACTIVITY_DOCUMENT = (row) =>
+export const ACTIVITY_DOCUMENT = (row) =>
 	`activity_hub_activity_document(${row}.subject, ${row}.content, ${row}.sender, ${row}.recipient, ${row}.processed_data::json)`;
 
 async function postgres(knex, language) {
@@ -126,16 +126,16 @@ async function postgres(knex, language) {
 }
 
 // processed_data is JSON text on SQLite; anything that is not valid JSON indexes as nothing rather than failing a write.
-const field = (row, path) =>
+export const field = (row, path) =>
 	`CASE WHEN json_valid(${row}.processed_data) THEN json_extract(${row}.processed_data, '$.${path}') END`;
 
-const ACTIVITY_COLUMNS = 'subject, content, sender, recipient, summary, transcript';
+export const ACTIVITY_COLUMNS = 'subject, content, sender, recipient, summary, transcript';
 
-const activityValues = (row) =>
+export const activityValues = (row) =>
 	`${row}.subject, ${row}.content, ${row}.sender, ${row}.recipient, ${field(row, 'summary')}, ${field(row, 'transcript')}`;
 
 const noteValues = (row) => `NULL, ${row}.content, NULL, NULL, NULL, NULL`;
-const keyOf = (kind, id) => `(SELECT rid FROM ${SEARCH_KEYS} WHERE kind = '${kind}' AND item = ${id})`;
+export const keyOf = (kind, id) => `(SELECT rid FROM ${SEARCH_KEYS} WHERE kind = '${kind}' AND item = ${id})`;
 
 async function sqlite(knex) {
 	await knex.raw(`

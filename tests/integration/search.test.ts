@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
 import { up as searchStep } from '../../migrations/z0015-activity-hub-search.js';
+import { up as searchOnChangeStep } from '../../migrations/z0017-activity-hub-search-on-change.js';
 import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 import { mcpClient, tool } from '../harness/mcp.js';
@@ -178,10 +179,40 @@ describe.each(vendors())('search and analytics on %s', (vendor) => {
 
 		expect(await ids('pelican')).toEqual([]);
 
-		await instance.db.transaction((trx) => searchStep(trx, {}));
-		await instance.db.transaction((trx) => searchStep(trx, {}));
+		for (let run = 0; run < 2; run++)
+			await instance.db.transaction(async (trx) => {
+				await searchStep(trx, {});
+				await searchOnChangeStep(trx);
+			});
+
 		expect(await ids('pelican')).toEqual([id]);
 		expect(await ids('invoice 1042')).toHaveLength(2);
+	});
+
+	it('re-indexes an updated activity only when what it indexes changed', async () => {
+		const id = await webhook({ type: 'sms', sender: '+12025550113', content: 'heron landing' });
+		// PostgreSQL: a rewritten document is a new row version of its search row (another xmin).
+		const version = async () =>
+			vendor === 'pg'
+				? String(
+						(await instance.db.raw('SELECT xmin FROM activity_hub_activity_search WHERE id = ?', [id])).rows[0]?.xmin,
+					)
+				: null;
+
+		const before = await version();
+
+		// What a completion without summary or transcript writes: status and processed_data, nothing indexed.
+		await admin(instance).patch(`/items/activities/${id}`, { status: 'completed', processed_data: { ok: true } });
+		if (vendor === 'pg') expect(await version()).toBe(before);
+		expect(await ids('heron')).toEqual([id]);
+
+		await admin(instance).patch(`/items/activities/${id}`, { processed_data: { ok: true, summary: 'egret spotted' } });
+		expect(await ids('egret')).toEqual([id]);
+		if (vendor === 'pg') expect(await version()).not.toBe(before);
+
+		await admin(instance).patch(`/items/activities/${id}`, { content: 'stork landing' });
+		expect(await ids('heron')).toEqual([]);
+		expect(await ids('stork')).toEqual([id]);
 	});
 
 	it('answers only what the caller may read, and refuses bad input with a code', async () => {

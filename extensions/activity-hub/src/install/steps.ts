@@ -19,6 +19,7 @@ import * as transcribeFlow from '../../../../migrations/z0013-activity-hub-trans
 import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-log.js';
 import * as search from '../../../../migrations/z0015-activity-hub-search.js';
 import * as outboundIndexes from '../../../../migrations/z0016-activity-hub-outbound-indexes.js';
+import * as searchOnChange from '../../../../migrations/z0017-activity-hub-search-on-change.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -48,6 +49,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0014-activity-hub-refusal-log', up: refusalLog.up },
 	{ id: 'z0015-activity-hub-search', up: search.up },
 	{ id: 'z0016-activity-hub-outbound-indexes', up: outboundIndexes.up },
+	{ id: 'z0017-activity-hub-search-on-change', up: searchOnChange.up },
 ];
 
 /** After the steps: documents rebuilt when ACTIVITY_HUB_SEARCH_LANGUAGE changed since they were built. */
