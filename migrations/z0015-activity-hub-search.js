@@ -135,6 +135,7 @@ export const activityValues = (row) =>
 	`${row}.subject, ${row}.content, ${row}.sender, ${row}.recipient, ${field(row, 'summary')}, ${field(row, 'transcript')}`;
 
 const noteValues = (row) => `NULL, ${row}.content, NULL, NULL, NULL, NULL`;
+
 export const keyOf = (kind, id) => `(SELECT rid FROM ${SEARCH_KEYS} WHERE kind = '${kind}' AND item = ${id})`;
 
 async function sqlite(knex) {

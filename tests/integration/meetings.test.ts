@@ -199,9 +199,11 @@ describe.each(vendors())('meetings and transcripts on %s', (vendor) => {
 
 		// The audio plays from Directus itself.
 		const audio = files.find((f: Record<string, unknown>) => String(f['type']).startsWith('audio/'));
+
 		const played = await call(`${instance.url}/assets/${audio.id}`, {
 			headers: { authorization: `Bearer ${instance.token}` },
 		});
+
 		expect(played.status).toBe(200);
 
 		expect(JSON.stringify(await instance.db('activities').where({ id }).first())).not.toContain('abJhbGci');

@@ -191,6 +191,7 @@ describe.each(vendors())('search and analytics on %s', (vendor) => {
 
 	it('re-indexes an updated activity only when what it indexes changed', async () => {
 		const id = await webhook({ type: 'sms', sender: '+12025550113', content: 'heron landing' });
+
 		// PostgreSQL: a rewritten document is a new row version of its search row (another xmin).
 		const version = async () =>
 			vendor === 'pg'

@@ -90,6 +90,7 @@ describe('openMedia through an egress gateway', () => {
 		addressAllowed: isPublicAddress,
 		gateway: base,
 	});
+
 	const onlyMediaExample = (url: string) => (new URL(url).hostname === 'media.example' ? null : 'another host');
 
 	it('requests {gateway}/{host}{path}?{query} with the credentials, though the gateway is on loopback', async () => {
