@@ -20,6 +20,8 @@ export async function startSmtpSink() {
 		disableReverseLookup: true,
 		// The replies bench sends with many pooled connections at once.
 		maxClients: 1000,
+		// close() waits this long for clients to leave, and a sender's pooled connection idles until its timeout.
+		closeTimeout: 200,
 		onData(stream, session, done) {
 			const chunks: Buffer[] = [];
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
