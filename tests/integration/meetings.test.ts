@@ -65,7 +65,7 @@ describe.each(vendors())('meetings and transcripts on %s', (vendor) => {
 			gatewayRequests.push({ path: request.url ?? '', headers: request.headers });
 			const file = ZOOM_FILES[request.url ?? ''];
 			if (!file) return void response.writeHead(404).end();
-			const token = JSON.parse(fixture('zoom-recording-completed.json').toString()).download_token;
+			const token = fixture('zoom-recording-completed.json').download_token;
 			if (request.headers.authorization !== `Bearer ${token}`) return void response.writeHead(401).end();
 			response.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length }).end(file.body);
 		});
