@@ -5,14 +5,13 @@
 // feed re-matched live once its contact exists, and the channel form's payload retention. Screenshots in Studio's
 // light and dark schemes go to test-artifacts/.
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { admin, call, createChannel } from '../harness/api.js';
 import { type Instance, startInstance } from '../harness/instance.js';
-import { openStudio } from '../harness/studio.js';
+import { ARTIFACTS, openStudio, screenshots } from '../harness/studio.js';
 import { DASHBOARD_ID } from '../../migrations/z0006-activity-hub-dashboard.js';
 
-const ARTIFACTS = 'test-artifacts';
 type Id = number;
 
 describe('Contacts in Studio: duplicates, merge, erasure', () => {
@@ -106,24 +105,6 @@ describe('Contacts in Studio: duplicates, merge, erasure', () => {
 		await tab.getByTestId('activity-hub-timeline').waitFor({ timeout: 30_000 });
 		await dismissDialogs(tab);
 		return tab;
-	}
-
-	/** `subject` in Studio's light and dark schemes (it follows the system's by default), as `<name>-<scheme>.png`. */
-	async function screenshots(name: string, on: Page, subject: Locator) {
-		const colours: string[] = [];
-
-		try {
-			for (const colorScheme of ['light', 'dark'] as const) {
-				await on.emulateMedia({ colorScheme });
-				await on.waitForTimeout(400);
-				await on.screenshot({ path: `${ARTIFACTS}/${name}-${colorScheme}.png`, fullPage: true });
-				colours.push(await subject.evaluate((el) => getComputedStyle(el).color));
-			}
-		} finally {
-			await on.emulateMedia({ colorScheme: 'light' });
-		}
-
-		expect(colours[0]).not.toBe(colours[1]);
 	}
 
 	it('lists two contacts sharing an address on the Insights dashboard and merges them from there', async () => {

@@ -4,14 +4,13 @@
 // thread into one entry (latest message, count, participants) that expands in place and follows a new message of the
 // thread live. Screenshots in Studio's light and dark schemes go to test-artifacts/.
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { admin } from '../harness/api.js';
 import { type Dovecot, type MailUser, message, startDovecot } from '../harness/dovecot.js';
 import { type Instance, startInstance } from '../harness/instance.js';
-import { openStudio } from '../harness/studio.js';
+import { ARTIFACTS, openStudio, screenshots } from '../harness/studio.js';
 
-const ARTIFACTS = 'test-artifacts';
 const HOUR = 3_600_000;
 const SUBJECT = 'Quote for 40 chairs';
 
@@ -117,24 +116,6 @@ describe('Mailbox channels in Studio', () => {
 
 	const activityCount = async () =>
 		Number((await instance.db('activities').where({ channel: channelId }).count({ n: '*' }))[0]!.n);
-
-	/** `subject` in Studio's light and dark schemes (it follows the system's by default), as `<name>-<scheme>.png`. */
-	async function screenshots(name: string, on: Page, subject: Locator) {
-		const colours: string[] = [];
-
-		try {
-			for (const colorScheme of ['light', 'dark'] as const) {
-				await on.emulateMedia({ colorScheme });
-				await on.waitForTimeout(400);
-				await on.screenshot({ path: `${ARTIFACTS}/${name}-${colorScheme}.png`, fullPage: true });
-				colours.push(await subject.evaluate((el) => getComputedStyle(el).color));
-			}
-		} finally {
-			await on.emulateMedia({ colorScheme: 'light' });
-		}
-
-		expect(colours[0]).not.toBe(colours[1]);
-	}
 
 	async function save(on: Page, method: 'POST' | 'PATCH') {
 		const saved = on.waitForResponse(

@@ -1,6 +1,7 @@
 // Studio in a real browser for the browser suites: Debian's chromium (never a downloaded one) driven by
 // playwright-core, signed in as the admin, with Directus's first-login dialogs out of the way.
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Instance } from './instance.js';
 import { ADMIN } from './shared.js';
 
@@ -36,4 +37,28 @@ export async function openStudio(
 		.catch(() => {});
 
 	return { browser, context, page };
+}
+
+/** Where the browser suites write their screenshots (CI keeps the folder). */
+export const ARTIFACTS = 'test-artifacts';
+
+/**
+ * `subject` in Studio's light and dark schemes (it follows the system's by default), as `<name>-<scheme>.png` in
+ * ARTIFACTS; the subject's text colour must differ between them.
+ */
+export async function screenshots(name: string, on: Page, subject: Locator) {
+	const colours: string[] = [];
+
+	try {
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await on.emulateMedia({ colorScheme });
+			await on.waitForTimeout(400);
+			await on.screenshot({ path: `${ARTIFACTS}/${name}-${colorScheme}.png`, fullPage: true });
+			colours.push(await subject.evaluate((el) => getComputedStyle(el).color));
+		}
+	} finally {
+		await on.emulateMedia({ colorScheme: 'light' });
+	}
+
+	expect(colours[0]).not.toBe(colours[1]);
 }
