@@ -88,11 +88,17 @@ export function percentiles(
 	const byChannel = new Map<string | null, number[]>();
 	const byOwner = new Map<string | null, number[]>();
 
+	const add = (groups: Map<string | null, number[]>, key: string | null, seconds: number) => {
+		const values = groups.get(key);
+		if (values) values.push(seconds);
+		else groups.set(key, [seconds]);
+	};
+
 	for (const wait of waits) {
 		const seconds = Number(wait.seconds);
 		all.push(seconds);
-		byChannel.set(wait.channel, [...(byChannel.get(wait.channel) ?? []), seconds]);
-		byOwner.set(wait.owner, [...(byOwner.get(wait.owner) ?? []), seconds]);
+		add(byChannel, wait.channel, seconds);
+		add(byOwner, wait.owner, seconds);
 	}
 
 	const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
