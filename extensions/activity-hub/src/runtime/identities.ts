@@ -1,5 +1,6 @@
 // The identity index (kind, normalised value) → contact, and re-matching of orphans when contacts change.
 import type { Knex } from 'knex';
+import { appendTo } from '../shared/maps.js';
 import { extractContactIdentities, type Identity, identityKey } from '../shared/identity.js';
 import { type ContactSource, counterpartyIdentities, matchFrom, type MatchResult } from '../shared/matching.js';
 import type { Direction } from '../shared/activity.js';
@@ -25,7 +26,7 @@ export async function lookupIdentities(
 
 			for (const row of rows) {
 				const key = identityKey({ kind: kind as Identity['kind'], value: row.value });
-				found.set(key, [...(found.get(key) ?? []), row.contact]);
+				appendTo(found, key, row.contact);
 			}
 		}
 	}

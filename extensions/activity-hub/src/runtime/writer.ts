@@ -3,6 +3,7 @@
 // so every 2xx is durable. Idempotency is the UNIQUE (channel, external_id) index and, for e-mail, the UNIQUE
 // message_id index (one activity per message across channels, install step z0011), both checked by the insert.
 import { randomUUID } from 'node:crypto';
+import { appendTo } from '../shared/maps.js';
 import type { Knex } from 'knex';
 import type { ActivityDraft } from '../shared/node/providers/index.js';
 import { type Identity, identityKey } from '../shared/identity.js';
@@ -279,8 +280,7 @@ export class ActivityWriter {
 	/** Stored activities for (channel, external_id) pairs, keyed "channel\0external_id". */
 	private async storedEvents(trx: Knex.Transaction, events: Array<{ channel: string; externalId: string | null }>) {
 		const byChannel = new Map<string, string[]>();
-		for (const { channel, externalId } of events)
-			if (externalId) byChannel.set(channel, [...(byChannel.get(channel) ?? []), externalId]);
+		for (const { channel, externalId } of events) if (externalId) appendTo(byChannel, channel, externalId);
 		const found = new Map<string, WriteResult>();
 
 		for (const [channel, externalIds] of byChannel) {

@@ -1,6 +1,7 @@
 // The Analytics panel's figures: the report's shape, the range a request asks for, nearest-rank percentiles (what
 // PostgreSQL's percentile_disc computes, for SQLite, which has none), and the per-day series the charts draw.
 import { InvalidPayloadError } from './errors.js';
+import { appendTo } from './maps.js';
 import { ANALYTICS_DAYS, MAX_ANALYTICS_DAYS } from './limits.js';
 
 export interface ResponseFigure {
@@ -88,17 +89,11 @@ export function percentiles(
 	const byChannel = new Map<string | null, number[]>();
 	const byOwner = new Map<string | null, number[]>();
 
-	const add = (groups: Map<string | null, number[]>, key: string | null, seconds: number) => {
-		const values = groups.get(key);
-		if (values) values.push(seconds);
-		else groups.set(key, [seconds]);
-	};
-
 	for (const wait of waits) {
 		const seconds = Number(wait.seconds);
 		all.push(seconds);
-		add(byChannel, wait.channel, seconds);
-		add(byOwner, wait.owner, seconds);
+		appendTo(byChannel, wait.channel, seconds);
+		appendTo(byOwner, wait.owner, seconds);
 	}
 
 	const sorted = (values: number[]) => [...values].sort((a, b) => a - b);

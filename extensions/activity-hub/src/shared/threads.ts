@@ -3,6 +3,7 @@
 // e-mail from the References/In-Reply-To headers (never the subject), for SMS and WhatsApp per channel and
 // counterparty. Pure: every provider adapter and the mailbox sync derive both through these functions.
 import type { ActivityType } from './activity.js';
+import { appendTo } from './maps.js';
 
 /** The longest id the columns hold (the schema's max_length for message_id and thread_key). */
 export const MESSAGE_ID_MAX = 255;
@@ -107,9 +108,7 @@ const addressesOf = (value: string | null) =>
 export function timelineEntries<T extends ThreadRow>(rows: T[]): Array<TimelineEntry<T>> {
 	const threads = new Map<string, T[]>();
 
-	for (const row of rows)
-		if (row.type === 'email' && row.thread_key)
-			threads.set(row.thread_key, [...(threads.get(row.thread_key) ?? []), row]);
+	for (const row of rows) if (row.type === 'email' && row.thread_key) appendTo(threads, row.thread_key, row);
 
 	const entries: Array<TimelineEntry<T>> = [];
 	const placed = new Set<string>();
