@@ -38,9 +38,10 @@ const STEP_COUNT = readdirSync(new URL('../../migrations/', import.meta.url)).fi
 
 const STEPS_OF_0_1_0 = 6;
 
-/** Tables the bundle owns outside Directus's collections: the refusal log and the search index (z0014, z0015). */
+/** Tables the bundle owns outside Directus's collections: the refusal log, the search index and the waits (z0014, z0015, z0018). */
 const DATABASE_ONLY: Record<string, string[]> = {
 	sqlite: [
+		'activity_hub_first_responses',
 		'activity_hub_refusals',
 		'activity_hub_search',
 		'activity_hub_search_config',
@@ -50,7 +51,12 @@ const DATABASE_ONLY: Record<string, string[]> = {
 		'activity_hub_search_idx',
 		'activity_hub_search_keys',
 	],
-	pg: ['activity_hub_activity_search', 'activity_hub_note_search', 'activity_hub_refusals'],
+	pg: [
+		'activity_hub_activity_search',
+		'activity_hub_first_responses',
+		'activity_hub_note_search',
+		'activity_hub_refusals',
+	],
 };
 
 const INSTALLED = /Activity Hub: installed 0\.2\.0 in (\d+) ms/;

@@ -20,6 +20,7 @@ import * as refusalLog from '../../../../migrations/z0014-activity-hub-refusal-l
 import * as search from '../../../../migrations/z0015-activity-hub-search.js';
 import * as outboundIndexes from '../../../../migrations/z0016-activity-hub-outbound-indexes.js';
 import * as searchOnChange from '../../../../migrations/z0017-activity-hub-search-on-change.js';
+import * as firstResponses from '../../../../migrations/z0018-activity-hub-first-responses.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -50,6 +51,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0015-activity-hub-search', up: search.up },
 	{ id: 'z0016-activity-hub-outbound-indexes', up: outboundIndexes.up },
 	{ id: 'z0017-activity-hub-search-on-change', up: searchOnChange.up },
+	{ id: 'z0018-activity-hub-first-responses', up: firstResponses.up },
 ];
 
 /** After the steps: documents rebuilt when ACTIVITY_HUB_SEARCH_LANGUAGE changed since they were built. */

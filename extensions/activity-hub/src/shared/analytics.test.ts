@@ -16,7 +16,7 @@ describe('percentiles', () => {
 	it('groups waits by channel and owner', () => {
 		const figures = percentiles([
 			{ channel: 'a', owner: 'u', seconds: 60 },
-			{ channel: 'a', owner: null, seconds: 120 },
+			{ channel: 'a', owner: null, seconds: '120' },
 			{ channel: 'b', owner: 'u', seconds: '30.4' },
 		]);
 
@@ -28,6 +28,17 @@ describe('percentiles', () => {
 		]);
 
 		expect(figures.by_owner).toContainEqual({ owner: 'u', count: 2, median_seconds: 30, p90_seconds: 60 });
+	});
+
+	it('reads the seconds each group joined with commas, in any order', () => {
+		const figures = percentiles([
+			{ channel: 'a', owner: null, seconds: '300,10,2.5e3,40' },
+			{ channel: 'b', owner: null, seconds: '5' },
+		]);
+
+		expect(figures.overall).toEqual({ count: 5, median_seconds: 40, p90_seconds: 2500 });
+		expect(figures.by_channel[0]).toEqual({ channel: 'a', count: 4, median_seconds: 40, p90_seconds: 2500 });
+		expect(figures.by_owner).toEqual([{ owner: null, count: 5, median_seconds: 40, p90_seconds: 2500 }]);
 	});
 });
 

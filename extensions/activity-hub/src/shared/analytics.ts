@@ -1,5 +1,5 @@
 // The Analytics panel's figures: the report's shape, the range a request asks for, nearest-rank percentiles (what
-// PostgreSQL's percentile_disc computes, for SQLite, which has none), and the per-day series the charts draw.
+// PostgreSQL's percentile_disc computes) of the waits the database groups, and the per-day series the charts draw.
 import { InvalidPayloadError } from './errors.js';
 import { appendTo } from './maps.js';
 import { ANALYTICS_DAYS, MAX_ANALYTICS_DAYS } from './limits.js';
@@ -29,8 +29,6 @@ export interface DayRow {
 export interface AnalyticsReport {
 	from: string;
 	to: string;
-	/** What a conversation is for first-response times: a thread_key, or the contact and the channel. */
-	conversation: 'thread_key' | 'contact_channel';
 	totals: { activities: number; unmatched: number; ambiguous: number; unmatched_share: number | null };
 	per_day: DayRow[];
 	first_response: FirstResponse;
@@ -70,38 +68,51 @@ export function analyticsRange(input: Record<string, unknown>, now = new Date())
 }
 
 /** The nearest-rank percentile of sorted values (percentile_disc): the first whose cumulative share reaches p. */
-export function nearestRank(sorted: number[], p: number): number | null {
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
 	if (!sorted.length) return null;
 	return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-const figureOf = (sorted: number[]): ResponseFigure => ({
-	count: sorted.length,
-	median_seconds: sorted.length ? Math.round(nearestRank(sorted, 0.5)!) : null,
-	p90_seconds: sorted.length ? Math.round(nearestRank(sorted, 0.9)!) : null,
-});
+const figureOf = (values: number[]): ResponseFigure => {
+	const sorted = Float64Array.from(values).sort();
 
-/** First-response figures overall, by channel and by owner, from waits sorted by their length. */
+	return {
+		count: sorted.length,
+		median_seconds: sorted.length ? Math.round(nearestRank(sorted, 0.5)!) : null,
+		p90_seconds: sorted.length ? Math.round(nearestRank(sorted, 0.9)!) : null,
+	};
+};
+
+/**
+ * First-response figures overall, by channel and by owner, from the waits of each channel and owner as the database
+ * aggregates them: their seconds joined by commas (one row per pair, not one per wait, crosses the driver).
+ */
 export function percentiles(
-	waits: Array<{ channel: string | null; owner: string | null; seconds: number | string }>,
+	groups: Array<{ channel: string | null; owner: string | null; seconds: string | number }>,
 ): FirstResponse {
 	const all: number[] = [];
 	const byChannel = new Map<string | null, number[]>();
 	const byOwner = new Map<string | null, number[]>();
 
-	for (const wait of waits) {
-		const seconds = Number(wait.seconds);
-		all.push(seconds);
-		appendTo(byChannel, wait.channel, seconds);
-		appendTo(byOwner, wait.owner, seconds);
+	for (const group of groups) {
+		for (const text of String(group.seconds).split(',')) {
+			const seconds = Number(text);
+			all.push(seconds);
+			appendTo(byChannel, group.channel, seconds);
+			appendTo(byOwner, group.owner, seconds);
+		}
 	}
 
-	const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+	// The busiest first; ties by id, so both databases list the same order.
+	const figures = (groups: Map<string | null, number[]>) =>
+		[...groups]
+			.map(([key, values]) => ({ key, figure: figureOf(values) }))
+			.sort((a, b) => b.figure.count - a.figure.count || String(a.key).localeCompare(String(b.key)));
 
 	return {
-		overall: figureOf(sorted(all)),
-		by_channel: [...byChannel].map(([channel, values]) => ({ channel, ...figureOf(sorted(values)) })),
-		by_owner: [...byOwner].map(([owner, values]) => ({ owner, ...figureOf(sorted(values)) })),
+		overall: figureOf(all),
+		by_channel: figures(byChannel).map(({ key, figure }) => ({ channel: key, ...figure })),
+		by_owner: figures(byOwner).map(({ key, figure }) => ({ owner: key, ...figure })),
 	};
 }
 

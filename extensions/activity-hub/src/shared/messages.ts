@@ -186,9 +186,8 @@ const en = {
 	byChannel: 'By channel',
 	byType: 'By type',
 	firstResponse: 'First response',
-	firstResponseNote: 'From an inbound message to the next outbound one in the same conversation ({conversation})',
-	conversationThread: 'a thread',
-	conversationContact: 'a contact on one channel',
+	firstResponseNote:
+		'From an inbound message to the next outbound one in the same conversation (its thread, or the contact on one channel), counted on the day of the reply',
 	median: 'Median',
 	p90: '90th percentile',
 	replies: 'Replies',
@@ -443,9 +442,8 @@ const de: Record<MessageKey, string> = {
 	byChannel: 'Nach Kanal',
 	byType: 'Nach Art',
 	firstResponse: 'Erste Antwort',
-	firstResponseNote: 'Von einer eingehenden Nachricht bis zur nächsten ausgehenden im selben Gespräch ({conversation})',
-	conversationThread: 'ein Thread',
-	conversationContact: 'ein Kontakt auf einem Kanal',
+	firstResponseNote:
+		'Von einer eingehenden Nachricht bis zur nächsten ausgehenden im selben Gespräch (sein Thread oder der Kontakt auf einem Kanal), gezählt am Tag der Antwort',
 	median: 'Median',
 	p90: '90. Perzentil',
 	replies: 'Antworten',
