@@ -3,7 +3,7 @@
 // stopped, so query shapes can be tried on the bench data without reloading it:
 //   POST /sql       { vendor, sql, bindings?, explain? }  → the rows (or the plan) and the milliseconds taken
 //   POST /analytics { vendor, days?, runs? }              → src/runtime/analytics.ts, freshly imported, timed
-// tsx bench/profile-analytics.ts [activities]
+// [VENDORS=pg,sqlite] tsx bench/profile-analytics.ts [activities]
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ const admin = {
 
 const dbs: Record<string, Knex> = {};
 
-for (const vendor of ['pg', 'sqlite'] as const) {
+for (const vendor of (process.env.VENDORS ?? 'pg,sqlite').split(',') as Array<'pg' | 'sqlite'>) {
 	const config = vendor === 'pg' ? { client: 'pg', ...pgConnection } : { client: 'sqlite3', filename: sqliteFile };
 
 	const env = directusEnv({ db: config, port: await freePort(), dataDir: join(root, vendor), admin });

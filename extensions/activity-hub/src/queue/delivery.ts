@@ -12,6 +12,7 @@
 // A message whose lease expired is never re-sent: the provider may have accepted it before the crash.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { PENDING_DELIVERY } from '../../../../migrations/z0016-activity-hub-outbound-indexes.js';
 import { advanceDelivery, type DeliveryStatus, isDeliveryStatus } from '../shared/activity.js';
 import type { SendDecision } from '../shared/delivery.js';
 import { RESOLVABLE } from '../shared/delivery.js';
@@ -46,7 +47,7 @@ export async function claimSends(database: Knex, options: SendClaim): Promise<Le
 	const set = `delivery_status = 'sending', lease_owner = ?, lease_token = ?, lease_expires_at = ?,
 		attempts = attempts + 1, date_updated = ?`;
 
-	const pick = `SELECT id FROM activities WHERE delivery_status = 'queued' AND available_at <= ?
+	const pick = `SELECT id FROM activities WHERE ${PENDING_DELIVERY} AND delivery_status = 'queued' AND available_at <= ?
 		ORDER BY available_at, id LIMIT ?`;
 
 	const bindings = [options.owner, leaseTokenHash(token), until, t, t, options.limit];
@@ -100,7 +101,7 @@ export async function reapSends(database: Knex, now = new Date()) {
 		await database.raw(
 			`UPDATE activities SET delivery_status = 'unknown', delivery_error = ?, lease_token = NULL, lease_owner = NULL,
 			   lease_expires_at = NULL, date_updated = ?
-			 WHERE delivery_status = 'sending' AND lease_expires_at < ? RETURNING id`,
+			 WHERE ${PENDING_DELIVERY} AND delivery_status = 'sending' AND lease_expires_at < ? RETURNING id`,
 			[SEND_LEASE_EXPIRED_ERROR, t, t],
 		),
 	);
