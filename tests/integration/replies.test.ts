@@ -4,6 +4,7 @@
 // callbacks whatever their order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.js';
+import { SEND_PICK, SEND_REAPABLE } from '../../extensions/activity-hub/src/shared/node/queue.js';
 import { twilioSignature } from '../../extensions/activity-hub/src/shared/node/providers/twilio.js';
 import { call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
@@ -133,6 +134,26 @@ describe.each(vendors())('replies on %s', (vendor) => {
 		(await instance.db('activities').where({ id }).first('delivery_status')).delivery_status as string;
 
 	const row = (id: string) => instance.db('activities').where({ id }).first();
+
+	it('the sender polls through the pending index, never a scan of every activity', async () => {
+		const now = vendor === 'pg' ? new Date() : Date.now();
+
+		// SQLite uses a partial index only when the query repeats its condition; PostgreSQL proves it, if a scan
+		// is not cheaper on a small table (hence seqscan off to see what it can use).
+		const plan = async (sql: string, bindings: unknown[]) =>
+			vendor === 'pg'
+				? instance.db.transaction(async (trx) => {
+						await trx.raw('SET LOCAL enable_seqscan = off');
+						return JSON.stringify((await trx.raw(`EXPLAIN ${sql}`, bindings)).rows);
+					})
+				: JSON.stringify(await instance.db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings));
+
+		expect(await plan(SEND_PICK, [now, 10])).toContain('activities_delivery_pending_idx');
+
+		expect(await plan(`SELECT id FROM activities WHERE ${SEND_REAPABLE}`, [now])).toContain(
+			'activities_delivery_pending_idx',
+		);
+	});
 
 	it('an SMS reply goes to the sender from our number once, whatever the Idempotency-Key replays; callbacks move it forward only', async () => {
 		const to = '+12025550101';

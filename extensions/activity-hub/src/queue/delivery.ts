@@ -12,7 +12,6 @@
 // A message whose lease expired is never re-sent: the provider may have accepted it before the crash.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { PENDING_DELIVERY } from '../../../../migrations/z0016-activity-hub-outbound-indexes.js';
 import { advanceDelivery, type DeliveryStatus, isDeliveryStatus } from '../shared/activity.js';
 import type { SendDecision } from '../shared/delivery.js';
 import { RESOLVABLE } from '../shared/delivery.js';
@@ -20,6 +19,7 @@ import { activityFromRow, dbTime, dialectOf } from '../runtime/context.js';
 import { directusSink } from './sink.js';
 import type { EventSink } from './events.js';
 import { leaseTokenHash } from './statements.js';
+import { SEND_PICK, SEND_REAPABLE } from '../shared/node/queue.js';
 
 export const SEND_LEASE_EXPIRED_ERROR =
 	'The sender stopped before the provider answered: the message may have been sent (Retry or Mark as sent)';
@@ -47,8 +47,7 @@ export async function claimSends(database: Knex, options: SendClaim): Promise<Le
 	const set = `delivery_status = 'sending', lease_owner = ?, lease_token = ?, lease_expires_at = ?,
 		attempts = attempts + 1, date_updated = ?`;
 
-	const pick = `SELECT id FROM activities WHERE ${PENDING_DELIVERY} AND delivery_status = 'queued' AND available_at <= ?
-		ORDER BY available_at, id LIMIT ?`;
+	const pick = SEND_PICK;
 
 	const bindings = [options.owner, leaseTokenHash(token), until, t, t, options.limit];
 
@@ -101,7 +100,7 @@ export async function reapSends(database: Knex, now = new Date()) {
 		await database.raw(
 			`UPDATE activities SET delivery_status = 'unknown', delivery_error = ?, lease_token = NULL, lease_owner = NULL,
 			   lease_expires_at = NULL, date_updated = ?
-			 WHERE ${PENDING_DELIVERY} AND delivery_status = 'sending' AND lease_expires_at < ? RETURNING id`,
+			 WHERE ${SEND_REAPABLE} RETURNING id`,
 			[SEND_LEASE_EXPIRED_ERROR, t, t],
 		),
 	);

@@ -6,6 +6,7 @@
 // Priority: the worker's own activities, then global ones (no owner), then other owners' activities that have
 // waited longer than that owner's stale threshold — unless the owner opted out of remote processing.
 import { createHash } from 'node:crypto';
+import { PENDING_DELIVERY } from '../../../../../migrations/z0016-activity-hub-outbound-indexes.js';
 import { QUEUE_STATES } from '../../queue/states.js';
 import type { ActivityType } from '../activity.js';
 import { UUID } from '../ids.js';
@@ -14,6 +15,12 @@ import { DEFAULT_STALE_MINUTES } from '../limits.js';
 export { DEFAULT_STALE_MINUTES, MAX_CLAIM, MAX_LEASE_SECONDS } from '../limits.js';
 
 export type Dialect = 'postgres' | 'sqlite';
+
+/** The sender's claim choice (bindings: now, limit) and its reaper's condition (now), on activities_delivery_pending_idx. */
+export const SEND_PICK = `SELECT id FROM activities WHERE ${PENDING_DELIVERY} AND delivery_status = 'queued'
+	AND available_at <= ? ORDER BY available_at, id LIMIT ?`;
+
+export const SEND_REAPABLE = `${PENDING_DELIVERY} AND delivery_status = 'sending' AND lease_expires_at < ?`;
 
 export interface ClaimOptions {
 	worker: string;
