@@ -47,15 +47,13 @@ export async function claimSends(database: Knex, options: SendClaim): Promise<Le
 	const set = `delivery_status = 'sending', lease_owner = ?, lease_token = ?, lease_expires_at = ?,
 		attempts = attempts + 1, date_updated = ?`;
 
-	const pick = SEND_PICK;
-
 	const bindings = [options.owner, leaseTokenHash(token), until, t, t, options.limit];
 
 	const sql =
 		dialectOf(database) === 'postgres'
-			? `WITH picked AS (${pick} FOR UPDATE SKIP LOCKED)
+			? `WITH picked AS (${SEND_PICK} FOR UPDATE SKIP LOCKED)
 			   UPDATE activities a SET ${set} FROM picked WHERE a.id = picked.id RETURNING a.*`
-			: `UPDATE activities SET ${set} WHERE id IN (${pick}) AND delivery_status = 'queued' RETURNING *`;
+			: `UPDATE activities SET ${set} WHERE id IN (${SEND_PICK}) AND delivery_status = 'queued' RETURNING *`;
 
 	const ordered = dialectOf(database) === 'postgres' ? [t, options.limit, ...bindings.slice(0, 4)] : bindings;
 	const rows = rowsOf(await database.raw(sql, ordered as any[]));

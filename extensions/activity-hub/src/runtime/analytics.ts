@@ -25,7 +25,7 @@ export async function analytics(db: Knex, { from, to }: AnalyticsRange): Promise
 	const range = [dbTime(db, from), dbTime(db, to)];
 
 	// The range's days by channel and type. SQLite groups along activities_daily_idx (the UTC day first: no sort), so
-	// the range is also given in days; PostgreSQL hashes the date of each row of activities_analytics_idx.
+	// the range is also given in days; PostgreSQL hashes the date of each row it reads from that index.
 	const perDay = sqlite
 		? db.raw(
 				`SELECT ${SQLITE_DAY} AS day, channel, type, COUNT(*) AS n,
