@@ -4,10 +4,9 @@
 // transport options and the concurrency of the sender) sending the same 1,000 messages to the same server directly,
 // in the same run. The server must have received each reply exactly once.
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
 import { type SmtpSink, startSmtpSink } from '../tests/harness/smtp.js';
 import { SEND_CONCURRENCY } from '../extensions/activity-hub/src/shared/limits.js';
-import { newMessageId, smtpTransportOptions } from '../extensions/activity-hub/src/shared/node/senders/email.js';
+import { newMessageId, smtpClient } from '../extensions/activity-hub/src/shared/node/senders/email.js';
 import { readConfig } from '../extensions/activity-hub/src/shared/config.js';
 import { fmt } from './load.js';
 import type { BenchKit } from './mcp.js';
@@ -18,10 +17,10 @@ const CONTENT = `Hello,\n\nthanks for your message. ${'We will get back to you w
 /** The Message-ID of each message the local SMTP server received, in order. */
 const messageIds = (sink: SmtpSink) => sink.mails.map((mail) => /^Message-ID:\s*<([^>]+)>/im.exec(mail.raw)?.[1] ?? '');
 
-/** The same messages through nodemailer alone: one transport with the sender's options, SEND_CONCURRENCY at a time. */
+/** The same messages through nodemailer alone: the sender's own transport (smtpClient), SEND_CONCURRENCY at a time. */
 async function direct(port: number, total: number, label: string) {
 	const smtp = { host: '127.0.0.1', port, secure: false, username: null, from: FROM };
-	const transport = createTransport(smtpTransportOptions(smtp, null, readConfig({}).outbound.timeoutMs));
+	const transport = smtpClient(smtp, null, readConfig({}).outbound.timeoutMs);
 	const started = performance.now();
 	let next = 0;
 

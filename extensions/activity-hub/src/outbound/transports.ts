@@ -6,8 +6,8 @@ import { twilioAnswer, twilioSend } from '../shared/node/senders/twilio.js';
 import { WHATSAPP_API_VERSION, whatsappAnswer, whatsappSend } from '../shared/node/senders/whatsapp.js';
 import type { HubConfig } from '../shared/config.js';
 import { createHash } from 'node:crypto';
-import { createTransport, type Transporter } from 'nodemailer';
-import { smtpAttempt, smtpSettings, smtpTransportOptions } from '../shared/node/senders/email.js';
+import type { Transporter } from 'nodemailer';
+import { smtpAttempt, smtpClient, smtpSettings, type SmtpSettings } from '../shared/node/senders/email.js';
 import { type SendingChannel, setting } from './channels.js';
 
 /** Errors of a request that never left this machine: nothing reached the provider, a retry is safe. */
@@ -136,7 +136,7 @@ async function smtpSend(
 	const payload = (row['payload'] && typeof row['payload'] === 'object' ? row['payload'] : {}) as Record<string, any>;
 	const headers = (payload['email'] ?? {}) as { inReplyTo?: string | null; references?: string[] };
 
-	const transport = smtpTransport(channel.id, smtpTransportOptions(smtp, channel.secrets.password, timeoutMs));
+	const transport = smtpTransport(channel.id, smtp, channel.secrets.password, timeoutMs);
 
 	try {
 		const info = await transport.sendMail({
@@ -155,16 +155,17 @@ async function smtpSend(
 	}
 }
 
-type SmtpOptions = ReturnType<typeof smtpTransportOptions>;
-
-/** Each channel's pooled SMTP transport, while its options (relay, username, password, timeout) stay the same. */
+/** Each channel's pooled SMTP transport, while its relay, username, password and timeout stay the same. */
 const pools = new Map<string, { key: string; transport: Transporter }>();
 
-function smtpTransport(channelId: string, options: SmtpOptions): Transporter {
-	const key = createHash('sha256').update(JSON.stringify(options)).digest('hex');
+function smtpTransport(channelId: string, smtp: SmtpSettings, password: string | null | undefined, timeoutMs: number) {
+	const key = createHash('sha256')
+		.update(JSON.stringify([smtp, password ?? null, timeoutMs]))
+		.digest('hex');
+
 	const cached = pools.get(channelId);
 	if (cached?.key === key) return cached.transport;
-	const transport = createTransport(options);
+	const transport = smtpClient(smtp, password, timeoutMs);
 	pools.set(channelId, { key, transport });
 	// The channel's settings or password changed: the old pool closes its free connections now, busy ones once
 	// their message is sent (nodemailer's close()); nothing waits in its queue (at most SEND_CONCURRENCY in flight).
