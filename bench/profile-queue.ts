@@ -1,13 +1,15 @@
 // Ad-hoc profiling aid (not part of npm run bench): start Directus with --cpu-prof, drive claim/complete or ingest
 // over HTTP, stop it, and print the hottest functions of the profile.
-// tsx bench/profile-queue.ts [profile dir] [queue | single | ingest] [pg | sqlite]
-//   queue: claims of 50, each completed on its own; single: 8 agents claiming 1 and completing 1; ingest: c=32.
+// tsx bench/profile-queue.ts [profile dir] [queue | single | ingest | replies] [pg | sqlite]
+//   queue: claims of 50, each completed on its own; single: 8 agents claiming 1 and completing 1; ingest: c=32;
+//   replies: 8 clients replying by e-mail to 2,000 inbound mails through a local SMTP server, until all are sent.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { directusEnv, freePort, installActivityHub, startDirectus } from '../scripts/lib/directus.mjs';
 import { startPostgres } from '../scripts/lib/postgres.mjs';
 import { load } from './load.js';
+import { startSmtpSink } from '../tests/harness/smtp.js';
 
 const profileDir = process.argv[2] ?? mkdtempSync(join(os.tmpdir(), 'activity-hub-profile-'));
 const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-prof-'));
@@ -30,7 +32,7 @@ const env = directusEnv({
 	port: await freePort(),
 	dataDir: join(root, 'd'),
 	admin,
-	extra: { LOG_LEVEL: 'error', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000' },
+	extra: { LOG_LEVEL: 'error', ACTIVITY_HUB_RATE_LIMIT_PER_MINUTE: '100000000', PRESSURE_LIMITER_ENABLED: 'false' },
 });
 
 await installActivityHub(env);
@@ -45,11 +47,75 @@ const post = (path: string, body: unknown, token = admin.token) =>
 	});
 
 const channel = (await (await post('/items/ingestion_channels', { name: 'p', provider: 'generic' })).json()).data.id;
-const key = (await (await post(`/activity-hub/channels/${channel}/key`, {})).json()).data.key;
+const keyAnswer = await (await post(`/activity-hub/channels/${channel}/key`, {})).json();
+if (!keyAnswer.data) throw new Error(`key: ${JSON.stringify(keyAnswer)}`);
+const key = keyAnswer.data.key;
 const mode = process.argv[3] ?? 'queue';
 const loadStarted = performance.now();
 
-if (mode === 'ingest') {
+if (mode === 'replies') {
+	const sink = await startSmtpSink();
+	const from = 'support@acme.example';
+
+	const mail = (
+		await (
+			await post('/items/ingestion_channels', {
+				name: 'mail',
+				provider: 'postmark',
+				settings: { smtp: { host: '127.0.0.1', port: sink.port, secure: false, from } },
+			})
+		).json()
+	).data.id;
+
+	const ids: string[] = [];
+
+	for (let i = 0; i < 2000; i += 100) {
+		const batch = Array.from({ length: 100 }, (_, j) => ({
+			type: 'email',
+			direction: 'inbound',
+			status: 'completed',
+			channel: mail,
+			subject: `Question ${i + j}`,
+			sender: `customer${i + j}@bench.example`,
+			recipient: from,
+			message_id: `q${i + j}@bench.example`,
+			thread_key: `q${i + j}@bench.example`,
+		}));
+
+		ids.push(
+			...((await (await post('/items/activities', batch)).json()).data as Array<{ id: string }>).map((a) => a.id),
+		);
+	}
+
+	const started = performance.now();
+	let next = 0;
+
+	await Promise.all(
+		Array.from({ length: 8 }, async () => {
+			for (;;) {
+				const id = ids[next++];
+				if (!id) return;
+				const reply = await post(`/activity-hub/activities/${id}/reply`, { content: 'Thanks, we will be in touch.' });
+				if (!reply.ok) throw new Error(`reply answered ${reply.status} ${await reply.text()}`);
+				await reply.arrayBuffer();
+			}
+		}),
+	);
+
+	const posted = performance.now();
+	while (sink.mails.length < ids.length) await new Promise((resolve) => setTimeout(resolve, 5));
+	const seconds = (performance.now() - started) / 1000;
+
+	console.log(
+		'replies: POSTs',
+		(ids.length / ((posted - started) / 1000)).toFixed(0),
+		'/s; sent',
+		(ids.length / seconds).toFixed(0),
+		'/s',
+	);
+
+	await sink.close();
+} else if (mode === 'ingest') {
 	const result = await load(3000, 32, (i) =>
 		post(`/ingest/${channel}`, { type: 'sms', sender: `p${i}@x.example`, content: 'hi', external_id: `e${i}` }, key),
 	);
@@ -88,7 +154,13 @@ const loadEnded = performance.now();
 await server.stop();
 const stopped = performance.now();
 await pg.stop();
-const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))!;
+
+// The newest profile: a directory given twice keeps the earlier runs' profiles.
+const file = readdirSync(profileDir)
+	.filter((f) => f.endsWith('.cpuprofile'))
+	.sort()
+	.at(-1)!;
+
 const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
 const self = new Map<string, number>();
 const dt = profile.timeDeltas as number[];
