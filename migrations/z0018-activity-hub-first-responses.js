@@ -177,6 +177,24 @@ async function installPostgres(knex) {
 		FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION activity_hub_first_responses()`);
 }
 
+/**
+ * SQLite's trigger body that measures again the waits a write of row `row` (new or old) can change. No variables in a
+ * trigger: its statements name the row in place.
+ */
+export function sqliteMeasure(row) {
+	const key = conversationOf(false, row);
+
+	const candidates = candidatesOf(false, {
+		key,
+		at: `${row}.occurred_at`,
+		direction: `${row}.direction`,
+		self: `${row}.id`,
+	}).join(', ');
+
+	return `DELETE FROM ${FIRST_RESPONSES} WHERE id IN (${candidates});
+		INSERT INTO ${FIRST_RESPONSES} (${COLUMNS}) SELECT * FROM (${waitsOf(false, key, candidates)}) WHERE ${inConversation(row)};`;
+}
+
 async function installSqlite(knex) {
 	await knex.raw(`
 		CREATE TABLE IF NOT EXISTS ${FIRST_RESPONSES} (
@@ -194,30 +212,15 @@ async function installSqlite(knex) {
 		`CREATE INDEX IF NOT EXISTS activities_daily_idx ON activities (${SQLITE_DAY}, channel, type, match_status, occurred_at)`,
 	);
 
-	// No variables in a trigger: each event's statements name its row (new or old) in place.
-	const measure = (row) => {
-		const key = conversationOf(false, row);
-
-		const candidates = candidatesOf(false, {
-			key,
-			at: `${row}.occurred_at`,
-			direction: `${row}.direction`,
-			self: `${row}.id`,
-		}).join(', ');
-
-		return `DELETE FROM ${FIRST_RESPONSES} WHERE id IN (${candidates});
-			INSERT INTO ${FIRST_RESPONSES} (${COLUMNS}) SELECT * FROM (${waitsOf(false, key, candidates)}) WHERE ${inConversation(row)};`;
-	};
-
 	const changed = WATCHED.map((column) => `old.${column} IS NOT new.${column}`).join(' OR ');
 
 	const triggers = [
-		['activity_hub_first_responses_insert', 'AFTER INSERT ON activities FOR EACH ROW', measure('new')],
-		['activity_hub_first_responses_delete', 'AFTER DELETE ON activities FOR EACH ROW', measure('old')],
+		['activity_hub_first_responses_insert', 'AFTER INSERT ON activities FOR EACH ROW', sqliteMeasure('new')],
+		['activity_hub_first_responses_delete', 'AFTER DELETE ON activities FOR EACH ROW', sqliteMeasure('old')],
 		[
 			'activity_hub_first_responses_update',
 			`AFTER UPDATE OF ${WATCHED.join(', ')} ON activities FOR EACH ROW WHEN ${changed}`,
-			`${measure('old')} ${measure('new')}`,
+			`${sqliteMeasure('old')} ${sqliteMeasure('new')}`,
 		],
 	];
 

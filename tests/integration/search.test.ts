@@ -9,6 +9,7 @@ import { AGENT_ROLE_ID } from '../../migrations/z0002-activity-hub-agent-access.
 import { up as searchStep } from '../../migrations/z0015-activity-hub-search.js';
 import { up as searchOnChangeStep } from '../../migrations/z0017-activity-hub-search-on-change.js';
 import { FIRST_RESPONSES, up as firstResponsesStep } from '../../migrations/z0018-activity-hub-first-responses.js';
+import { up as firstResponsesInOrderStep } from '../../migrations/z0019-activity-hub-first-responses-in-order.js';
 import { admin, call, createChannel, createStudioUser, createUser } from '../harness/api.js';
 import { type Instance, startInstance, vendors } from '../harness/instance.js';
 import { mcpClient, tool } from '../harness/mcp.js';
@@ -421,14 +422,18 @@ describe.each(vendors())('search and analytics on %s', (vendor) => {
 
 		expect((await instance.db(FIRST_RESPONSES).whereIn('channel', channels).count({ n: '*' }))[0]!.n).not.toEqual(0);
 
-		// Through Directus: a re-match over REST and a delete; then the install step measures every wait from scratch.
+		// Through Directus: a re-match over REST and a delete; then the install steps measure every wait from scratch.
 		const [first, second] = ids;
 		expect((await admin(instance).patch(`/items/activities/${first}`, { contact: people[1] })).status).toBe(200);
 		expect((await admin(instance).delete(`/items/activities/${second}`)).status).toBe(204);
 		await check('after REST writes');
 
-		await instance.db.transaction((trx) => firstResponsesStep(trx));
-		await check('measured again by the install step');
+		await instance.db.transaction(async (trx) => {
+			await firstResponsesStep(trx);
+			await firstResponsesInOrderStep(trx);
+		});
+
+		await check('measured again by the install steps');
 	});
 
 	it('reports activities per day, the unmatched share, first-response times and failures', async () => {

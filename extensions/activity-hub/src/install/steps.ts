@@ -21,6 +21,7 @@ import * as search from '../../../../migrations/z0015-activity-hub-search.js';
 import * as outboundIndexes from '../../../../migrations/z0016-activity-hub-outbound-indexes.js';
 import * as searchOnChange from '../../../../migrations/z0017-activity-hub-search-on-change.js';
 import * as firstResponses from '../../../../migrations/z0018-activity-hub-first-responses.js';
+import * as firstResponsesInOrder from '../../../../migrations/z0019-activity-hub-first-responses-in-order.js';
 import type { Snapshot } from '../shared/install-plan.js';
 
 export interface InstallStep {
@@ -52,6 +53,7 @@ export const INSTALL_STEPS: InstallStep[] = [
 	{ id: 'z0016-activity-hub-outbound-indexes', up: outboundIndexes.up },
 	{ id: 'z0017-activity-hub-search-on-change', up: searchOnChange.up },
 	{ id: 'z0018-activity-hub-first-responses', up: firstResponses.up },
+	{ id: 'z0019-activity-hub-first-responses-in-order', up: firstResponsesInOrder.up },
 ];
 
 /** After the steps: documents rebuilt when ACTIVITY_HUB_SEARCH_LANGUAGE changed since they were built. */
