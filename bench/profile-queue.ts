@@ -88,32 +88,15 @@ if (mode === 'replies') {
 	}
 
 	const started = performance.now();
-	let next = 0;
 
-	await Promise.all(
-		Array.from({ length: 8 }, async () => {
-			for (;;) {
-				const id = ids[next++];
-				if (!id) return;
-				const reply = await post(`/activity-hub/activities/${id}/reply`, { content: 'Thanks, we will be in touch.' });
-				if (!reply.ok) throw new Error(`reply answered ${reply.status} ${await reply.text()}`);
-				await reply.arrayBuffer();
-			}
-		}),
+	const posts = await load(ids.length, 8, (i) =>
+		post(`/activity-hub/activities/${ids[i]}/reply`, { content: 'Thanks, we will be in touch.' }),
 	);
 
-	const posted = performance.now();
+	if (posts.ok !== ids.length) throw new Error(`replies: ${JSON.stringify(posts.statuses)} for ${ids.length} POSTs`);
 	while (sink.mails.length < ids.length) await new Promise((resolve) => setTimeout(resolve, 5));
 	const seconds = (performance.now() - started) / 1000;
-
-	console.log(
-		'replies: POSTs',
-		(ids.length / ((posted - started) / 1000)).toFixed(0),
-		'/s; sent',
-		(ids.length / seconds).toFixed(0),
-		'/s',
-	);
-
+	console.log('replies: POSTs', posts.rps.toFixed(0), '/s; sent', (ids.length / seconds).toFixed(0), '/s');
 	await sink.close();
 } else if (mode === 'ingest') {
 	const result = await load(3000, 32, (i) =>
