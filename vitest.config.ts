@@ -13,6 +13,9 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 120_000,
 					hookTimeout: 240_000,
+					// Waits on real processes (an index batch, a websocket event, a file on disk): 1 s, the default, is
+					// short on a busy machine; a poll still ends the moment its condition holds.
+					expect: { poll: { timeout: 10_000 } },
 					globalSetup: ['tests/harness/global-setup.ts'],
 				},
 			},
@@ -23,6 +26,9 @@ export default defineConfig({
 					fileParallelism: false,
 					testTimeout: 120_000,
 					hookTimeout: 240_000,
+					// Waits on real processes (an index batch, a websocket event, a file on disk): 1 s, the default, is
+					// short on a busy machine; a poll still ends the moment its condition holds.
+					expect: { poll: { timeout: 10_000 } },
 					globalSetup: ['tests/harness/global-setup.ts'],
 				},
 			},

@@ -2,7 +2,7 @@
 // server. Shared by `npm start`, the test harness and the benchmarks (plain ESM so `node` runs it as is). The bundle
 // installs itself when Directus starts; nothing here writes schema of its own.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
@@ -25,17 +25,45 @@ export function nodeBinary() {
 	return existsSync(carried) ? carried : process.execPath;
 }
 
-export function freePort() {
-	return new Promise((resolve, reject) => {
+// Ports are picked below the kernel's ephemeral range: an outgoing connection (to PostgreSQL, Redis, a mail server)
+// takes its local port from that range, so it can never take a picked port between the check and the server's bind.
+const PICKED_FROM = 20000;
+
+const EPHEMERAL_FROM = (() => {
+	try {
+		return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+	} catch {
+		return 0; // not Linux: the kernel's own pick below
+	}
+})();
+
+const pickedPorts = new Set();
+
+function listenOn(port) {
+	return new Promise((resolve) => {
 		const server = createServer();
 		server.unref();
-		server.on('error', reject);
+		server.on('error', () => resolve(null));
 
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
+		server.listen(port, '127.0.0.1', () => {
+			const bound = server.address().port;
+			server.close(() => resolve(bound));
 		});
 	});
+}
+
+/** A port free on 127.0.0.1 for a server about to start, never handed out twice by this process. */
+export async function freePort() {
+	for (let attempt = 0; EPHEMERAL_FROM - PICKED_FROM >= 1000 && attempt < 100; attempt++) {
+		const port = PICKED_FROM + Math.floor(Math.random() * (EPHEMERAL_FROM - PICKED_FROM));
+		if (pickedPorts.has(port) || (await listenOn(port)) === null) continue;
+		pickedPorts.add(port);
+		return port;
+	}
+
+	const port = await listenOn(0);
+	if (port === null) throw new Error('no free port on 127.0.0.1');
+	return port;
 }
 
 /**
