@@ -39,6 +39,9 @@ const EPHEMERAL_FROM = (() => {
 
 const pickedPorts = new Set();
 
+/** How much of a server's output `startDirectus` keeps (at most twice this between trims). */
+const OUTPUT_KEPT_CHARS = 4_000_000;
+
 function listenOn(port) {
 	return new Promise((resolve) => {
 		const server = createServer();
@@ -188,11 +191,13 @@ export async function startDirectus(
 		stdio: inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
 	});
 
+	// Kept whole up to a bound (a test searches all of it: a line from the start, a secret nowhere); errors show the end.
 	let output = '';
 
 	if (!inheritOutput) {
 		const collect = (chunk) => {
-			output = (output + chunk).slice(-20_000);
+			output += chunk;
+			if (output.length > 2 * OUTPUT_KEPT_CHARS) output = output.slice(-OUTPUT_KEPT_CHARS); // amortised: no copy per chunk
 			onOutput?.(String(chunk));
 		};
 
@@ -206,7 +211,7 @@ export async function startDirectus(
 		await waitForPing(`http://127.0.0.1:${env.PORT}`, { child, timeoutMs: startTimeoutMs });
 	} catch (error) {
 		child.kill('SIGKILL');
-		throw new Error(`${error.message}\n${output}`);
+		throw new Error(`${error.message}\n${output.slice(-20_000)}`);
 	}
 
 	const exited = new Promise((resolve) => child.once('exit', resolve));
