@@ -87,6 +87,37 @@ function candidatesOf(postgres, { key, at, direction, self }) {
 const COLUMNS = 'id, replied_at, channel, owner, seconds';
 const WATCHED = ['direction', 'occurred_at', 'thread_key', 'contact', 'channel', 'owner'];
 
+/**
+ * PostgreSQL's function for inserts, the busiest write (the ingest writer's batches): once per statement over its
+ * rows, a wait an inserted row changes is a candidate of that row in the conversation as the statement left it.
+ * `measured`, when given, is an SQL condition on inserted row r: rows that fail it are not measured (z0019).
+ */
+export function postgresInsertedFunction(measured) {
+	const inserted = candidatesOf(true, {
+		key: conversationOf(true, 'r'),
+		at: 'r.occurred_at',
+		direction: 'r.direction',
+		self: 'r.id',
+	});
+
+	return `
+		CREATE OR REPLACE FUNCTION activity_hub_first_responses_inserted() RETURNS trigger
+		LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+		DECLARE
+			candidates uuid[];
+		BEGIN
+			SELECT array_agg(DISTINCT v.id) INTO candidates
+				FROM inserted r CROSS JOIN LATERAL (VALUES (${inserted.join('), (')})) v(id)
+				WHERE ${inConversation('r')}${measured ? ` AND ${measured}` : ''} AND v.id IS NOT NULL;
+			IF candidates IS NULL THEN
+				RETURN NULL;
+			END IF;
+			DELETE FROM ${FIRST_RESPONSES} WHERE id IN (SELECT unnest(candidates));
+			INSERT INTO ${FIRST_RESPONSES} (${COLUMNS}) ${waitsOf(true, null, 'SELECT unnest(candidates)')};
+			RETURN NULL;
+		END $$`;
+}
+
 async function installPostgres(knex) {
 	await knex.raw(`
 		CREATE TABLE IF NOT EXISTS ${FIRST_RESPONSES} (
@@ -120,31 +151,7 @@ async function installPostgres(knex) {
 				${waitsOf(true, 'k', 'SELECT unnest(candidates)')};
 		END $$`);
 
-	// Inserts, the busiest write (the ingest writer's batches), once per statement over its rows: a wait an inserted
-	// row changes is a candidate of that row in the conversation as the statement left it.
-	const inserted = candidatesOf(true, {
-		key: conversationOf(true, 'r'),
-		at: 'r.occurred_at',
-		direction: 'r.direction',
-		self: 'r.id',
-	});
-
-	await knex.raw(`
-		CREATE OR REPLACE FUNCTION activity_hub_first_responses_inserted() RETURNS trigger
-		LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
-		DECLARE
-			candidates uuid[];
-		BEGIN
-			SELECT array_agg(DISTINCT v.id) INTO candidates
-				FROM inserted r CROSS JOIN LATERAL (VALUES (${inserted.join('), (')})) v(id)
-				WHERE ${inConversation('r')} AND v.id IS NOT NULL;
-			IF candidates IS NULL THEN
-				RETURN NULL;
-			END IF;
-			DELETE FROM ${FIRST_RESPONSES} WHERE id IN (SELECT unnest(candidates));
-			INSERT INTO ${FIRST_RESPONSES} (${COLUMNS}) ${waitsOf(true, null, 'SELECT unnest(candidates)')};
-			RETURN NULL;
-		END $$`);
+	await knex.raw(postgresInsertedFunction());
 
 	await knex.raw(`
 		CREATE OR REPLACE FUNCTION activity_hub_first_responses() RETURNS trigger LANGUAGE plpgsql AS $$
