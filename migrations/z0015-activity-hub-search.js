@@ -23,6 +23,13 @@ export const LANGUAGE_KEY = 'search:language';
 
 export const isPostgres = (knex) => !String(knex.client.config.client).startsWith('sqlite');
 
+/**
+ * PostgreSQL: the lock DROP TRIGGER needs on each table, taken before anything else in the step. A step that first
+ * indexed its own table and then asked for this lock, while a writer of the table waited on the step's table to run
+ * its trigger, deadlocked (once on CI); now such a writer finishes first and the step waits for it.
+ */
+export const lockForTriggers = (knex, tables) => knex.raw(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+
 const validLanguage = (language) => (/^[a-z_][a-z0-9_]*$/i.test(language ?? '') ? language : 'simple');
 
 async function postgresDocuments(knex, language) {
@@ -59,6 +66,7 @@ export const ACTIVITY_DOCUMENT = (row) =>
 	`activity_hub_activity_document(${row}.subject, ${row}.content, ${row}.sender, ${row}.recipient, ${row}.processed_data::json)`;
 
 async function postgres(knex, language) {
+	await lockForTriggers(knex, ['activities', 'contact_notes']);
 	await knex.raw(`CREATE TABLE IF NOT EXISTS ${ACTIVITY_SEARCH} (id uuid PRIMARY KEY, document tsvector NOT NULL)`);
 	await knex.raw(`CREATE TABLE IF NOT EXISTS ${NOTE_SEARCH} (id integer PRIMARY KEY, document tsvector NOT NULL)`);
 	await knex.raw(`CREATE INDEX IF NOT EXISTS ${ACTIVITY_SEARCH}_idx ON ${ACTIVITY_SEARCH} USING gin (document)`);

@@ -9,6 +9,7 @@ import {
 	FTS,
 	isPostgres,
 	keyOf,
+	lockForTriggers,
 	SEARCH_KEYS,
 } from './z0015-activity-hub-search.js';
 
@@ -16,6 +17,7 @@ import {
 const INDEXED = ['id', 'subject', 'content', 'sender', 'recipient'];
 
 async function postgres(knex) {
+	await lockForTriggers(knex, ['activities']);
 	const json = (row, key) => `(${row}.processed_data::json ->> '${key}')`;
 
 	const changed = [

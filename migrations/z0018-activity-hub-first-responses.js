@@ -15,7 +15,7 @@
 //
 // The per-day counts read activities_daily_idx, narrower than z0015's activities_analytics_idx, which served the window
 // and goes: on SQLite it leads with the UTC day, so the grouping follows the index instead of sorting the range.
-import { isPostgres } from './z0015-activity-hub-search.js';
+import { isPostgres, lockForTriggers } from './z0015-activity-hub-search.js';
 
 export const FIRST_RESPONSES = 'activity_hub_first_responses';
 
@@ -119,6 +119,8 @@ export function postgresInsertedFunction(measured) {
 }
 
 async function installPostgres(knex) {
+	await lockForTriggers(knex, ['activities']);
+
 	await knex.raw(`
 		CREATE TABLE IF NOT EXISTS ${FIRST_RESPONSES} (
 			id uuid PRIMARY KEY, replied_at timestamptz NOT NULL, channel uuid, owner uuid, seconds double precision NOT NULL)`);
