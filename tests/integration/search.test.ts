@@ -345,6 +345,16 @@ describe.each(vendors())('search and analytics on %s', (vendor) => {
 			return minute;
 		};
 
+		const smsRow = (fields: Record<string, unknown>) => ({
+			id: randomUUID(),
+			type: 'sms',
+			status: 'completed',
+			available_at: at(0),
+			attempts: 0,
+			max_attempts: 5,
+			...fields,
+		});
+
 		const ids: string[] = [];
 
 		const activities = () =>
@@ -380,19 +390,15 @@ describe.each(vendors())('search and analytics on %s', (vendor) => {
 
 			if (operation <= 1) {
 				// One row, or (operation 1) four in one statement, as the ingest writer's batches are.
-				const rows = Array.from({ length: operation === 0 ? 1 : 4 }, () => ({
-					id: randomUUID(),
-					type: 'sms',
-					status: 'completed',
-					direction: next(2) ? 'inbound' : 'outbound',
-					channel: channels[next(2)],
-					contact: next(2) ? contact : [people[0], people[1], null][next(3)]!,
-					thread_key: thread,
-					occurred_at: at(freshMinute()),
-					available_at: at(0),
-					attempts: 0,
-					max_attempts: 5,
-				}));
+				const rows = Array.from({ length: operation === 0 ? 1 : 4 }, () =>
+					smsRow({
+						direction: next(2) ? 'inbound' : 'outbound',
+						channel: channels[next(2)],
+						contact: next(2) ? contact : [people[0], people[1], null][next(3)]!,
+						thread_key: thread,
+						occurred_at: at(freshMinute()),
+					}),
+				);
 
 				ids.push(...rows.map((row) => row.id));
 				await instance.db('activities').insert(rows);
@@ -439,32 +445,31 @@ describe.each(vendors())('search and analytics on %s', (vendor) => {
 			// (a claim, say) stays open until the steps wait for it, then writes a reply, whose trigger needs the
 			// waits table. Both finish; steps that took the activities lock last deadlocked with it.
 			const writer = await instance.db.transaction();
-			await writer('activities').where({ id: ids[2] }).update({ attempts: 1 });
-			const measured = measureAgain();
+			let measured: Promise<void> | undefined;
 
-			const waiting = async () =>
-				(
-					await instance.db.raw(
-						"SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'activities'::regclass",
-					)
-				).rows[0].n;
+			try {
+				await writer('activities').where({ id: ids[2] }).update({ attempts: 1 });
+				measured = measureAgain();
 
-			await expect.poll(waiting).toBeGreaterThan(0);
+				const waiting = async () =>
+					(
+						await instance.db.raw(
+							"SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'activities'::regclass",
+						)
+					).rows[0].n;
 
-			await writer('activities').insert({
-				id: randomUUID(),
-				type: 'sms',
-				status: 'completed',
-				direction: 'outbound',
-				channel: line.id,
-				contact: people[0],
-				occurred_at: at(freshMinute()),
-				available_at: at(0),
-				attempts: 0,
-				max_attempts: 5,
-			});
+				await expect.poll(waiting).toBeGreaterThan(0);
 
-			await writer.commit();
+				await writer('activities').insert(
+					smsRow({ direction: 'outbound', channel: line.id, contact: people[0], occurred_at: at(freshMinute()) }),
+				);
+
+				await writer.commit();
+			} finally {
+				// A failure above must not leave the steps waiting on this transaction's lock for ever.
+				if (!writer.isCompleted()) await writer.rollback();
+			}
+
 			await measured;
 		} else await measureAgain();
 
