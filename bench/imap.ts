@@ -30,7 +30,7 @@ const PNG = Buffer.from(
 );
 
 /** The realistic mix: 60 % plain, 30 % HTML with a text part, 10 % with a small attachment (2–20 KB). */
-function mixed(i: number, to: string): string {
+export function mixed(i: number, to: string): string {
 	const from = `Person ${i % 300} <p${i % 300}@bench.example>`;
 
 	const base = {

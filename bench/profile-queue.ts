@@ -1,8 +1,9 @@
 // Ad-hoc profiling aid (not part of npm run bench): start Directus with --cpu-prof, drive claim/complete or ingest
 // over HTTP, stop it, and print the hottest functions of the profile.
-// tsx bench/profile-queue.ts [profile dir] [queue | single | ingest | replies] [pg | sqlite]
+// tsx bench/profile-queue.ts [profile dir] [queue | single | ingest | replies | imap] [pg | sqlite]
 //   queue: claims of 50, each completed on its own; single: 8 agents claiming 1 and completing 1; ingest: c=32;
-//   replies: 8 clients replying by e-mail to 2,000 inbound mails through a local SMTP server, until all are sent.
+//   replies: 8 clients replying by e-mail to 2,000 inbound mails through a local SMTP server, until all are sent;
+//   imap: the first sync of a 5,000-message mailbox in the imap bench's mix, from a local Dovecot.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { directusEnv, freePort, installActivityHub, startDirectus } from '../scr
 import { startPostgres } from '../scripts/lib/postgres.mjs';
 import { load } from './load.js';
 import { startSmtpSink } from '../tests/harness/smtp.js';
+import { startDovecot } from '../tests/harness/dovecot.js';
+import { mixed } from './imap.js';
 
 const profileDir = process.argv[2] ?? mkdtempSync(join(os.tmpdir(), 'activity-hub-profile-'));
 const root = mkdtempSync(join(os.tmpdir(), 'activity-hub-prof-'));
@@ -51,7 +54,7 @@ const keyAnswer = await (await post(`/activity-hub/channels/${channel}/key`, {})
 if (!keyAnswer.data) throw new Error(`key: ${JSON.stringify(keyAnswer)}`);
 const key = keyAnswer.data.key;
 const mode = process.argv[3] ?? 'queue';
-const loadStarted = performance.now();
+let loadStarted = performance.now();
 
 if (mode === 'replies') {
 	const sink = await startSmtpSink();
@@ -98,6 +101,35 @@ if (mode === 'replies') {
 	const seconds = (performance.now() - started) / 1000;
 	console.log('replies: POSTs', posts.rps.toFixed(0), '/s; sent', (ids.length / seconds).toFixed(0), '/s');
 	await sink.close();
+} else if (mode === 'imap') {
+	const dovecot = await startDovecot();
+	const user = await dovecot.addUser('prof@crm.example');
+	const sources = Array.from({ length: 5000 }, (_, i) => mixed(i, user.user));
+	for (let i = 0; i < sources.length; i += 500) await dovecot.append(user, 'INBOX', sources.slice(i, i + 500));
+	const started = (loadStarted = performance.now()); // the appends above are not the sync's
+
+	const created = await post('/items/ingestion_channels', {
+		name: 'mailbox',
+		provider: 'imap',
+		settings: dovecot.settings(user, { since: 3650 }),
+		secrets: { password: user.password },
+	});
+
+	const mailbox = (await created.json()).data.id;
+	let stored = 0;
+
+	while (stored < sources.length) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+
+		const answer = await fetch(`${server.url}/items/activities?filter[channel][_eq]=${mailbox}&aggregate[count]=*`, {
+			headers: { authorization: `Bearer ${admin.token}` },
+		});
+
+		stored = Number((await answer.json()).data[0].count);
+	}
+
+	console.log('imap first sync', (stored / ((performance.now() - started) / 1000)).toFixed(0), 'msg/s');
+	await dovecot.stop();
 } else if (mode === 'ingest') {
 	const result = await load(3000, 32, (i) =>
 		post(`/ingest/${channel}`, { type: 'sms', sender: `p${i}@x.example`, content: 'hi', external_id: `e${i}` }, key),

@@ -392,7 +392,7 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 		expect((await call(`${instance.url}/server/ping`)).status).toBe(200);
 	});
 
-	it('a 10 MB attachment over a 5 MB channel limit is left out and noted; the small one is stored', async () => {
+	it('a 10 MB attachment over a 5 MB channel limit and a type the channel refuses are left out and noted; the small one is stored', async () => {
 		const user = await newUser();
 
 		const big = Buffer.alloc(10 * MB, 7)
@@ -400,6 +400,8 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 			.replace(/(.{76})/g, '$1\r\n');
 
 		const small = Buffer.from('%PDF-1.4\n%small\n').toString('base64');
+		// An image that calls itself a PDF: sniffed as PNG, which this channel does not take.
+		const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 		const id = unique('big');
 
 		const body = [
@@ -419,6 +421,12 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 			'Content-Transfer-Encoding: base64',
 			'',
 			small,
+			'--b',
+			'Content-Type: application/pdf; name="scan.pdf"',
+			'Content-Disposition: attachment; filename="scan.pdf"',
+			'Content-Transfer-Encoding: base64',
+			'',
+			png,
 			'--b--',
 		].join('\r\n');
 
@@ -433,7 +441,7 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 			}),
 		]);
 
-		const channel = await mailbox(user, { max_file_bytes: 5 * MB });
+		const channel = await mailbox(user, { max_file_bytes: 5 * MB, allowed_mime_types: ['application/pdf'] });
 		await sync(channel.id);
 		await expect.poll(() => count({ message_id: bare(id) }), { timeout: 30_000 }).toBe(1);
 		const [row] = await rows({ message_id: bare(id) });
@@ -441,6 +449,11 @@ describe.each(vendors())('mailbox channels on %s', (vendor) => {
 
 		expect(payload.skipped_attachments).toEqual([
 			expect.objectContaining({ filename: 'huge.bin', reason: expect.stringMatching(/file limit/) }),
+			expect.objectContaining({
+				filename: 'scan.pdf',
+				type: 'image/png',
+				reason: 'type image/png is not allowed on this channel',
+			}),
 		]);
 
 		const files = await instance

@@ -95,13 +95,18 @@ export default defineHook(({ filter, action, init, schedule }, context) => {
 		return keys;
 	});
 
-	action('ingestion_channels.items.update', ({ keys }: ItemMeta) =>
-		keys?.forEach((key) => channelStore().invalidate(String(key))),
-	);
+	// A new, changed or deleted mailbox channel starts, restarts or stops its sync now rather than at the next look.
+	action('ingestion_channels.items.create', () => mailboxes(context).changed());
 
-	action('ingestion_channels.items.delete', ({ keys }: ItemMeta) =>
-		keys?.forEach((key) => channelStore().invalidate(String(key))),
-	);
+	action('ingestion_channels.items.update', ({ keys }: ItemMeta) => {
+		keys?.forEach((key) => channelStore().invalidate(String(key)));
+		mailboxes(context).changed();
+	});
+
+	action('ingestion_channels.items.delete', ({ keys }: ItemMeta) => {
+		keys?.forEach((key) => channelStore().invalidate(String(key)));
+		mailboxes(context).changed();
+	});
 
 	// Identity index and re-matching, after the contact is committed (bounded batches; src/contacts/matching.ts).
 	const index = contactIndex(context);

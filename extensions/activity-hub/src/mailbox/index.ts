@@ -10,6 +10,7 @@ import { isInstalled } from '../install/status.js';
 import { ingestPipeline } from '../ingest-pipeline/index.js';
 import { cachedSchema, type HubContext } from '../runtime/context.js';
 import { emitUpdated } from '../runtime/events.js';
+import { coalesced } from '../shared/concurrency.js';
 import { HubError } from '../shared/errors.js';
 import { readMailboxSettings } from '../shared/mailbox.js';
 import { closeMailbox, describeMailboxError, openMailbox, resolveFolders } from './client.js';
@@ -41,6 +42,8 @@ export interface Mailboxes {
 	/** Starts looking for mailbox channels to sync (idempotent). */
 	start(): void;
 	stop(): Promise<void>;
+	/** A channel was created or changed: look at the mailbox channels now, not at the next tick (once started). */
+	changed(): void;
 	/** A sync pass now, in this process if it holds (or can take) the channel's lease. */
 	syncNow(channelId: string): Promise<SyncResult>;
 	/** Log in and look at the folders with these settings (unsaved ones from the setup) or the channel's own. */
@@ -63,7 +66,6 @@ function createMailboxes(context: HubContext): Mailboxes {
 	const schema = cachedSchema(() => context.getSchema());
 	const running = new Map<string, { syncer: MailboxSyncer; lease: ClusterLease; fingerprint: string }>();
 	let timer: NodeJS.Timeout | null = null;
-	let ticking = false;
 
 	const deps = {
 		database,
@@ -96,9 +98,9 @@ function createMailboxes(context: HubContext): Mailboxes {
 		await entry.lease.release().catch(() => {});
 	}
 
-	async function tick() {
-		if (ticking || !isInstalled()) return;
-		ticking = true;
+	// One look at a time; a channel changed during a look is looked at again right after it.
+	const tick = coalesced(async () => {
+		if (!timer || !isInstalled()) return; // stopped, or not installed yet
 
 		try {
 			const rows: Array<{ id: string; settings: unknown; date_updated: unknown }> = await database('ingestion_channels')
@@ -123,10 +125,8 @@ function createMailboxes(context: HubContext): Mailboxes {
 			}
 		} catch (error) {
 			logger.warn(`Activity Hub: mailbox supervisor: ${(error as Error).message}`);
-		} finally {
-			ticking = false;
 		}
-	}
+	});
 
 	return {
 		start() {
@@ -134,6 +134,9 @@ function createMailboxes(context: HubContext): Mailboxes {
 			timer = setInterval(() => void tick(), MAILBOX_TICK_MS);
 			timer.unref?.();
 			void tick();
+		},
+		changed() {
+			if (timer) void tick();
 		},
 		async stop() {
 			if (timer) clearInterval(timer);

@@ -20,6 +20,7 @@ import {
 } from '../shared/mailbox.js';
 import { parseMailMessage, type SkippedPart, storableDraft } from '../shared/node/providers/index.js';
 import { parseJson } from '../runtime/context.js';
+import { mapAtMost } from '../shared/concurrency.js';
 import { resolveFolders } from './client.js';
 
 export interface SyncResult {
@@ -40,6 +41,8 @@ export interface SyncDeps {
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 24 * 1024 * 1024;
 const SIZE_CHUNK = 1000;
+/** Attachments stored at once while a batch is written. */
+const FILE_STORES_AT_ONCE = 4;
 
 export async function readSyncState(database: Knex, channelId: string): Promise<SyncState> {
 	const row = await database('ingestion_channels').where({ id: channelId }).first('sync_state');
@@ -124,29 +127,30 @@ async function syncFolder(
 				sizes.set(message.uid, message.size ?? 0);
 		}
 
-		// The next batch is fetched while this one is parsed and stored (the server and the network work meanwhile);
-		// at most two batches are in memory.
+		// The next batch is fetched and parsed while this one's files and activities are written (the server, the
+		// network and the parser work during the database's and the storage's waits); at most two batches are in memory.
 		const pending = [...batches(uids, sizes)];
+		const direction = role === 'sent' ? 'outbound' : 'inbound';
 
 		const prefetch = (batch: number[]) => {
-			const fetching = fetchBatch(client, batch);
-			fetching.catch(() => {}); // awaited below; never an unhandled rejection while a store runs
-			return fetching;
+			const preparing = fetchBatch(client, batch).then((messages) => parseBatch(channel, direction, path, messages));
+			preparing.catch(() => {}); // awaited below; never an unhandled rejection while a store runs
+			return preparing;
 		};
 
 		let next = pending.length ? prefetch(pending[0]!) : null;
 
 		try {
 			for (const [index, batch] of pending.entries()) {
-				const messages = await next!;
+				const parsed = await next!;
 				next = index + 1 < pending.length ? prefetch(pending[index + 1]!) : null;
-				const written = await storeMessages(deps, channel, role, path, messages);
-				result.fetched += messages.length;
+				const written = await storeMessages(deps, channel, parsed);
+				result.fetched += parsed.length;
 				result.stored += written.stored;
 				result.duplicates += written.duplicates;
 				cursor.lastUid = Math.max(cursor.lastUid, ...batch);
 				await save();
-				deps.onBatch?.(path, { fetched: messages.length, ...written });
+				deps.onBatch?.(path, { fetched: parsed.length, ...written });
 			}
 		} finally {
 			// After a failed store the prefetch still finishes before the folder's lock is released.
@@ -202,20 +206,19 @@ function* batches(uids: number[], sizes: Map<number, number>): Generator<number[
 	if (batch.length) yield batch;
 }
 
-/** Parses, stores the attachments of and writes one batch; a message already stored keeps its files unstored. */
-async function storeMessages(
-	deps: SyncDeps,
+type ParsedMessage = Awaited<ReturnType<typeof parseMailMessage>>;
+
+/** One batch parsed, in order; a message that does not parse is still a draft with what did (never thrown). */
+async function parseBatch(
 	channel: Channel,
-	role: FolderRole,
+	direction: 'inbound' | 'outbound',
 	folder: string,
 	messages: FetchedMessage[],
-): Promise<{ stored: number; duplicates: number }> {
-	if (messages.length === 0) return { stored: 0, duplicates: 0 };
+): Promise<ParsedMessage[]> {
 	const now = new Date();
 	const settings = channelSettings(channel);
 	const limits = { maxFileBytes: channel.maxFileBytes, maxFiles: channel.maxFiles };
-	const direction = role === 'sent' ? 'outbound' : 'inbound';
-	const parsed = [];
+	const parsed: ParsedMessage[] = [];
 
 	for (const message of messages)
 		parsed.push(
@@ -227,44 +230,71 @@ async function storeMessages(
 			),
 		);
 
+	return parsed;
+}
+
+/**
+ * Stores the attachments of one parsed batch and writes its activities; a message already stored keeps its files
+ * unstored, and when anything fails the files stored for the batch are removed again.
+ */
+async function storeMessages(
+	deps: SyncDeps,
+	channel: Channel,
+	parsed: ParsedMessage[],
+): Promise<{ stored: number; duplicates: number }> {
+	if (parsed.length === 0) return { stored: 0, duplicates: 0 };
+
 	const already = await storedAlready(
 		deps.database,
 		channel.id,
 		parsed.map(({ draft }) => ({ messageId: draft.message_id ?? null, externalId: draft.external_id })),
 	);
 
+	const isNew = ({ draft }: ParsedMessage) =>
+		!(draft.message_id && already.has(`m:${draft.message_id}`)) && !already.has(`e:${draft.external_id}`);
+
 	const storedFiles: string[] = [];
-	const drafts: DraftWithFiles[] = [];
 
 	try {
-		for (const { draft, skipped } of parsed) {
-			const duplicate =
-				(draft.message_id && already.has(`m:${draft.message_id}`)) || already.has(`e:${draft.external_id}`);
+		// Each store waits on the disk, the database and the image probe: a few at once keep them all busy.
+		const parts = parsed
+			.filter(isNew)
+			.flatMap((message) => message.draft.inlineFiles.map((file) => ({ message, file })));
 
-			const fileIds: string[] = [];
+		const saved = await mapAtMost(parts, FILE_STORES_AT_ONCE, async ({ file }) => {
+			const info = await deps.files.storeBuffer(channel, file.content, file.filename, file.type);
+			storedFiles.push(info.id);
+			return info;
+		});
 
-			if (!duplicate)
-				for (const inline of draft.inlineFiles) {
-					const saved = await deps.files.storeBuffer(channel, inline.content, inline.filename, inline.type);
-					storedFiles.push(saved.id);
+		const refused = new Set<string>();
+		const fileIds = new Map<ParsedMessage, string[]>();
 
-					if (mimeAllowed(saved.type, channel.allowedMimeTypes)) fileIds.push(saved.id);
-					else {
-						await deps.files.remove([saved.id]);
-						storedFiles.pop();
+		parts.forEach(({ message, file }, i) => {
+			const info = saved[i]!;
+			const ids = fileIds.get(message) ?? [];
+			fileIds.set(message, ids);
+			if (mimeAllowed(info.type, channel.allowedMimeTypes)) return ids.push(info.id);
+			refused.add(info.id);
 
-						skipped.push({
-							filename: inline.filename,
-							type: saved.type,
-							size: inline.content.length,
-							reason: `type ${saved.type} is not allowed on this channel`,
-						} satisfies SkippedPart);
-					}
-				}
+			message.skipped.push({
+				filename: file.filename,
+				type: info.type,
+				size: file.content.length,
+				reason: `type ${info.type} is not allowed on this channel`,
+			} satisfies SkippedPart);
+		});
 
-			if (skipped.length) draft.payload = { ...draft.payload, skipped_attachments: skipped };
-			drafts.push({ ...storableDraft({ ...draft, inlineFiles: [] }), fileIds });
+		if (refused.size) {
+			await deps.files.remove([...refused]);
+			storedFiles.splice(0, storedFiles.length, ...storedFiles.filter((id) => !refused.has(id)));
 		}
+
+		const drafts: DraftWithFiles[] = parsed.map((message) => {
+			const { draft, skipped } = message;
+			if (skipped.length) draft.payload = { ...draft.payload, skipped_attachments: skipped };
+			return { ...storableDraft({ ...draft, inlineFiles: [] }), fileIds: fileIds.get(message) ?? [] };
+		});
 
 		const results = await deps.write(channel, drafts);
 		storedFiles.length = 0; // committed, or removed by the writer's duplicate clean-up
