@@ -87,7 +87,13 @@ async function database(vendor: 'sqlite' | 'pg', name: string): Promise<{ config
 	return { config: { client: 'pg', ...connection }, db: knex({ client: 'pg', connection, pool: { min: 1, max: 10 } }) };
 }
 
-async function instance(config: DatabaseConfig, dataDir: string, extra: Record<string, string> = {}, install = true) {
+async function instance(
+	config: DatabaseConfig,
+	dataDir: string,
+	extra: Record<string, string> = {},
+	install = true,
+	start: { cli?: string } = {},
+) {
 	const env = directusEnv({
 		db: config,
 		port: await freePort(),
@@ -103,7 +109,7 @@ async function instance(config: DatabaseConfig, dataDir: string, extra: Record<s
 	});
 
 	if (install) await installActivityHub(env);
-	return startDirectus(env, { startTimeoutMs: 300_000 });
+	return startDirectus(env, { startTimeoutMs: 300_000, ...start });
 }
 
 const api = (url: string, path: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -56,7 +56,9 @@ export function ingestPipeline(context: IngestContext): IngestPipeline {
 function createIngestPipeline({ database, env, logger, services, getSchema }: IngestContext): IngestPipeline {
 	const config = readConfig(env);
 	const channels = new ChannelStore(database, config.directus.secret);
-	const files = new FileStore(database, services, () => getSchema(), config.directus.storageLocation);
+	// One schema for the pipeline's parts, re-read every few seconds: Directus's getSchema() may copy it whole per call.
+	const schema = cachedSchema(() => getSchema());
+	const files = new FileStore(database, services, schema, config.directus.storageLocation);
 
 	const writer = new ActivityWriter(database, {
 		region: config.defaultRegion,
@@ -75,7 +77,7 @@ function createIngestPipeline({ database, env, logger, services, getSchema }: In
 		channels,
 		files,
 		writer,
-		schema: cachedSchema(() => getSchema()),
+		schema,
 	};
 
 	const fetchMedia = createMediaFetcher(parts);
